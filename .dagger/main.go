@@ -1,0 +1,65 @@
+// Package main is the ecs-bluegreen Dagger module: it builds a Go web app into
+// a minimal image, synthesizes and deploys its CDK (Go) infrastructure, and
+// releases it to Amazon ECS Fargate with CodeDeploy blue/green.
+//
+// The functions here are recipes (containers, mounts, execs); every decision
+// about AWS semantics, rendering or validation lives in the plain Go packages
+// beside this file, where it is unit-tested without an engine.
+package main
+
+import (
+	"dagger/ecs-bluegreen/internal/dagger"
+)
+
+// EcsBluegreen ships a Go web app to ECS Fargate with blue/green deployments.
+type EcsBluegreen struct {
+	// The project directory: the app, its go.mod and the infra/ CDK app.
+	Source *dagger.Directory
+	// AWS region for every AWS-touching function.
+	Region string
+	// AWS access key id (optional for build, serve, test and synth).
+	// +private
+	AwsAccessKeyID *dagger.Secret
+	// AWS secret access key.
+	// +private
+	AwsSecretAccessKey *dagger.Secret
+	// AWS session token, for temporary credentials.
+	// +private
+	AwsSessionToken *dagger.Secret
+	// Endpoint override for every AWS API (LocalStack, moto).
+	AwsEndpoint string
+}
+
+// New configures the module. Only `source` matters for build, serve, test and
+// synth; the AWS options are shared by every function that talks to AWS.
+func New(
+	// The project directory (defaults to the repository holding this module).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache"]
+	source *dagger.Directory,
+	// AWS region, e.g. eu-west-1.
+	// +optional
+	// +default="us-east-1"
+	region string,
+	// AWS access key id, e.g. env:AWS_ACCESS_KEY_ID. Never printed or stored in a layer.
+	// +optional
+	awsAccessKeyID *dagger.Secret,
+	// AWS secret access key, e.g. env:AWS_SECRET_ACCESS_KEY.
+	// +optional
+	awsSecretAccessKey *dagger.Secret,
+	// AWS session token for temporary credentials (OIDC, assumed roles, CodeBuild), e.g. env:AWS_SESSION_TOKEN.
+	// +optional
+	awsSessionToken *dagger.Secret,
+	// Endpoint URL that replaces every AWS API endpoint, for LocalStack or moto (e.g. http://localhost:5000).
+	// +optional
+	awsEndpoint string,
+) *EcsBluegreen {
+	return &EcsBluegreen{
+		Source:             source,
+		Region:             region,
+		AwsAccessKeyID:     awsAccessKeyID,
+		AwsSecretAccessKey: awsSecretAccessKey,
+		AwsSessionToken:    awsSessionToken,
+		AwsEndpoint:        awsEndpoint,
+	}
+}

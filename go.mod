@@ -1,0 +1,3 @@
+module github.com/ecs-bluegreen/ecs-bluegreen
+
+go 1.26
