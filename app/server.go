@@ -18,8 +18,8 @@ var indexTemplate = template.Must(template.New("index").Parse(indexHTML))
 
 // page is what index.html renders.
 type page struct {
-	AppName      string
-	Version      string
+	AppName string
+	Version string
 	// Color is validated by LoadConfig or derived by colorFor, so it is
 	// safe to place in the style sheet.
 	Color        template.CSS

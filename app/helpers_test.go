@@ -1,0 +1,10 @@
+package main
+
+import (
+	"strconv"
+	"syscall"
+)
+
+var sigterm = syscall.SIGTERM
+
+func itoa(i int) string { return strconv.Itoa(i) }
