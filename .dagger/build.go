@@ -55,11 +55,12 @@ func (m *EcsBluegreen) Build(
 
 	rootfs := dag.Directory()
 	for _, e := range buildplan.RootFS() {
-		perms := dagger.DirectoryWithFileOpts{Permissions: int(e.Mode)}
+		// Directory paths are relative to the directory's own root.
+		path := strings.TrimPrefix(e.Path, "/")
 		if e.From != "" {
-			rootfs = rootfs.WithFile(e.Path, builder.File(e.From), perms)
+			rootfs = rootfs.WithFile(path, builder.File(e.From), dagger.DirectoryWithFileOpts{Permissions: int(e.Mode)})
 		} else {
-			rootfs = rootfs.WithNewFile(e.Path, e.Content, dagger.DirectoryWithNewFileOpts{Permissions: int(e.Mode)})
+			rootfs = rootfs.WithNewFile(path, e.Content, dagger.DirectoryWithNewFileOpts{Permissions: int(e.Mode)})
 		}
 	}
 
