@@ -1,0 +1,289 @@
+// Package cdkcmd is the single source of the AWS CDK command lines this
+// project runs: it turns typed options into the argv and the environment for
+// `cdk synth`, `cdk diff`, `cdk deploy` and `cdk bootstrap`, validated before
+// anything runs, and it turns the CLI's --outputs-file back into readable
+// text. The Dagger functions and the tests both build their commands here, so
+// what is tested is exactly what runs.
+//
+// Credentials are never part of what this package returns: callers inject
+// them under the names in SecretEnv (as Dagger secret variables, or from the
+// process environment).
+package cdkcmd
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// CLIVersion is the pinned aws-cdk CLI version. 3.x rejects the cloud
+// assembly schema aws-cdk-go v2.270.0 writes.
+const CLIVersion = "2.1148.1"
+
+// NpmPackage is the npm install spec of the pinned CLI.
+const NpmPackage = "aws-cdk@" + CLIVersion
+
+// Executable is the CLI's command name, used when Options.Executable is empty.
+const Executable = "cdk"
+
+// Subcommand is a CDK CLI command this package knows how to build.
+type Subcommand string
+
+// The supported subcommands.
+const (
+	// Synth writes the cloud assembly (cdk.out) without touching AWS.
+	Synth Subcommand = "synth"
+	// Diff compares the app with the deployed stacks.
+	Diff Subcommand = "diff"
+	// Deploy creates or updates stacks.
+	Deploy Subcommand = "deploy"
+	// Bootstrap deploys the CDKToolkit stack the deploy roles and staging bucket live in.
+	Bootstrap Subcommand = "bootstrap"
+)
+
+// DeployMethod is how cdk deploy applies a stack (--method).
+type DeployMethod string
+
+// The deploy methods this project supports.
+const (
+	// MethodChangeSet (the CLI's default) creates and executes a change set.
+	MethodChangeSet DeployMethod = "change-set"
+	// MethodDirect calls CreateStack/UpdateStack without a change set; AWS
+	// emulators whose change sets drop stack outputs need it.
+	MethodDirect DeployMethod = "direct"
+)
+
+// ParseDeployMethod validates a deploy method name; empty means MethodChangeSet.
+func ParseDeployMethod(s string) (DeployMethod, error) {
+	switch DeployMethod(s) {
+	case "", MethodChangeSet:
+		return MethodChangeSet, nil
+	case MethodDirect:
+		return MethodDirect, nil
+	}
+	return "", BadInput("deploy method", s, "change-set (default) or direct")
+}
+
+// Options describes one CDK CLI invocation.
+type Options struct {
+	// Command is the subcommand (required).
+	Command Subcommand
+	// Executable replaces "cdk" as argv[0], e.g. a path to node_modules/.bin/cdk.
+	Executable string
+	// Stacks selects stacks by exact name (synth, diff, deploy).
+	Stacks []string
+	// All selects every stack; required for deploy when Stacks is empty,
+	// implied for synth and diff.
+	All bool
+	// Environments are bootstrap targets, aws://<account>/<region>
+	// (bootstrap only; empty means the environments of the app).
+	Environments []string
+	// Context holds CDK context values, passed as -c key=value in key order.
+	Context map[string]string
+	// ApproveAll passes --require-approval never (deploy only), so a
+	// non-interactive deploy does not stop at IAM or security group changes.
+	ApproveAll bool
+	// Output is the cloud assembly directory to write (--output).
+	Output string
+	// App is a pre-synthesized cloud assembly directory or an app command
+	// (--app); empty means cdk.json's "app".
+	App string
+	// OutputsFile is where deploy writes the stack outputs as JSON (deploy only).
+	OutputsFile string
+	// Method is the deploy method (deploy only; empty means the CLI's
+	// default, a change set).
+	Method DeployMethod
+	// Quiet suppresses printing the synthesized template (synth only).
+	Quiet bool
+	// Region is the AWS region (required for diff, deploy and bootstrap;
+	// optional for synth, where it sets the default region of env-agnostic stacks).
+	Region string
+	// Endpoint overrides every AWS endpoint (LocalStack, moto); see NormalizeEndpoint.
+	Endpoint string
+}
+
+// EnvVar is one environment variable of a command.
+type EnvVar struct {
+	// Name of the variable.
+	Name string
+	// Value of the variable; never a credential.
+	Value string
+}
+
+// Command is a validated CDK CLI invocation.
+type Command struct {
+	// Args is the full argv, starting with the executable.
+	Args []string
+	// Env holds the non-secret environment, sorted by name.
+	Env []EnvVar
+}
+
+// Environ returns Env as NAME=value strings, for os/exec.
+func (c Command) Environ() []string {
+	out := make([]string, len(c.Env))
+	for i, e := range c.Env {
+		out[i] = e.Name + "=" + e.Value
+	}
+	return out
+}
+
+// Lookup returns the value of the named variable in Env.
+func (c Command) Lookup(name string) (string, bool) {
+	for _, e := range c.Env {
+		if e.Name == name {
+			return e.Value, true
+		}
+	}
+	return "", false
+}
+
+// Build validates o and returns the argv and environment of the command.
+func Build(o Options) (Command, error) {
+	if err := validate(o); err != nil {
+		return Command{}, err
+	}
+	exe := o.Executable
+	if exe == "" {
+		exe = Executable
+	}
+	args := []string{exe, string(o.Command)}
+	switch o.Command {
+	case Bootstrap:
+		args = append(args, o.Environments...)
+	default:
+		args = append(args, o.Stacks...)
+	}
+	if o.All && o.Command == Deploy {
+		args = append(args, "--all")
+	}
+	if o.App != "" {
+		args = append(args, "--app", o.App)
+	}
+	if o.Output != "" {
+		args = append(args, "--output", o.Output)
+	}
+	keys := make([]string, 0, len(o.Context))
+	for k := range o.Context {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		args = append(args, "-c", k+"="+o.Context[k])
+	}
+	if o.Quiet {
+		args = append(args, "--quiet")
+	}
+	if o.Command == Deploy {
+		if o.ApproveAll {
+			args = append(args, "--require-approval", "never")
+		}
+		if o.OutputsFile != "" {
+			args = append(args, "--outputs-file", o.OutputsFile)
+		}
+		if o.Method != "" {
+			args = append(args, "--method", string(o.Method))
+		}
+		args = append(args, "--progress", "events")
+	}
+	// No notices (they need the network), CI-style logging to stdout, and
+	// no colour codes in captured logs.
+	args = append(args, "--no-notices", "--ci", "--no-color")
+
+	endpoint, err := NormalizeEndpoint(o.Endpoint)
+	if err != nil {
+		return Command{}, err
+	}
+	return Command{Args: args, Env: environment(o.Region, endpoint)}, nil
+}
+
+// environment is the offline/CI environment every CDK command runs with.
+func environment(region, endpoint string) []EnvVar {
+	env := []EnvVar{
+		// No call home for a newer version or telemetry.
+		{"CDK_DISABLE_VERSION_CHECK", "true"},
+		{"CDK_DISABLE_CLI_TELEMETRY", "true"},
+		// Never probe the EC2 instance metadata service for credentials
+		// (slow timeouts off EC2, and wrong credentials on a CI runner).
+		{"AWS_EC2_METADATA_DISABLED", "true"},
+		// jsii prints a banner on stderr for Node 20 on every synth.
+		{"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20"},
+	}
+	if region != "" {
+		env = append(env,
+			EnvVar{"AWS_REGION", region},
+			EnvVar{"AWS_DEFAULT_REGION", region},
+			EnvVar{"CDK_DEFAULT_REGION", region})
+	}
+	if endpoint != "" {
+		env = append(env, EnvVar{"AWS_ENDPOINT_URL", endpoint})
+	}
+	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
+	return env
+}
+
+func validate(o Options) error {
+	switch o.Command {
+	case Synth, Diff, Deploy, Bootstrap:
+	default:
+		return BadInput("CDK command", string(o.Command), "one of synth, diff, deploy, bootstrap")
+	}
+	if o.Region != "" || o.Command != Synth {
+		if err := ValidateRegion(o.Region); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for _, s := range o.Stacks {
+		if err := ValidateStackName(s); err != nil {
+			return err
+		}
+		if seen[s] {
+			return BadInput("stack", s, "each stack at most once")
+		}
+		seen[s] = true
+	}
+	if o.Command == Bootstrap {
+		if len(o.Stacks) > 0 || o.All {
+			return errors.New("cdk bootstrap takes environments (aws://account/region), not stacks")
+		}
+		for _, e := range o.Environments {
+			if err := ValidateEnvironment(e); err != nil {
+				return err
+			}
+		}
+	} else if len(o.Environments) > 0 {
+		return fmt.Errorf("environments are only for cdk bootstrap, not cdk %s", o.Command)
+	}
+	if o.All && len(o.Stacks) > 0 {
+		return fmt.Errorf("select stacks either by name (%v) or with all, not both", o.Stacks)
+	}
+	if o.Command == Deploy && !o.All && len(o.Stacks) == 0 {
+		return errors.New("cdk deploy needs the stacks to deploy: name them or select all")
+	}
+	if o.ApproveAll && o.Command != Deploy {
+		return fmt.Errorf("approving all changes only applies to cdk deploy, not cdk %s", o.Command)
+	}
+	if o.OutputsFile != "" && o.Command != Deploy {
+		return fmt.Errorf("an outputs file is only written by cdk deploy, not cdk %s", o.Command)
+	}
+	if o.Method != "" {
+		if o.Command != Deploy {
+			return fmt.Errorf("a deploy method only applies to cdk deploy, not cdk %s", o.Command)
+		}
+		if _, err := ParseDeployMethod(string(o.Method)); err != nil {
+			return err
+		}
+	}
+	if o.Quiet && o.Command != Synth {
+		return fmt.Errorf("quiet only applies to cdk synth, not cdk %s", o.Command)
+	}
+	for k, v := range o.Context {
+		if err := ValidateContextKey(k); err != nil {
+			return err
+		}
+		if _, err := ParseContext([]string{k + "=" + v}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
