@@ -1,0 +1,57 @@
+package deploy
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+)
+
+// TaskDefinitionRegistrar registers task definitions; *ecs.Client satisfies it.
+type TaskDefinitionRegistrar interface {
+	RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.RegisterTaskDefinitionOutput, error)
+}
+
+// ServiceReader reads a service and the revisions of its task definition
+// family, which is what a rollback to the previous revision needs;
+// *ecs.Client satisfies it.
+type ServiceReader interface {
+	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
+	ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitionsInput, optFns ...func(*ecs.Options)) (*ecs.ListTaskDefinitionsOutput, error)
+}
+
+// DeploymentCreator starts CodeDeploy deployments; *codedeploy.Client
+// satisfies it.
+type DeploymentCreator interface {
+	CreateDeployment(ctx context.Context, in *codedeploy.CreateDeploymentInput, optFns ...func(*codedeploy.Options)) (*codedeploy.CreateDeploymentOutput, error)
+}
+
+// DeploymentReader reads a deployment and its ECS targets (lifecycle events,
+// task sets and traffic weights); *codedeploy.Client satisfies it.
+type DeploymentReader interface {
+	GetDeployment(ctx context.Context, in *codedeploy.GetDeploymentInput, optFns ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentOutput, error)
+	ListDeploymentTargets(ctx context.Context, in *codedeploy.ListDeploymentTargetsInput, optFns ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentTargetsOutput, error)
+	BatchGetDeploymentTargets(ctx context.Context, in *codedeploy.BatchGetDeploymentTargetsInput, optFns ...func(*codedeploy.Options)) (*codedeploy.BatchGetDeploymentTargetsOutput, error)
+}
+
+// DeploymentWatcher follows a deployment and can stop it; it is what Wait
+// needs. *codedeploy.Client satisfies it.
+type DeploymentWatcher interface {
+	DeploymentReader
+	StopDeployment(ctx context.Context, in *codedeploy.StopDeploymentInput, optFns ...func(*codedeploy.Options)) (*codedeploy.StopDeploymentOutput, error)
+}
+
+// CodeDeployAPI is every CodeDeploy call this package makes; it is what
+// Rollback needs. *codedeploy.Client satisfies it.
+type CodeDeployAPI interface {
+	DeploymentCreator
+	DeploymentWatcher
+	ListDeployments(ctx context.Context, in *codedeploy.ListDeploymentsInput, optFns ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentsOutput, error)
+}
+
+// Compile-time proof that the SDK clients fit the interfaces.
+var (
+	_ TaskDefinitionRegistrar = (*ecs.Client)(nil)
+	_ ServiceReader           = (*ecs.Client)(nil)
+	_ CodeDeployAPI           = (*codedeploy.Client)(nil)
+)

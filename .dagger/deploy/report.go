@@ -1,0 +1,313 @@
+package deploy
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+)
+
+// Event is one lifecycle event of the ECS target (BeforeInstall, Install,
+// AllowTestTraffic, AfterAllowTestTraffic, AllowTraffic, …).
+type Event struct {
+	// Name is the lifecycle event name.
+	Name string
+	// Status is Pending, InProgress, Succeeded, Failed, Skipped or Unknown.
+	Status string
+	// Start and End are zero until CodeDeploy reports them.
+	Start, End time.Time
+	// Diagnostic is the error code and message of a failed event, if any.
+	Diagnostic string
+}
+
+// TaskSet is one side (Blue or Green) of the blue/green pair.
+type TaskSet struct {
+	// Label is Blue (the original) or Green (the replacement).
+	Label string
+	// Weight is the share of production traffic it receives, in percent.
+	Weight float64
+	// Desired, Running and Pending are its task counts.
+	Desired, Running, Pending int64
+}
+
+// Report is a snapshot of a deployment: what GetDeployment says plus, once
+// the deployment has started, the ECS target's lifecycle events and traffic
+// weights.
+type Report struct {
+	// ID is the deployment id.
+	ID string
+	// Application and DeploymentGroup locate the deployment.
+	Application, DeploymentGroup string
+	// Status is the deployment status (Created, Queued, InProgress, Ready,
+	// Baking, Succeeded, Failed, Stopped).
+	Status string
+	// Description is the deployment's description, if any.
+	Description string
+	// Created, Started and Completed are zero when CodeDeploy has not set them.
+	Created, Started, Completed time.Time
+	// Target is the ECS target id (cluster:service) once known.
+	Target string
+	// TargetStatus is the ECS target's status; Ready means it waits for
+	// traffic to be rerouted.
+	TargetStatus string
+	// Events are the ECS target's lifecycle events in CodeDeploy's order.
+	Events []Event
+	// TaskSets are the blue and green task sets with their traffic weights.
+	TaskSets []TaskSet
+	// ErrorCode and ErrorMessage come from the deployment's error information.
+	ErrorCode, ErrorMessage string
+	// RollbackDeploymentID is the deployment CodeDeploy created to roll this
+	// one back, if any.
+	RollbackDeploymentID string
+	// RollbackMessage explains the rollback, if any.
+	RollbackMessage string
+	// RollbackOf is set when this deployment is itself a rollback: the id of
+	// the deployment it rolls back.
+	RollbackOf string
+	// ReadyAction and ReadyWaitMinutes are the deployment group's setting for
+	// rerouting traffic: CONTINUE_DEPLOYMENT, or STOP_DEPLOYMENT after
+	// ReadyWaitMinutes unless someone continues it.
+	ReadyAction      string
+	ReadyWaitMinutes int32
+	// TerminationWaitStarted is true once traffic has moved and CodeDeploy
+	// waits before terminating the original task set.
+	TerminationWaitStarted bool
+	// TargetsUnavailable records why target details could not be read (the
+	// deployment itself could); empty when they could.
+	TargetsUnavailable string
+}
+
+// Finished reports whether the deployment reached a final status.
+func (r Report) Finished() bool {
+	switch types.DeploymentStatus(r.Status) {
+	case types.DeploymentStatusSucceeded, types.DeploymentStatusFailed, types.DeploymentStatusStopped:
+		return true
+	}
+	return false
+}
+
+// WaitingForTestTraffic reports whether the deployment is parked at the
+// test-traffic stage: the replacement task set serves test traffic and
+// production traffic moves only when someone continues the deployment (or
+// the configured wait runs out).
+func (r Report) WaitingForTestTraffic() bool {
+	return r.Status == string(types.DeploymentStatusReady) || r.TargetStatus == string(types.TargetStatusReady)
+}
+
+// GreenWeight returns the replacement task set's share of production traffic
+// in percent, and false when no task set is known yet.
+func (r Report) GreenWeight() (float64, bool) {
+	for _, ts := range r.TaskSets {
+		if ts.Label == string(types.TargetLabelGreen) {
+			return ts.Weight, true
+		}
+	}
+	return 0, false
+}
+
+// FailedEvent returns the first failed lifecycle event, if any.
+func (r Report) FailedEvent() (Event, bool) {
+	for _, e := range r.Events {
+		if e.Status == string(types.LifecycleEventStatusFailed) {
+			return e, true
+		}
+	}
+	return Event{}, false
+}
+
+// currentEvent is the event CodeDeploy is working on: the first one in
+// progress, else the last one that left Pending.
+func (r Report) currentEvent() (Event, bool) {
+	last := -1
+	for i, e := range r.Events {
+		switch e.Status {
+		case string(types.LifecycleEventStatusInProgress):
+			return e, true
+		case string(types.LifecycleEventStatusPending), "":
+		default:
+			last = i
+		}
+	}
+	if last < 0 {
+		return Event{}, false
+	}
+	return r.Events[last], true
+}
+
+// waitingNote says what the deployment waits for at the test-traffic stage.
+func (r Report) waitingNote() string {
+	note := "waiting for test traffic to be approved"
+	switch types.DeploymentReadyAction(r.ReadyAction) {
+	case types.DeploymentReadyActionStopDeployment:
+		if r.ReadyWaitMinutes > 0 {
+			return fmt.Sprintf("%s (continue-deployment --deployment-wait-type READY_WAIT; stops after the configured %dm wait)", note, r.ReadyWaitMinutes)
+		}
+		return note + " (continue-deployment --deployment-wait-type READY_WAIT)"
+	case types.DeploymentReadyActionContinueDeployment:
+		if r.ReadyWaitMinutes > 0 {
+			return fmt.Sprintf("test traffic on green; production traffic moves after the configured %dm wait", r.ReadyWaitMinutes)
+		}
+	}
+	return note
+}
+
+// String renders the report for people: state, timestamps, lifecycle events,
+// traffic, error and rollback.
+func (r Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "deployment %s", r.ID)
+	if r.Application != "" || r.DeploymentGroup != "" {
+		fmt.Fprintf(&b, " (application %s, deployment group %s)", r.Application, r.DeploymentGroup)
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "  status:      %s\n", r.Status)
+	if r.Description != "" {
+		fmt.Fprintf(&b, "  description: %s\n", r.Description)
+	}
+	for _, ts := range []struct {
+		name string
+		at   time.Time
+	}{{"created", r.Created}, {"started", r.Started}, {"completed", r.Completed}} {
+		if !ts.at.IsZero() {
+			fmt.Fprintf(&b, "  %-12s %s\n", ts.name+":", stamp(ts.at))
+		}
+	}
+	if !r.Started.IsZero() {
+		end := r.Completed
+		if !end.IsZero() {
+			fmt.Fprintf(&b, "  duration:    %s\n", end.Sub(r.Started).Round(time.Second))
+		}
+	}
+	if r.Target != "" {
+		fmt.Fprintf(&b, "  target:      %s (%s)\n", r.Target, r.TargetStatus)
+	}
+	if len(r.TaskSets) > 0 {
+		parts := make([]string, 0, len(r.TaskSets))
+		for _, ts := range r.TaskSets {
+			parts = append(parts, fmt.Sprintf("%s %s%% (%d/%d tasks running)", strings.ToLower(ts.Label), percent(ts.Weight), ts.Running, ts.Desired))
+		}
+		fmt.Fprintf(&b, "  traffic:     %s\n", strings.Join(parts, ", "))
+	}
+	if r.WaitingForTestTraffic() {
+		fmt.Fprintf(&b, "  waiting:     %s\n", r.waitingNote())
+	}
+	if r.TerminationWaitStarted && !r.Finished() {
+		b.WriteString("  waiting:     traffic moved; the original task set is kept until the termination wait ends\n")
+	}
+	if len(r.Events) > 0 {
+		b.WriteString("  lifecycle events:\n")
+		for _, e := range r.Events {
+			fmt.Fprintf(&b, "    %-22s %-10s", e.Name, e.Status)
+			if !e.Start.IsZero() {
+				fmt.Fprintf(&b, " %s", stamp(e.Start))
+				if !e.End.IsZero() {
+					fmt.Fprintf(&b, " → %s", stamp(e.End))
+				}
+			}
+			if e.Diagnostic != "" {
+				fmt.Fprintf(&b, "  %s", e.Diagnostic)
+			}
+			b.WriteString("\n")
+		}
+	} else if r.TargetsUnavailable != "" {
+		fmt.Fprintf(&b, "  lifecycle events: unavailable (%s)\n", r.TargetsUnavailable)
+	}
+	if r.ErrorCode != "" || r.ErrorMessage != "" {
+		fmt.Fprintf(&b, "  error:       %s\n", joinNonEmpty(": ", r.ErrorCode, r.ErrorMessage))
+	}
+	if r.RollbackDeploymentID != "" || r.RollbackMessage != "" {
+		fmt.Fprintf(&b, "  rollback:    %s\n", joinNonEmpty(" — ", rollbackID(r.RollbackDeploymentID), r.RollbackMessage))
+	}
+	if r.RollbackOf != "" {
+		fmt.Fprintf(&b, "  rolls back:  deployment %s\n", r.RollbackOf)
+	}
+	return b.String()
+}
+
+func rollbackID(id string) string {
+	if id == "" {
+		return ""
+	}
+	return "deployment " + id
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// percent prints a traffic weight without a useless fraction.
+func percent(w float64) string {
+	if w == math.Trunc(w) {
+		return fmt.Sprintf("%.0f", w)
+	}
+	return fmt.Sprintf("%.1f", w)
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	kept := parts[:0:0]
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, sep)
+}
+
+// reportFrom copies what GetDeployment returned.
+func reportFrom(d *types.DeploymentInfo) Report {
+	r := Report{
+		ID:              aws.ToString(d.DeploymentId),
+		Application:     aws.ToString(d.ApplicationName),
+		DeploymentGroup: aws.ToString(d.DeploymentGroupName),
+		Status:          string(d.Status),
+		Description:     aws.ToString(d.Description),
+		Created:         aws.ToTime(d.CreateTime),
+		Started:         aws.ToTime(d.StartTime),
+		Completed:       aws.ToTime(d.CompleteTime),
+
+		TerminationWaitStarted: d.InstanceTerminationWaitTimeStarted,
+	}
+	if e := d.ErrorInformation; e != nil {
+		r.ErrorCode, r.ErrorMessage = string(e.Code), aws.ToString(e.Message)
+	}
+	if rb := d.RollbackInfo; rb != nil {
+		r.RollbackDeploymentID = aws.ToString(rb.RollbackDeploymentId)
+		r.RollbackMessage = aws.ToString(rb.RollbackMessage)
+		r.RollbackOf = aws.ToString(rb.RollbackTriggeringDeploymentId)
+	}
+	if bg := d.BlueGreenDeploymentConfiguration; bg != nil && bg.DeploymentReadyOption != nil {
+		r.ReadyAction = string(bg.DeploymentReadyOption.ActionOnTimeout)
+		r.ReadyWaitMinutes = bg.DeploymentReadyOption.WaitTimeInMinutes
+	}
+	return r
+}
+
+// addECSTarget copies an ECS target's status, lifecycle events and task sets.
+func (r *Report) addECSTarget(t *types.ECSTarget) {
+	r.Target = aws.ToString(t.TargetId)
+	r.TargetStatus = string(t.Status)
+	r.Events = r.Events[:0]
+	for _, e := range t.LifecycleEvents {
+		ev := Event{
+			Name:   aws.ToString(e.LifecycleEventName),
+			Status: string(e.Status),
+			Start:  aws.ToTime(e.StartTime),
+			End:    aws.ToTime(e.EndTime),
+		}
+		if dg := e.Diagnostics; dg != nil {
+			ev.Diagnostic = joinNonEmpty(": ", string(dg.ErrorCode), aws.ToString(dg.Message))
+		}
+		r.Events = append(r.Events, ev)
+	}
+	r.TaskSets = r.TaskSets[:0]
+	for _, ts := range t.TaskSetsInfo {
+		r.TaskSets = append(r.TaskSets, TaskSet{
+			Label:   string(ts.TaskSetLabel),
+			Weight:  ts.TrafficWeight,
+			Desired: ts.DesiredCount,
+			Running: ts.RunningCount,
+			Pending: ts.PendingCount,
+		})
+	}
+}

@@ -1,0 +1,289 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Target names the service a rollback acts on: the CodeDeploy application
+// and deployment group that deploy it, and its ECS cluster and service.
+type Target struct {
+	// Application is the CodeDeploy application (output CodeDeployApplication).
+	Application string
+	// DeploymentGroup is the deployment group (output DeploymentGroup).
+	DeploymentGroup string
+	// Cluster is the ECS cluster name or ARN (output ClusterName).
+	Cluster string
+	// Service is the ECS service name or ARN (output ServiceName).
+	Service string
+}
+
+// RenderAppSpec renders the AppSpec that deploys taskDefARN to the service.
+type RenderAppSpec func(taskDefARN string) (content string, err error)
+
+// Rollback actions.
+const (
+	// ActionStopped: deployments in flight were stopped with rollback.
+	ActionStopped = "stopped"
+	// ActionRedeployed: the previous task definition revision was deployed.
+	ActionRedeployed = "redeployed"
+)
+
+// RollbackResult says what Rollback did.
+type RollbackResult struct {
+	// Action is ActionStopped or ActionRedeployed.
+	Action string
+	// Stopped lists the deployments stopped with rollback (ActionStopped).
+	Stopped []StoppedDeployment
+	// DeploymentID is the new deployment (ActionRedeployed); follow it with Wait.
+	DeploymentID string
+	// From and To are the task definition ARNs the service moves from and to
+	// (ActionRedeployed).
+	From, To string
+}
+
+// StoppedDeployment is one StopDeployment answer.
+type StoppedDeployment struct {
+	// ID is the stopped deployment.
+	ID string
+	// Status and Message are StopDeployment's answer (Pending or Succeeded).
+	Status, Message string
+}
+
+// String describes the rollback in one line.
+func (r RollbackResult) String() string {
+	if r.Action == ActionRedeployed {
+		return fmt.Sprintf("redeploying %s (was %s) as deployment %s", r.To, r.From, r.DeploymentID)
+	}
+	parts := make([]string, 0, len(r.Stopped))
+	for _, s := range r.Stopped {
+		parts = append(parts, fmt.Sprintf("%s (%s)", s.ID, joinNonEmpty(" — ", s.Status, s.Message)))
+	}
+	return "stopped with rollback: " + strings.Join(parts, ", ")
+}
+
+// activeStatuses are the deployment states a stop can still act on.
+var activeStatuses = []cdtypes.DeploymentStatus{
+	cdtypes.DeploymentStatusInProgress,
+	cdtypes.DeploymentStatusCreated,
+	cdtypes.DeploymentStatusQueued,
+	cdtypes.DeploymentStatusReady,
+	cdtypes.DeploymentStatusBaking,
+}
+
+func isActive(status string) bool {
+	for _, s := range activeStatuses {
+		if string(s) == status {
+			return true
+		}
+	}
+	return false
+}
+
+func (t Target) validate(render RenderAppSpec) error {
+	if err := checkName("application", t.Application); err != nil {
+		return err
+	}
+	if err := checkName("deployment group", t.DeploymentGroup); err != nil {
+		return err
+	}
+	if strings.TrimSpace(t.Cluster) == "" {
+		return errors.New("cluster is empty; pass the ECS cluster name (the ClusterName output of the service stack)")
+	}
+	if strings.TrimSpace(t.Service) == "" {
+		return errors.New("service is empty; pass the ECS service name (the ServiceName output of the service stack)")
+	}
+	if render == nil {
+		return errors.New("AppSpec renderer is nil; pass a function that renders the AppSpec for a task definition ARN")
+	}
+	return nil
+}
+
+// Rollback undoes the latest release of target.
+//
+// When a deployment is in flight (id, if given and still active; otherwise
+// every deployment of the group that is Created, Queued, InProgress, Ready or
+// Baking) it is stopped with automatic rollback, which returns traffic to the
+// original task set. Otherwise the service's previous ACTIVE task definition
+// revision is deployed through a new CodeDeploy deployment whose AppSpec
+// render produces; the caller follows it with Wait.
+func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target Target, id string, render RenderAppSpec) (RollbackResult, error) {
+	if err := target.validate(render); err != nil {
+		return RollbackResult{}, err
+	}
+	active, err := activeDeployments(ctx, cd, target, id)
+	if err != nil {
+		return RollbackResult{}, err
+	}
+	if len(active) > 0 {
+		return stopAll(ctx, cd, active)
+	}
+	return redeployPrevious(ctx, cd, svc, target, render)
+}
+
+func activeDeployments(ctx context.Context, cd CodeDeployAPI, t Target, id string) ([]string, error) {
+	if id != "" {
+		if err := checkDeploymentID(id); err != nil {
+			return nil, err
+		}
+		r, err := Status(ctx, cd, id)
+		if err != nil {
+			return nil, err
+		}
+		if r.Application != "" && (r.Application != t.Application || r.DeploymentGroup != t.DeploymentGroup) {
+			return nil, fmt.Errorf("deployment %s belongs to application %q, deployment group %q, not to %q/%q; pass the matching application and deployment group", id, r.Application, r.DeploymentGroup, t.Application, t.DeploymentGroup)
+		}
+		if isActive(r.Status) {
+			return []string{id}, nil
+		}
+		return nil, nil
+	}
+	var ids []string
+	var token *string
+	for {
+		out, err := cd.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{
+			ApplicationName:     aws.String(t.Application),
+			DeploymentGroupName: aws.String(t.DeploymentGroup),
+			IncludeOnlyStatuses: activeStatuses,
+			NextToken:           token,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("listing deployments in flight for application %q, deployment group %q: %w", t.Application, t.DeploymentGroup, err)
+		}
+		ids = append(ids, out.Deployments...)
+		token = out.NextToken
+		if aws.ToString(token) == "" {
+			return ids, nil
+		}
+	}
+}
+
+func stopAll(ctx context.Context, cd CodeDeployAPI, ids []string) (RollbackResult, error) {
+	res := RollbackResult{Action: ActionStopped}
+	for _, id := range ids {
+		out, err := cd.StopDeployment(ctx, &codedeploy.StopDeploymentInput{DeploymentId: aws.String(id), AutoRollbackEnabled: aws.Bool(true)})
+		if err != nil {
+			return res, fmt.Errorf("stopping deployment %s with rollback: %w", id, err)
+		}
+		res.Stopped = append(res.Stopped, StoppedDeployment{ID: id, Status: string(out.Status), Message: aws.ToString(out.StatusMessage)})
+	}
+	return res, nil
+}
+
+func redeployPrevious(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, t Target, render RenderAppSpec) (RollbackResult, error) {
+	current, err := currentTaskDefinition(ctx, svc, t)
+	if err != nil {
+		return RollbackResult{}, err
+	}
+	family, rev, err := parseTaskDefinitionARN(current)
+	if err != nil {
+		return RollbackResult{}, fmt.Errorf("service %q in cluster %q: %w", t.Service, t.Cluster, err)
+	}
+	previous, err := previousRevision(ctx, svc, family, rev)
+	if err != nil {
+		return RollbackResult{}, err
+	}
+	content, err := render(previous)
+	if err != nil {
+		return RollbackResult{}, fmt.Errorf("rendering the AppSpec for %s: %w", previous, err)
+	}
+	_, prevRev, _ := parseTaskDefinitionARN(previous)
+	id, err := Start(ctx, cd, Request{
+		Application:     t.Application,
+		DeploymentGroup: t.DeploymentGroup,
+		AppSpecContent:  content,
+		Description:     fmt.Sprintf("rollback of %s: revision %d to %d", family, rev, prevRev),
+	})
+	if err != nil {
+		return RollbackResult{}, err
+	}
+	return RollbackResult{Action: ActionRedeployed, DeploymentID: id, From: current, To: previous}, nil
+}
+
+// currentTaskDefinition is the task definition serving production: the
+// PRIMARY task set's under the CODE_DEPLOY controller, else the service's.
+func currentTaskDefinition(ctx context.Context, svc ServiceReader, t Target) (string, error) {
+	out, err := svc.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(t.Cluster), Services: []string{t.Service}})
+	if err != nil {
+		return "", fmt.Errorf("describing service %q in cluster %q: %w", t.Service, t.Cluster, err)
+	}
+	if len(out.Services) == 0 {
+		reason := "not found"
+		if len(out.Failures) > 0 {
+			reason = joinNonEmpty(": ", aws.ToString(out.Failures[0].Reason), aws.ToString(out.Failures[0].Detail))
+		}
+		return "", fmt.Errorf("service %q in cluster %q: %s; check the ClusterName and ServiceName outputs", t.Service, t.Cluster, reason)
+	}
+	s := out.Services[0]
+	for _, ts := range s.TaskSets {
+		if aws.ToString(ts.Status) == "PRIMARY" && aws.ToString(ts.TaskDefinition) != "" {
+			return aws.ToString(ts.TaskDefinition), nil
+		}
+	}
+	if aws.ToString(s.TaskDefinition) == "" {
+		return "", fmt.Errorf("service %q in cluster %q reports no task definition", t.Service, t.Cluster)
+	}
+	return aws.ToString(s.TaskDefinition), nil
+}
+
+// previousRevision returns the ARN of the highest ACTIVE revision of family
+// below rev. Revisions are compared as numbers rather than trusting the
+// listing's order.
+func previousRevision(ctx context.Context, svc ServiceReader, family string, rev int) (string, error) {
+	best, bestRev := "", 0
+	var token *string
+	for {
+		out, err := svc.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{
+			FamilyPrefix: aws.String(family),
+			Status:       ecstypes.TaskDefinitionStatusActive,
+			Sort:         ecstypes.SortOrderDesc,
+			NextToken:    token,
+		})
+		if err != nil {
+			return "", fmt.Errorf("listing ACTIVE revisions of task definition family %q: %w", family, err)
+		}
+		for _, arn := range out.TaskDefinitionArns {
+			f, r, err := parseTaskDefinitionARN(arn)
+			// FamilyPrefix is a prefix: webapp also lists webapp-worker.
+			if err != nil || f != family || r >= rev || r <= bestRev {
+				continue
+			}
+			best, bestRev = arn, r
+		}
+		token = out.NextToken
+		if aws.ToString(token) == "" {
+			break
+		}
+	}
+	if best == "" {
+		return "", fmt.Errorf("task definition family %q has no ACTIVE revision before %d (the one in service); nothing to roll back to — deploy a fixed release instead", family, rev)
+	}
+	return best, nil
+}
+
+// parseTaskDefinitionARN splits
+// arn:aws:ecs:region:account:task-definition/family:revision.
+func parseTaskDefinitionARN(arn string) (family string, revision int, err error) {
+	_, rest, ok := strings.Cut(arn, ":task-definition/")
+	if !ok {
+		return "", 0, fmt.Errorf("task definition %q is not a task definition ARN (arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION)", arn)
+	}
+	i := strings.LastIndexByte(rest, ':')
+	if i <= 0 {
+		return "", 0, fmt.Errorf("task definition ARN %q has no revision; expected …:task-definition/FAMILY:REVISION", arn)
+	}
+	n, err := strconv.Atoi(rest[i+1:])
+	if err != nil || n < 1 {
+		return "", 0, fmt.Errorf("task definition ARN %q has revision %q; expected a positive number", arn, rest[i+1:])
+	}
+	return rest[:i], n, nil
+}

@@ -1,0 +1,131 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+)
+
+// Status returns a snapshot of deployment id: its state, timestamps, the ECS
+// target's lifecycle events and traffic weights, error and rollback. Target
+// details are best effort: when they cannot be read the report says why and
+// still carries the deployment's own state.
+func Status(ctx context.Context, api DeploymentReader, id string) (Report, error) {
+	if err := checkDeploymentID(id); err != nil {
+		return Report{}, err
+	}
+	o := &observer{api: api, id: id}
+	return o.observe(ctx)
+}
+
+func checkDeploymentID(id string) error {
+	if strings.TrimSpace(id) == "" {
+		return errors.New("deployment id is empty; pass the id CodeDeploy returned (e.g. d-ABCDEF123)")
+	}
+	if strings.ContainsAny(id, " \t\r\n") {
+		return fmt.Errorf("deployment id %q contains white space; pass the id CodeDeploy returned (e.g. d-ABCDEF123)", id)
+	}
+	return nil
+}
+
+// maxTargetFailures is how many consecutive failed target reads make the
+// observer stop asking: some principals may read deployments but not
+// targets, and the deployment status alone is still worth following.
+const maxTargetFailures = 3
+
+// batchLimit is BatchGetDeploymentTargets' maximum number of ids per call.
+const batchLimit = 25
+
+// observer reads a deployment repeatedly, remembering the target ids (they
+// never change once known) and the last target details, so a failed target
+// read does not blank out what was already shown.
+type observer struct {
+	api            DeploymentReader
+	id             string
+	targetIDs      []string
+	targetFailures int
+	last           *types.ECSTarget
+}
+
+// observe reads the deployment and, once it has started, its ECS target.
+func (o *observer) observe(ctx context.Context) (Report, error) {
+	out, err := o.api.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String(o.id)})
+	if err != nil {
+		return Report{ID: o.id}, fmt.Errorf("reading deployment %s: %w", o.id, err)
+	}
+	if out.DeploymentInfo == nil {
+		return Report{ID: o.id}, fmt.Errorf("reading deployment %s: the response carries no deployment", o.id)
+	}
+	r := reportFrom(out.DeploymentInfo)
+	if r.ID == "" {
+		r.ID = o.id
+	}
+	if notStarted(r.Status) {
+		return r, nil
+	}
+	if o.targetFailures >= maxTargetFailures {
+		r.TargetsUnavailable = "target reads failed repeatedly; following the deployment status only"
+	} else if t, err := o.ecsTarget(ctx); err != nil {
+		o.targetFailures++
+		r.TargetsUnavailable = err.Error()
+	} else {
+		o.targetFailures = 0
+		if t != nil {
+			o.last = t
+		}
+	}
+	if o.last != nil {
+		r.addECSTarget(o.last)
+	}
+	return r, nil
+}
+
+func notStarted(status string) bool {
+	switch types.DeploymentStatus(status) {
+	case types.DeploymentStatusCreated, types.DeploymentStatusQueued:
+		return true
+	}
+	return false
+}
+
+// ecsTarget returns the deployment's first ECS target, or nil when CodeDeploy
+// lists none yet.
+func (o *observer) ecsTarget(ctx context.Context) (*types.ECSTarget, error) {
+	if len(o.targetIDs) == 0 {
+		var ids []string
+		var token *string
+		for {
+			out, err := o.api.ListDeploymentTargets(ctx, &codedeploy.ListDeploymentTargetsInput{DeploymentId: aws.String(o.id), NextToken: token})
+			if err != nil {
+				return nil, fmt.Errorf("listing targets of deployment %s: %w", o.id, err)
+			}
+			ids = append(ids, out.TargetIds...)
+			token = out.NextToken
+			if aws.ToString(token) == "" {
+				break
+			}
+		}
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		o.targetIDs = ids
+	}
+	for start := 0; start < len(o.targetIDs); start += batchLimit {
+		chunk := o.targetIDs[start:min(start+batchLimit, len(o.targetIDs))]
+		out, err := o.api.BatchGetDeploymentTargets(ctx, &codedeploy.BatchGetDeploymentTargetsInput{DeploymentId: aws.String(o.id), TargetIds: chunk})
+		if err != nil {
+			return nil, fmt.Errorf("reading targets of deployment %s: %w", o.id, err)
+		}
+		for i := range out.DeploymentTargets {
+			if t := out.DeploymentTargets[i].EcsTarget; t != nil {
+				return t, nil
+			}
+		}
+	}
+	return nil, nil
+}

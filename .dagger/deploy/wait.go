@@ -1,0 +1,336 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+)
+
+// Defaults and limits of Options.
+const (
+	// DefaultPollInterval keeps the delay between a change in CodeDeploy and
+	// Wait noticing it within 5 s (plus one request's latency).
+	DefaultPollInterval = 5 * time.Second
+	// DefaultProgressEvery is the heartbeat period of progress lines.
+	DefaultProgressEvery = 15 * time.Second
+	// MaxProgressEvery bounds ProgressEvery: a CI log silent for longer looks hung.
+	MaxProgressEvery = 15 * time.Second
+	// DefaultTimeout is how long Wait follows a deployment before stopping it
+	// with rollback.
+	DefaultTimeout = 60 * time.Minute
+	// DefaultStopGrace is how long Wait watches a stopped deployment for the
+	// stop to register.
+	DefaultStopGrace = 30 * time.Second
+	// maxReadFailures is how many consecutive failed GetDeployment calls
+	// (after the SDK's own retries) end the wait.
+	maxReadFailures = 3
+	// stopCallTimeout bounds the stop and its follow-up reads, which run even
+	// after the caller's context ended.
+	stopCallTimeout = 2 * time.Minute
+)
+
+// Errors Wait wraps, for errors.Is.
+var (
+	// ErrFailed: the deployment ended Failed or Stopped.
+	ErrFailed = errors.New("deployment failed")
+	// ErrTimedOut: the deployment outlived the timeout or the caller's
+	// context, and Wait stopped it with rollback (or tried to).
+	ErrTimedOut = errors.New("deployment timed out")
+	// ErrLostTrack: the deployment could not be read; it was not stopped.
+	ErrLostTrack = errors.New("deployment could not be followed")
+)
+
+// Options tune Wait. The zero value means the defaults.
+type Options struct {
+	// PollInterval is the time between GetDeployment calls (default 5s). It
+	// must not exceed ProgressEvery.
+	PollInterval time.Duration
+	// ProgressEvery is the longest silence between progress lines (default
+	// and maximum 15s). A change is printed at the poll that sees it.
+	ProgressEvery time.Duration
+	// Timeout is how long to follow the deployment before stopping it with
+	// rollback (default 60m).
+	Timeout time.Duration
+	// StopGrace is how long to watch for a stop to register (default 30s).
+	StopGrace time.Duration
+	// Out receives the progress lines (default: discarded).
+	Out io.Writer
+	// Clock is the time source (default SystemClock).
+	Clock Clock
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.PollInterval == 0 {
+		o.PollInterval = DefaultPollInterval
+	}
+	if o.ProgressEvery == 0 {
+		o.ProgressEvery = DefaultProgressEvery
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.StopGrace == 0 {
+		o.StopGrace = DefaultStopGrace
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if o.Clock == nil {
+		o.Clock = SystemClock
+	}
+	switch {
+	case o.ProgressEvery < 0 || o.ProgressEvery > MaxProgressEvery:
+		return o, fmt.Errorf("progress interval %s is out of range; accepted: more than 0 and at most %s", o.ProgressEvery, MaxProgressEvery)
+	case o.PollInterval < 0 || o.PollInterval > o.ProgressEvery:
+		return o, fmt.Errorf("poll interval %s is out of range; accepted: more than 0 and at most the progress interval (%s)", o.PollInterval, o.ProgressEvery)
+	case o.Timeout < 0:
+		return o, fmt.Errorf("timeout %s is negative; accepted: a positive duration such as 30m (0 means %s)", o.Timeout, DefaultTimeout)
+	case o.StopGrace < 0:
+		return o, fmt.Errorf("stop grace %s is negative; accepted: a positive duration (0 means %s)", o.StopGrace, DefaultStopGrace)
+	}
+	return o, nil
+}
+
+// Result is what Wait saw.
+type Result struct {
+	// Report is the last snapshot of the deployment.
+	Report Report
+	// Elapsed is the time from the start of Wait to its end.
+	Elapsed time.Duration
+	// Polls counts GetDeployment calls made while following the deployment.
+	Polls int
+	// Stopped is true when Wait stopped the deployment (with rollback).
+	Stopped bool
+	// StopStatus and StopMessage are StopDeployment's answer.
+	StopStatus, StopMessage string
+}
+
+// Wait follows deployment id until it settles, writing a progress line to
+// opts.Out at every change it sees and at least every ProgressEvery.
+//
+// It returns nil when the deployment succeeds. When it ends Failed or Stopped
+// the error (ErrFailed) says what failed and whether CodeDeploy created a
+// rollback deployment. When Timeout passes, or ctx ends before the deployment
+// finishes, Wait stops it with automatic rollback, watches briefly for the
+// stop to register, and returns ErrTimedOut saying so. The Result is filled in
+// every case.
+func Wait(ctx context.Context, api DeploymentWatcher, id string, opts Options) (Result, error) {
+	if err := checkDeploymentID(id); err != nil {
+		return Result{}, err
+	}
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return Result{}, err
+	}
+	w := &waiter{api: api, id: id, opts: opts, obs: &observer{api: api, id: id}}
+	return w.run(ctx)
+}
+
+type waiter struct {
+	api   DeploymentWatcher
+	id    string
+	opts  Options
+	obs   *observer
+	start time.Time
+	shown *Report
+	res   Result
+}
+
+func (w *waiter) elapsed() time.Duration { return w.opts.Clock.Now().Sub(w.start) }
+
+func (w *waiter) printf(format string, args ...any) {
+	fmt.Fprintf(w.opts.Out, "%s %s\n", elapsedStamp(w.elapsed()), fmt.Sprintf(format, args...))
+}
+
+// show prints r if it differs from the last line, or unconditionally.
+func (w *waiter) show(r Report, always bool) {
+	if !always && w.shown != nil && signature(r) == signature(*w.shown) {
+		return
+	}
+	fmt.Fprintln(w.opts.Out, progressLine(w.elapsed(), r, w.shown))
+	w.shown = &r
+}
+
+func (w *waiter) run(ctx context.Context) (Result, error) {
+	clock, every := w.opts.Clock, w.opts.PollInterval
+	w.start = clock.Now()
+	w.res.Report.ID = w.id
+	deadline := w.start.Add(w.opts.Timeout)
+	w.printf("following deployment %s (poll every %s, stop with rollback after %s)", w.id, every, w.opts.Timeout)
+
+	// Polls happen on a fixed schedule, start + k·PollInterval, so a slow
+	// request never stretches the gap between two polls beyond PollInterval
+	// plus that request; a missed slot is skipped, not queued.
+	lastShownSlot, failures := time.Duration(0), 0
+	for slot := time.Duration(0); ; {
+		r, err := w.obs.observe(ctx)
+		w.res.Polls++
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return w.abort(ctx, "was cancelled")
+		case err != nil && isNoSuchDeployment(err):
+			return w.done(fmt.Errorf("%w: %v", ErrLostTrack, err))
+		case err != nil:
+			failures++
+			w.printf("could not read the deployment (%d of %d attempts): %v", failures, maxReadFailures, err)
+			if failures >= maxReadFailures {
+				return w.done(fmt.Errorf("%w: %d reads of deployment %s failed in a row, last: %v; it was not stopped and keeps running in CodeDeploy — check it with the status function", ErrLostTrack, failures, w.id, err))
+			}
+		default:
+			failures = 0
+			w.res.Report = r
+			// A heartbeat is due when waiting for the next slot would make
+			// the silence longer than ProgressEvery.
+			heartbeat := slot-lastShownSlot+every > w.opts.ProgressEvery
+			if w.shown == nil || heartbeat || signature(r) != signature(*w.shown) {
+				w.show(r, true)
+				lastShownSlot = slot
+			}
+			if r.Finished() {
+				return w.finish(r)
+			}
+		}
+		now := clock.Now()
+		if !now.Before(deadline) {
+			return w.abort(ctx, "timed out")
+		}
+		slot = (now.Sub(w.start)/every + 1) * every
+		next := w.start.Add(slot)
+		if next.After(deadline) {
+			next = deadline
+		}
+		if err := clock.Sleep(ctx, next.Sub(now)); err != nil {
+			return w.abort(ctx, "was cancelled")
+		}
+	}
+}
+
+func (w *waiter) done(err error) (Result, error) {
+	w.res.Elapsed = w.elapsed()
+	return w.res, err
+}
+
+// finish turns a final status into the result: nil for Succeeded, an
+// ErrFailed error that explains the failure otherwise.
+func (w *waiter) finish(r Report) (Result, error) {
+	w.res.Report = r
+	took := w.elapsed().Round(time.Second)
+	if r.Status == string(types.DeploymentStatusSucceeded) {
+		w.printf("deployment %s succeeded after %s", w.id, took)
+		return w.done(nil)
+	}
+	verb := "failed"
+	if r.Status == string(types.DeploymentStatusStopped) {
+		verb = "was stopped"
+	}
+	msg := fmt.Sprintf("deployment %s %s after %s%s", w.id, verb, took, failureDetail(r))
+	w.printf("%s", msg)
+	return w.done(fmt.Errorf("%w: %s", ErrFailed, msg))
+}
+
+// failureDetail explains a Failed or Stopped report: the failing lifecycle
+// event, CodeDeploy's error information and what happened about rollback.
+func failureDetail(r Report) string {
+	var parts []string
+	if e, ok := r.FailedEvent(); ok {
+		parts = append(parts, "lifecycle event "+e.Name+" failed"+wrapParen(e.Diagnostic))
+	}
+	if r.ErrorCode != "" || r.ErrorMessage != "" {
+		parts = append(parts, "error "+joinNonEmpty(": ", r.ErrorCode, r.ErrorMessage))
+	}
+	switch {
+	case r.RollbackDeploymentID != "":
+		parts = append(parts, "CodeDeploy created rollback deployment "+r.RollbackDeploymentID+wrapParen(r.RollbackMessage))
+	case r.RollbackMessage != "":
+		parts = append(parts, "rollback: "+r.RollbackMessage)
+	default:
+		parts = append(parts, "no rollback deployment was created (automatic rollback may be off for the deployment group)")
+	}
+	return ": " + strings.Join(parts, "; ")
+}
+
+func wrapParen(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+// abort handles a timeout or a cancelled context. A deployment that already
+// finished is reported as such; otherwise it is stopped with rollback and
+// watched for StopGrace so the error can say where it ended up.
+func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopCallTimeout)
+	defer cancel()
+	if ctx.Err() != nil {
+		// The caller gave up; look once more before stopping anything.
+		if r, err := w.obs.observe(sctx); err == nil {
+			w.res.Report = r
+			if r.Finished() {
+				w.show(r, false)
+				return w.finish(r)
+			}
+		}
+	}
+	took := w.elapsed().Round(time.Second)
+	last := w.res.Report
+	lastState := strings.TrimPrefix(progressLine(0, last, nil), elapsedStamp(0)+" ")
+	w.printf("deployment %s %s after %s; stopping it with rollback", w.id, why, took)
+	out, err := w.api.StopDeployment(sctx, &codedeploy.StopDeploymentInput{
+		DeploymentId:        aws.String(w.id),
+		AutoRollbackEnabled: aws.Bool(true),
+	})
+	if err != nil {
+		msg := fmt.Sprintf("deployment %s %s after %s (last state: %s); stopping it with rollback failed: %v; stop it by hand: aws deploy stop-deployment --deployment-id %s --auto-rollback-enabled", w.id, why, took, lastState, err, w.id)
+		w.printf("%s", msg)
+		return w.done(fmt.Errorf("%w: %s", ErrTimedOut, msg))
+	}
+	w.res.Stopped = true
+	w.res.StopStatus, w.res.StopMessage = string(out.Status), aws.ToString(out.StatusMessage)
+	w.printf("StopDeployment: %s", joinNonEmpty(" — ", w.res.StopStatus, w.res.StopMessage))
+
+	graceEnd := w.opts.Clock.Now().Add(w.opts.StopGrace)
+	for {
+		if r, err := w.obs.observe(sctx); err == nil {
+			w.res.Report = r
+			w.show(r, false)
+			if r.Finished() {
+				break
+			}
+		}
+		now := w.opts.Clock.Now()
+		if !now.Before(graceEnd) {
+			break
+		}
+		if w.opts.Clock.Sleep(sctx, min(w.opts.PollInterval, graceEnd.Sub(now))) != nil {
+			break
+		}
+	}
+	end := w.res.Report
+	msg := fmt.Sprintf("deployment %s %s after %s (last state: %s) and was stopped with rollback (StopDeployment: %s)",
+		w.id, why, took, lastState, joinNonEmpty(" — ", w.res.StopStatus, w.res.StopMessage))
+	if end.Finished() {
+		msg += "; status now " + end.Status
+	} else {
+		msg += fmt.Sprintf("; the stop had not registered after %s (status %s) — check it with the status function", w.opts.StopGrace, end.Status)
+	}
+	if end.RollbackDeploymentID != "" {
+		msg += "; rollback deployment " + end.RollbackDeploymentID
+	}
+	w.printf("%s", msg)
+	return w.done(fmt.Errorf("%w: %s", ErrTimedOut, msg))
+}
+
+// isNoSuchDeployment reports errors that no retry can fix.
+func isNoSuchDeployment(err error) bool {
+	var missing *types.DeploymentDoesNotExistException
+	var invalid *types.InvalidDeploymentIdException
+	return errors.As(err, &missing) || errors.As(err, &invalid)
+}
