@@ -1,0 +1,19 @@
+// Package bundle renders and validates the deployment bundle of a CodeDeploy
+// blue/green release to Amazon ECS: imageDetail.json, taskdef.json,
+// appspec.yaml and a machine-readable release.json summary.
+//
+// The package makes no AWS calls and reads no clock: the caller passes in what
+// it fetched (the described task definition, the stack outputs, the pushed
+// image's digest URI, a timestamp), so rendering is deterministic and every
+// decision is unit-tested.
+//
+// Two modes exist. In pipeline mode the files are CodePipeline artifacts: the
+// app container's image is the placeholder <IMAGE1_NAME> and the appspec's
+// TaskDefinition is <TASK_DEFINITION>, both filled in by the CodeDeploy-to-ECS
+// action. In direct mode the image is the digest-pinned URI and TaskDefinition
+// is the ARN the caller registered (see RenderTaskDefinition and
+// RegisterInput), and the appspec travels inline (AppSpecContent).
+//
+// Everything is validated before anything is returned, and every violation is
+// reported at once (see Violations), so a user fixes a bad input in one go.
+package bundle
