@@ -1,0 +1,209 @@
+package cdkcmd
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+
+	"dagger/ecs-bluegreen/internal/moto"
+	"dagger/ecs-bluegreen/internal/testtool"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	moto.StopShared()
+	os.Exit(code)
+}
+
+// appName is the infra app's default appName (cdk.json); the stacks are named after it.
+const appName = "webapp"
+
+// TestDeployAgainstMoto synthesizes the real infra/ app, bootstraps the
+// emulated account and deploys the stacks the emulator supports, with
+// exactly the argv and environment Build returns, then checks the outputs
+// file against what CloudFormation reports and the resources exist.
+//
+// <app>-service and <app>-pipeline are not deployed: the emulator has no
+// CloudFormation support for CodeDeploy or CodeBuild resources and fails on
+// listeners whose default action is a weighted forward.
+func TestDeployAgainstMoto(t *testing.T) {
+	testtool.Require(t, "node")
+	testtool.Require(t, "go")
+	infra, err := filepath.Abs(filepath.Join("..", "..", "infra"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(infra, "cdk.json")); err != nil {
+		t.Fatalf("the CDK app is missing: %v", err)
+	}
+	cdk := installCLI(t)
+	srv := moto.Shared(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	work := t.TempDir()
+	assembly := filepath.Join(work, "cdk.out")
+	outputsFile := filepath.Join(work, "outputs.json")
+
+	// Synthesize with the emulated account's credentials, as deploy-infra
+	// does, so the stacks carry the account the CLI resolves.
+	run(ctx, t, infra, mustBuild(t, Options{
+		Command: Synth, Executable: cdk, Output: assembly, Quiet: true,
+		Region: moto.Region, Endpoint: srv.URL,
+	}))
+	// Bootstrap from an empty directory: no cdk.json, so no second synth.
+	run(ctx, t, work, mustBuild(t, Options{
+		Command: Bootstrap, Executable: cdk, Region: moto.Region, Endpoint: srv.URL,
+		Environments: []string{"aws://" + moto.Account + "/" + moto.Region},
+	}))
+	stacks := []string{appName + "-ecr", appName + "-network"}
+	run(ctx, t, work, mustBuild(t, Options{
+		Command: Deploy, Executable: cdk, Stacks: stacks, App: assembly, ApproveAll: true,
+		OutputsFile: outputsFile, Method: MethodDirect, Region: moto.Region, Endpoint: srv.URL,
+	}))
+
+	data, err := os.ReadFile(outputsFile)
+	if err != nil {
+		t.Fatalf("deploy wrote no outputs file: %v", err)
+	}
+	fromFile, err := ParseOutputs(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := aws.Config{
+		Region:       moto.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(moto.AccessKey, moto.SecretKey, ""),
+		BaseEndpoint: aws.String(srv.URL),
+	}
+	cfn := cloudformation.NewFromConfig(cfg)
+	for _, stack := range stacks {
+		out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+		if err != nil {
+			t.Fatalf("DescribeStacks %s: %v", stack, err)
+		}
+		st := out.Stacks[0]
+		if got := string(st.StackStatus); got != "CREATE_COMPLETE" {
+			t.Errorf("%s status = %s, want CREATE_COMPLETE", stack, got)
+		}
+		described := map[string]string{}
+		for _, o := range st.Outputs {
+			described[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+		}
+		if len(described) == 0 {
+			t.Errorf("%s has no outputs; the other stacks import them", stack)
+		}
+		if !maps.Equal(fromFile[stack], described) {
+			t.Errorf("%s outputs file = %v, CloudFormation reports %v", stack, fromFile[stack], described)
+		}
+	}
+	if len(fromFile) != len(stacks) {
+		t.Errorf("outputs file has stacks %v, want exactly %v", slices.Sorted(maps.Keys(fromFile)), stacks)
+	}
+
+	// The repository exists under the app's name, and the file's outputs
+	// name it; the network's VPC is among its outputs.
+	repos, err := ecr.NewFromConfig(cfg).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{appName}})
+	if err != nil || len(repos.Repositories) != 1 {
+		t.Fatalf("repository %s not created: %v", appName, err)
+	}
+	if !slices.Contains(slices.Collect(maps.Values(fromFile[appName+"-ecr"])), aws.ToString(repos.Repositories[0].RepositoryArn)) {
+		t.Errorf("%s-ecr outputs %v do not carry the repository ARN %s", appName, fromFile[appName+"-ecr"], aws.ToString(repos.Repositories[0].RepositoryArn))
+	}
+	res, err := cfn.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(appName + "-network")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vpcs []string
+	for _, r := range res.StackResources {
+		if aws.ToString(r.ResourceType) == "AWS::EC2::VPC" {
+			vpcs = append(vpcs, aws.ToString(r.PhysicalResourceId))
+		}
+	}
+	if len(vpcs) != 1 || !slices.Contains(slices.Collect(maps.Values(fromFile[appName+"-network"])), vpcs[0]) {
+		t.Errorf("network VPCs %v, want one whose id is among the outputs %v", vpcs, fromFile[appName+"-network"])
+	}
+	text := fromFile.String()
+	if !strings.HasPrefix(text, appName+"-ecr\n  ") || !strings.Contains(text, "\n"+appName+"-network\n  ") {
+		t.Errorf("formatted outputs do not list both stacks:\n%s", text)
+	}
+}
+
+func mustBuild(t *testing.T, o Options) Command {
+	t.Helper()
+	cmd, err := Build(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// run executes cmd in dir with its environment, the emulator's fake
+// credentials and the parts of the test's environment the CLI and Go need
+// (PATH, HOME, Go caches). Inherited AWS_* and CDK_* variables are dropped so
+// that a developer's real profile can never be used.
+func run(ctx context.Context, t *testing.T, dir string, cmd Command) {
+	t.Helper()
+	c := exec.CommandContext(ctx, cmd.Args[0], cmd.Args[1:]...)
+	c.Dir = dir
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "CDK_") {
+			c.Env = append(c.Env, kv)
+		}
+	}
+	c.Env = append(c.Env, cmd.Environ()...)
+	c.Env = append(c.Env, EnvAccessKeyID+"="+moto.AccessKey, EnvSecretAccessKey+"="+moto.SecretKey)
+	start := time.Now()
+	out, err := c.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s failed after %s: %v\n%s", filepath.Base(cmd.Args[0]), cmd.Args[1], time.Since(start).Round(time.Millisecond), err, out)
+	}
+	t.Logf("cdk %s: %s", cmd.Args[1], time.Since(start).Round(time.Millisecond))
+}
+
+// installCLI installs the pinned aws-cdk CLI once per machine into the user
+// cache directory and returns the path of its executable.
+func installCLI(t *testing.T) string {
+	t.Helper()
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		testtool.Missing(t, "no user cache directory for the aws-cdk CLI: "+err.Error())
+	}
+	dir := filepath.Join(cache, "ecs-bluegreen", "aws-cdk-"+CLIVersion)
+	bin := filepath.Join(dir, "node_modules", ".bin", "cdk")
+	if _, err := os.Stat(bin); errors.Is(err, os.ErrNotExist) {
+		npm := testtool.Require(t, "npm")
+		// Install beside the final place and rename, so an interrupted
+		// install never leaves a half-populated cache behind.
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		tmp, err := os.MkdirTemp(filepath.Dir(dir), ".aws-cdk-install-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(tmp)
+		out, err := exec.Command(npm, "install", "--prefix", tmp, "--no-audit", "--no-fund", "--loglevel=error", NpmPackage).CombinedOutput()
+		if err != nil {
+			t.Fatalf("npm install %s: %v\n%s", NpmPackage, err, out)
+		}
+		if err := os.Rename(tmp, dir); err != nil && !errors.Is(err, os.ErrExist) {
+			t.Fatalf("moving the CLI into the cache: %v", err)
+		}
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil || !strings.HasPrefix(string(out), CLIVersion+" ") {
+		t.Fatalf("%s --version = %q, %v; want %s (remove %s to reinstall)", bin, out, err, CLIVersion, dir)
+	}
+	return bin
+}
