@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -138,7 +140,10 @@ func targetOf(spec *AppSpec) *AppSpecProperties {
 	return spec.Target()
 }
 
-// strictJSON decodes exactly one JSON value into v, refusing unknown fields.
+// strictJSON decodes exactly one JSON object into the struct v points to,
+// refusing unknown members. Member names must match the json tags exactly:
+// encoding/json alone would take "ImageUri" for "ImageURI", which the
+// CodeDeploy-to-ECS action would not.
 func strictJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -147,6 +152,21 @@ func strictJSON(data []byte, v any) error {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return fmt.Errorf("unexpected data after the JSON document")
+	}
+	doc, err := parseJSONDoc(data)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	t := reflect.TypeOf(v).Elem()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		known[name] = true
+	}
+	for _, m := range doc.members {
+		if !known[m.name] {
+			return fmt.Errorf("json: unknown field %q (names are case-sensitive; accepted: %s)", m.name, strings.Join(sortedKeys(known), ", "))
+		}
 	}
 	return nil
 }

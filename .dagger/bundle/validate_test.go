@@ -1,0 +1,147 @@
+package bundle
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// replaceIn returns a change that replaces old with new in one file, failing
+// when old is absent so a fixture drift cannot make a case pass vacuously.
+func replaceIn(name, old, new string) func(t *testing.T, files map[string][]byte) {
+	return func(t *testing.T, files map[string][]byte) {
+		t.Helper()
+		if !bytes.Contains(files[name], []byte(old)) {
+			t.Fatalf("%s does not contain %q", name, old)
+		}
+		files[name] = bytes.Replace(files[name], []byte(old), []byte(new), 1)
+	}
+}
+
+func TestValidateFilesRefusesBadArtifacts(t *testing.T) {
+	cases := []struct {
+		name   string
+		mode   Mode
+		change func(t *testing.T, files map[string][]byte)
+		want   string
+	}{
+		{"missing appspec", ModePipeline, func(t *testing.T, f map[string][]byte) { delete(f, FileAppSpec) },
+			"appspec.yaml: is missing"},
+		{"imageDetail by tag", ModePipeline, replaceIn(FileImageDetail, "@"+testDigest, ""),
+			"imageDetail.json: ImageURI: image \"123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp:v1.2.3\" is not pinned to a digest"},
+		{"imageDetail unknown key", ModePipeline, replaceIn(FileImageDetail, `"ImageURI"`, `"ImageUri"`),
+			`imageDetail.json: is not {"ImageURI": "<digest-pinned image>"}: json: unknown field "ImageUri"`},
+		{"appspec unknown key", ModePipeline, replaceIn(FileAppSpec, "LoadBalancerInfo:", "LoadBalancerInfos:"),
+			"field LoadBalancerInfos not found"},
+		{"appspec quoted port", ModePipeline, replaceIn(FileAppSpec, "ContainerPort: 3000", `ContainerPort: "3000"`),
+			"cannot unmarshal !!str `3000` into int32"},
+		{"appspec version", ModePipeline, replaceIn(FileAppSpec, "version: 0.0", "version: 1.0"),
+			`appspec.yaml: version: "1.0" is not accepted; want 0.0`},
+		{"appspec ARN in pipeline mode", ModePipeline, replaceIn(FileAppSpec, "<TASK_DEFINITION>", testARN),
+			"TaskDefinition: \"" + testARN + "\" is not accepted in pipeline mode; want <TASK_DEFINITION>"},
+		{"appspec placeholder in direct mode", ModeDirect, replaceIn(FileAppSpec, `"`+testARN+`"`, "<TASK_DEFINITION>"),
+			`TaskDefinition: "<TASK_DEFINITION>" is not accepted in direct mode; want a task definition ARN`},
+		{"appspec wrong type", ModePipeline, replaceIn(FileAppSpec, "AWS::ECS::Service", "AWS::Lambda::Function"),
+			`Type: "AWS::Lambda::Function" is not accepted; want AWS::ECS::Service`},
+		{"appspec two resources", ModePipeline, func(t *testing.T, f map[string][]byte) {
+			s := string(f[FileAppSpec])
+			start, end := strings.Index(s, "  - TargetService:"), strings.Index(s, "Hooks:")
+			f[FileAppSpec] = []byte(s[:end] + strings.Replace(s[start:end], "TargetService", "Second", 1) + s[end:])
+		}, "appspec.yaml: Resources: has 2 entries; want exactly one"},
+		{"appspec container not in taskdef", ModePipeline, replaceIn(FileAppSpec, `ContainerName: "webapp"`, `ContainerName: "api"`),
+			`appspec.yaml: LoadBalancerInfo.ContainerName: "api" is not a container of the task definition; its containers are "webapp"`},
+		{"appspec port not mapped", ModePipeline, replaceIn(FileAppSpec, "ContainerPort: 3000", "ContainerPort: 8080"),
+			`appspec.yaml: LoadBalancerInfo.ContainerPort: 8080 is not a containerPort of container "webapp"`},
+		{"appspec hooked twice", ModePipeline, func(t *testing.T, f map[string][]byte) {
+			f[FileAppSpec] = append(f[FileAppSpec], []byte("  - AfterAllowTestTraffic: \"other\"\n")...)
+		}, "appspec.yaml: Hooks.AfterAllowTestTraffic: is hooked more than once"},
+		{"appspec bad hook", ModePipeline, replaceIn(FileAppSpec, "AfterAllowTestTraffic:", "AfterTestTraffic:"),
+			"appspec.yaml: Hooks.AfterTestTraffic: is not an ECS lifecycle hook"},
+		{"appspec two documents", ModePipeline, func(t *testing.T, f map[string][]byte) {
+			f[FileAppSpec] = append(f[FileAppSpec], []byte("---\nversion: 0.0\n")...)
+		}, "appspec holds more than one YAML document"},
+		{"appspec partial network", ModePipeline, replaceIn(FileAppSpec, `            AssignPublicIp: "DISABLED"`+"\n", ""),
+			"AwsvpcConfiguration: is partial: AssignPublicIp missing"},
+		{"placeholder in another container", ModePipeline, func(t *testing.T, f map[string][]byte) {
+			f[FileTaskDef] = userTaskDef(t, func(d map[string]any) {
+				container(d)["image"] = "public.ecr.aws/docker/library/busybox@" + testDigest
+				withSidecar(ImagePlaceholder)(d)
+			})
+		}, `taskdef.json: containerDefinitions[name=webapp].image: "public.ecr.aws/docker/library/busybox@` + testDigest + `" is not <IMAGE1_NAME>`},
+		{"no placeholder in pipeline mode", ModePipeline, replaceIn(FileTaskDef, ImagePlaceholder, testImage),
+			"no image is the placeholder <IMAGE1_NAME>; pipeline mode needs exactly one"},
+		{"direct image differs from imageDetail", ModeDirect, replaceIn(FileTaskDef, "webapp:v1.2.3@", "webapp:v1.2.2@"),
+			"is not the image of imageDetail.json"},
+		{"direct ARN of another family", ModeDirect, replaceIn(FileAppSpec, "task-definition/webapp:8", "task-definition/api:8"),
+			`appspec.yaml: TaskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/api:8" is of family "api", but taskdef.json has family "webapp"`},
+		{"taskdef read-only field", ModePipeline, replaceIn(FileTaskDef, `"family": "webapp",`, `"family": "webapp", "revision": 3,`),
+			"taskdef.json: revision: is read-only"},
+		{"release from another bundle", ModePipeline, replaceIn(FileAppSpec, `"DISABLED"`, `"ENABLED"`),
+			"release.json: files.appspec.yaml: sha256"},
+		{"release of another mode", ModePipeline, replaceIn(FileRelease, `"mode": "pipeline"`, `"mode": "direct"`),
+			`release.json: mode: "direct" does not match the requested mode "pipeline"`},
+		{"release unknown key", ModePipeline, replaceIn(FileRelease, `"mode"`, `"mood"`),
+			`release.json: is not a release summary: json: unknown field "mood"`},
+		{"unknown mode", "blue", func(*testing.T, map[string][]byte) {},
+			`mode: mode "blue" is not accepted`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mode := tc.mode
+			if mode != ModeDirect {
+				mode = ModePipeline
+			}
+			files := mustRender(t, validInput(t, mode)).Files()
+			if err := ValidateFiles(files, tc.mode); err != nil && tc.mode == mode {
+				t.Fatalf("the unchanged bundle is refused: %v", err)
+			}
+			tc.change(t, files)
+			err := ValidateFiles(files, tc.mode)
+			if err == nil {
+				t.Fatalf("ValidateFiles accepted the files; want an error containing %q", tc.want)
+			}
+			var vs Violations
+			if !errors.As(err, &vs) {
+				t.Fatalf("error is %T, want Violations: %v", err, err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error does not mention %q:\n%v", tc.want, err)
+			}
+		})
+	}
+}
+
+// TestValidateFilesWithoutRelease accepts a bundle whose release.json was
+// left out: it is a summary, not a pipeline input.
+func TestValidateFilesWithoutRelease(t *testing.T) {
+	files := mustRender(t, validInput(t, ModePipeline)).Files()
+	delete(files, FileRelease)
+	if err := ValidateFiles(files, ModePipeline); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDecodeAppSpecRoundTrip decodes a rendered appspec back into the shape it
+// was rendered from.
+func TestDecodeAppSpecRoundTrip(t *testing.T) {
+	b := mustRender(t, validInput(t, ModeDirect))
+	got, err := DecodeAppSpec(b.Files()[FileAppSpec])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := got.Target()
+	if pr == nil || pr.TaskDefinition != testARN || pr.LoadBalancerInfo.ContainerPort != 3000 ||
+		pr.PlatformVersion != "1.4.0" || len(pr.CapacityProviderStrategy) != 2 ||
+		pr.CapacityProviderStrategy[0].Base != 1 || pr.CapacityProviderStrategy[1].CapacityProvider != "FARGATE_SPOT" ||
+		pr.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp != "DISABLED" {
+		t.Fatalf("decoded appspec differs: %+v", pr)
+	}
+	if got.Version != "0.0" || len(got.Hooks) != 3 || got.Hooks[0]["BeforeInstall"] != "webapp-before-install" {
+		t.Fatalf("decoded version/hooks differ: %q %v", got.Version, got.Hooks)
+	}
+	c := b.AppSpecContent()
+	if c.Content != string(b.Files()[FileAppSpec]) || c.Sha256 != sha256Hex(b.Files()[FileAppSpec]) || len(c.Sha256) != 64 {
+		t.Fatalf("AppSpecContent does not carry the appspec and its sha256: %+v", c)
+	}
+}
