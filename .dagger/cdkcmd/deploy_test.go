@@ -62,11 +62,15 @@ func TestDeployAgainstMoto(t *testing.T) {
 		Command: Synth, Executable: cdk, Output: assembly, Quiet: true,
 		Region: moto.Region, Endpoint: srv.URL,
 	}))
-	// Bootstrap from an empty directory: no cdk.json, so no second synth.
+	// Bootstrap the environments of the assembly, as deploy-infra --bootstrap
+	// does, from a directory without cdk.json so nothing is synthesized twice.
 	run(ctx, t, work, mustBuild(t, Options{
-		Command: Bootstrap, Executable: cdk, Region: moto.Region, Endpoint: srv.URL,
-		Environments: []string{"aws://" + moto.Account + "/" + moto.Region},
+		Command: Bootstrap, Executable: cdk, App: assembly, Region: moto.Region, Endpoint: srv.URL,
 	}))
+	cfnCheck := cloudformation.NewFromConfig(motoConfig(srv))
+	if _, err := cfnCheck.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("CDKToolkit")}); err != nil {
+		t.Fatalf("bootstrap left no CDKToolkit stack: %v", err)
+	}
 	stacks := []string{appName + "-ecr", appName + "-network"}
 	run(ctx, t, work, mustBuild(t, Options{
 		Command: Deploy, Executable: cdk, Stacks: stacks, App: assembly, ApproveAll: true,
@@ -81,11 +85,7 @@ func TestDeployAgainstMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := aws.Config{
-		Region:       moto.Region,
-		Credentials:  credentials.NewStaticCredentialsProvider(moto.AccessKey, moto.SecretKey, ""),
-		BaseEndpoint: aws.String(srv.URL),
-	}
+	cfg := motoConfig(srv)
 	cfn := cloudformation.NewFromConfig(cfg)
 	for _, stack := range stacks {
 		out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
@@ -136,6 +136,15 @@ func TestDeployAgainstMoto(t *testing.T) {
 	text := fromFile.String()
 	if !strings.HasPrefix(text, appName+"-ecr\n  ") || !strings.Contains(text, "\n"+appName+"-network\n  ") {
 		t.Errorf("formatted outputs do not list both stacks:\n%s", text)
+	}
+}
+
+// motoConfig is an SDK configuration for the emulator with its fake credentials.
+func motoConfig(srv *moto.Server) aws.Config {
+	return aws.Config{
+		Region:       moto.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(moto.AccessKey, moto.SecretKey, ""),
+		BaseEndpoint: aws.String(srv.URL),
 	}
 }
 

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"dagger/ecs-bluegreen/cdkcmd"
+	"dagger/ecs-bluegreen/internal/dagger"
+)
+
+// defaultNodeImage is the official Node.js image through the ECR Public mirror
+// of Docker Hub's library (no anonymous pull rate limit). The CDK CLI and
+// jsii run on it; the Go toolchain is copied in from the Go image.
+const defaultNodeImage = "public.ecr.aws/docker/library/node:20-bookworm"
+
+// Paths inside the CDK toolbox container.
+const (
+	infraDir     = "/src/infra"
+	assemblyDir  = "/out/cdk.out"
+	outputsFile  = "/out/outputs.json"
+	goModCache   = "/go/pkg/mod"
+	goBuildCache = "/root/.cache/go-build"
+)
+
+// Synth synthesizes the CDK app in infra/ into a cloud assembly (cdk.out):
+// one CloudFormation template per stack plus the manifest. It needs no AWS
+// credentials and is cached like any build: `synth export --path cdk.out`.
+func (m *EcsBluegreen) Synth(
+	ctx context.Context,
+	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop, desiredCount=3).
+	// +optional
+	cdkContext []string,
+	// Image with Node.js and npm, for the CDK CLI and jsii.
+	// +optional
+	// +default="public.ecr.aws/docker/library/node:20-bookworm"
+	nodeImage string,
+	// Image whose Go toolchain (/usr/local/go) runs the CDK app.
+	// +optional
+	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
+	goImage string,
+) (*dagger.Directory, error) {
+	values, err := cdkcmd.ParseContext(cdkContext)
+	if err != nil {
+		return nil, err
+	}
+	synth, err := cdkcmd.Build(cdkcmd.Options{
+		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: values, Region: m.Region,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return withCommand(m.cdkToolbox(nodeImage, goImage), synth).Directory(assemblyDir), nil
+}
+
+// Diff shows what deploy-infra would change: it synthesizes the app and
+// compares every selected stack with the deployed one. Needs AWS credentials.
+// +cache="never"
+func (m *EcsBluegreen) Diff(
+	ctx context.Context,
+	// Stacks to compare, by name (e.g. webapp-service); every stack when empty.
+	// +optional
+	stacks []string,
+	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop).
+	// +optional
+	cdkContext []string,
+	// Image with Node.js and npm, for the CDK CLI and jsii.
+	// +optional
+	// +default="public.ecr.aws/docker/library/node:20-bookworm"
+	nodeImage string,
+	// Image whose Go toolchain (/usr/local/go) runs the CDK app.
+	// +optional
+	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
+	goImage string,
+) (string, error) {
+	synth, err := m.synthWithAccount(cdkContext, "diff")
+	if err != nil {
+		return "", err
+	}
+	diff, err := cdkcmd.Build(cdkcmd.Options{
+		Command: cdkcmd.Diff, Stacks: stacks, App: assemblyDir, Region: m.Region, Endpoint: m.AwsEndpoint,
+	})
+	if err != nil {
+		return "", err
+	}
+	ctr := m.withAWS(m.cdkToolbox(nodeImage, goImage))
+	return withCommand(withCommand(ctr, synth), diff).CombinedOutput(ctx)
+}
+
+// DeployInfra synthesizes the CDK app and deploys its stacks with
+// CloudFormation, then returns the stack outputs (stack, key = value; sorted).
+// Needs AWS credentials; the target account and region must be bootstrapped
+// (pass --bootstrap once).
+// +cache="never"
+func (m *EcsBluegreen) DeployInfra(
+	ctx context.Context,
+	// Stacks to deploy, by name (e.g. webapp-ecr webapp-network); every stack when empty.
+	// +optional
+	stacks []string,
+	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop).
+	// +optional
+	cdkContext []string,
+	// Deploy without asking for approval of IAM and security-group changes
+	// (--require-approval never). Required where nobody can answer, e.g. CI.
+	// +optional
+	approve bool,
+	// Run `cdk bootstrap` for the app's account and region first. Idempotent; needed once per account and region.
+	// +optional
+	bootstrap bool,
+	// How CloudFormation applies each stack: change-set, or direct (CreateStack/UpdateStack, for AWS emulators
+	// whose change sets lose stack outputs).
+	// +optional
+	// +default="change-set"
+	method string,
+	// Image with Node.js and npm, for the CDK CLI and jsii.
+	// +optional
+	// +default="public.ecr.aws/docker/library/node:20-bookworm"
+	nodeImage string,
+	// Image whose Go toolchain (/usr/local/go) runs the CDK app.
+	// +optional
+	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
+	goImage string,
+) (string, error) {
+	// Every command is built, so every input is validated, before anything runs.
+	synth, err := m.synthWithAccount(cdkContext, "deploy-infra")
+	if err != nil {
+		return "", err
+	}
+	deployMethod, err := cdkcmd.ParseDeployMethod(method)
+	if err != nil {
+		return "", err
+	}
+	deploy, err := cdkcmd.Build(cdkcmd.Options{
+		Command: cdkcmd.Deploy, Stacks: stacks, All: len(stacks) == 0, App: assemblyDir, ApproveAll: approve,
+		OutputsFile: outputsFile, Method: deployMethod, Region: m.Region, Endpoint: m.AwsEndpoint,
+	})
+	if err != nil {
+		return "", err
+	}
+	boot, err := cdkcmd.Build(cdkcmd.Options{
+		Command: cdkcmd.Bootstrap, App: assemblyDir, Region: m.Region, Endpoint: m.AwsEndpoint,
+	})
+	if err != nil {
+		return "", err
+	}
+
+	ctr := withCommand(m.withAWS(m.cdkToolbox(nodeImage, goImage)), synth)
+	if bootstrap {
+		ctr = withCommand(ctr, boot)
+	}
+	out, err := withCommand(ctr, deploy).File(outputsFile).Contents(ctx)
+	if err != nil {
+		return "", err
+	}
+	return cdkcmd.FormatOutputs([]byte(out))
+}
+
+// synthWithAccount validates the AWS options of an AWS-touching function and
+// builds its synth command: the endpoint is included so the CLI resolves the
+// account of the credentials and the stacks are synthesized for it.
+func (m *EcsBluegreen) synthWithAccount(cdkContext []string, function string) (cdkcmd.Command, error) {
+	if err := cdkcmd.RequireCredentials(function, m.AwsAccessKeyID != nil, m.AwsSecretAccessKey != nil); err != nil {
+		return cdkcmd.Command{}, err
+	}
+	if err := cdkcmd.ValidateRegion(m.Region); err != nil {
+		return cdkcmd.Command{}, err
+	}
+	values, err := cdkcmd.ParseContext(cdkContext)
+	if err != nil {
+		return cdkcmd.Command{}, err
+	}
+	return cdkcmd.Build(cdkcmd.Options{
+		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: values,
+		Region: m.Region, Endpoint: m.AwsEndpoint,
+	})
+}
+
+// cdkToolbox is the container every CDK command runs in: Node.js with the
+// pinned CDK CLI, the Go toolchain copied from the Go image, Go module and
+// build caches on volumes, and infra/ in /src/infra with its modules
+// downloaded before the sources are copied (so edits keep that layer).
+func (m *EcsBluegreen) cdkToolbox(nodeImage, goImage string) *dagger.Container {
+	infra := m.Source.Directory("infra")
+	return dag.Container().From(nodeImage).
+		WithDirectory("/usr/local/go", dag.Container().From(goImage).Directory("/usr/local/go")).
+		WithEnvVariable("PATH", "/usr/local/go/bin:${PATH}", dagger.ContainerWithEnvVariableOpts{Expand: true}).
+		WithEnvVariable("CGO_ENABLED", "0").
+		WithEnvVariable("GOFLAGS", "-mod=readonly").
+		WithEnvVariable("GOMODCACHE", goModCache).
+		WithEnvVariable("GOCACHE", goBuildCache).
+		WithMountedCache(goModCache, dag.CacheVolume("ecs-bluegreen-go-mod")).
+		WithMountedCache(goBuildCache, dag.CacheVolume("ecs-bluegreen-go-build")).
+		WithMountedCache("/root/.npm", dag.CacheVolume("ecs-bluegreen-npm")).
+		WithExec([]string{"npm", "install", "--global", "--no-audit", "--no-fund", cdkcmd.NpmPackage}).
+		WithWorkdir(infraDir).
+		WithDirectory(infraDir, infra, dagger.ContainerWithDirectoryOpts{Include: []string{"go.mod", "go.sum"}}).
+		WithExec([]string{"go", "mod", "download"}).
+		WithDirectory(infraDir, infra)
+}
+
+// withAWS adds the module's credentials as secret variables (never plain
+// environment, never in a layer) and a per-call value that keeps the engine
+// from reusing an earlier run of the commands that follow: they read and
+// change live AWS state.
+func (m *EcsBluegreen) withAWS(ctr *dagger.Container) *dagger.Container {
+	ctr = ctr.
+		WithSecretVariable(cdkcmd.EnvAccessKeyID, m.AwsAccessKeyID).
+		WithSecretVariable(cdkcmd.EnvSecretAccessKey, m.AwsSecretAccessKey)
+	if m.AwsSessionToken != nil {
+		ctr = ctr.WithSecretVariable(cdkcmd.EnvSessionToken, m.AwsSessionToken)
+	}
+	return ctr.WithEnvVariable("ECS_BLUEGREEN_RUN_AT", time.Now().UTC().Format(time.RFC3339Nano))
+}
+
+// withCommand runs a cdkcmd command: its environment, then its argv.
+func withCommand(ctr *dagger.Container, cmd cdkcmd.Command) *dagger.Container {
+	for _, e := range cmd.Env {
+		ctr = ctr.WithEnvVariable(e.Name, e.Value)
+	}
+	return ctr.WithExec(cmd.Args)
+}
