@@ -1,0 +1,42 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecr"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecs-bluegreen/ecs-bluegreen/infra/config"
+)
+
+// UntaggedImageDays is how long an untagged image (a digest that lost its
+// tag, or a pushed-by-digest layer set) stays before the lifecycle rule
+// expires it.
+const UntaggedImageDays = 14
+
+// EcrStack is <app>-ecr: the app's image repository. It is deployed first so
+// an image can be published before the service exists.
+type EcrStack struct {
+	awscdk.Stack
+	// Repository is named after the app.
+	Repository awsecr.Repository
+}
+
+// NewEcrStack creates <app>-ecr.
+func NewEcrStack(scope constructs.Construct, cfg config.Config) *EcrStack {
+	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("ecr")), stackProps(cfg, "ecr", "Image repository of "+cfg.AppName))
+	repo := awsecr.NewRepository(stack, jsii.String("Repository"), &awsecr.RepositoryProps{
+		RepositoryName: jsii.String(cfg.AppName),
+		// Immutable tags: a tag always names the image that was tested.
+		ImageTagMutability: awsecr.TagMutability_IMMUTABLE,
+		ImageScanOnPush:    jsii.Bool(true),
+		LifecycleRules: &[]*awsecr.LifecycleRule{{
+			Description: jsii.String("expire untagged images"),
+			TagStatus:   awsecr.TagStatus_UNTAGGED,
+			MaxImageAge: awscdk.Duration_Days(jsii.Number(UntaggedImageDays)),
+		}},
+		// Images are the release history: keep them if the stack goes away.
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	return &EcrStack{Stack: stack, Repository: repo}
+}

@@ -1,0 +1,140 @@
+package stacks
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecs-bluegreen/ecs-bluegreen/infra/config"
+)
+
+func TestMain(m *testing.M) {
+	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+	code := 0
+	if _, err := exec.LookPath("node"); err != nil && os.Getenv("CI") != "true" {
+		fmt.Println("skipping CDK tests: node not found on PATH")
+	} else {
+		code = m.Run()
+	}
+	jsii.Close()
+	os.Exit(code)
+}
+
+// Test configurations, synthesized once each (jsii is single-threaded and a
+// synth costs seconds).
+var scenarios = map[string]map[string]any{
+	// Defaults, bound to the test account like a CLI run against it.
+	"codedeploy": {"account": "123456789012", "region": "us-east-1"},
+	// Second design with every optional feature on.
+	"hook": {
+		"account": "123456789012", "region": "us-east-1",
+		"deploymentMode": "hook", "deploymentConfig": "CUSTOM_CANARY", "trafficPercent": 20, "trafficMinutes": 15,
+		"terminationWaitMinutes": 30, "afterAllowTestTrafficHook": "CodeDeployHook_smoke",
+		"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
+		"hostedZoneId":   "Z0123456789ABC", "zoneName": "example.com", "domainName": "app.example.com",
+	},
+	// Environment-agnostic, no NAT, GitHub source, custom linear shifting.
+	"agnostic": {
+		"appName": "shop", "natGateways": 0, "containerPort": 8000, "cpu": 1024, "memory": 2048,
+		"deploymentConfig": "CUSTOM_LINEAR", "trafficPercent": 25, "trafficMinutes": 2,
+		"sourceType": "github", "connectionArn": "arn:aws:codeconnections:us-east-1:123456789012:connection/abc",
+		"githubOwner": "acme", "githubRepo": "shop",
+		"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
+	},
+}
+
+type synthesized struct {
+	cfg       config.Config
+	app       *App
+	templates map[string]assertions.Template
+	json      map[string]map[string]any
+}
+
+var synthCache = map[string]*synthesized{}
+
+// committedContext is cdk.context.json, so the tests prove the committed
+// lookups are enough to synthesize offline.
+func committedContext(t testing.TB) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile("../cdk.context.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ctx map[string]any
+	if err := json.Unmarshal(raw, &ctx); err != nil {
+		t.Fatalf("cdk.context.json: %v", err)
+	}
+	return ctx
+}
+
+// synth builds the named scenario once per test binary.
+func synth(t testing.TB, name string) *synthesized {
+	t.Helper()
+	if s, ok := synthCache[name]; ok {
+		return s
+	}
+	s, err := synthConfig(committedContext(t), scenarios[name])
+	if err != nil {
+		t.Fatalf("synth %s: %v", name, err)
+	}
+	synthCache[name] = s
+	return s
+}
+
+func synthConfig(base, overrides map[string]any) (s *synthesized, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	ctx := map[string]any{}
+	for k, v := range base {
+		ctx[k] = v
+	}
+	for k, v := range overrides {
+		ctx[k] = v
+	}
+	cfg, err := config.Load(func(k string) (any, bool) { v, ok := ctx[k]; return v, ok }, func(string) string { return "" })
+	if err != nil {
+		return nil, err
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx})
+	a := Build(app, cfg)
+	s = &synthesized{cfg: cfg, app: a, templates: map[string]assertions.Template{}, json: map[string]map[string]any{}}
+	for part, st := range map[string]awscdk.Stack{"ecr": a.ECR.Stack, "network": a.Network.Stack, "service": a.Service.Stack, "pipeline": a.Pipeline.Stack} {
+		tpl := assertions.Template_FromStack(st, nil)
+		s.templates[part] = tpl
+		raw, _ := json.Marshal(tpl.ToJSON())
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, err
+		}
+		s.json[part] = m
+	}
+	return s, nil
+}
+
+// check runs CDK assertions, which report a mismatch by panicking, and turns
+// the panic into a test failure.
+func check(t *testing.T, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("assertion failed: %v", r)
+		}
+	}()
+	f()
+}
+
+// obj and arr shorten assertion patterns.
+type obj = map[string]any
+type arr = []any
+
+func like(v obj) assertions.Matcher         { return assertions.Match_ObjectLike(&v) }
+func arrayWith(v ...any) assertions.Matcher { return assertions.Match_ArrayWith(&v) }

@@ -1,0 +1,190 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecs-bluegreen/ecs-bluegreen/infra/config"
+)
+
+// AZCount is the number of availability zones the VPC spans.
+const AZCount = 3
+
+// NetworkStack is <app>-network: the VPC and the two security groups. All
+// security group rules live here, so the service stack only references them.
+type NetworkStack struct {
+	awscdk.Stack
+	// Vpc spans AZCount zones with public and private subnets.
+	Vpc awsec2.Vpc
+	// AlbSG admits the listener ports from anywhere and reaches the tasks
+	// on the container port only.
+	AlbSG awsec2.SecurityGroup
+	// AppSG admits the container port from AlbSG only.
+	AppSG awsec2.SecurityGroup
+	// PrivateSubnetType is where the tasks run: PRIVATE_WITH_EGRESS behind NAT,
+	// or PRIVATE_ISOLATED with VPC endpoints when natGateways is 0.
+	PrivateSubnetType awsec2.SubnetType
+	// HookRole is the role the CodeDeploy blue/green hook of the hook-mode
+	// service stack uses (nil in codedeploy mode).
+	HookRole awsiam.Role
+}
+
+// NewNetworkStack creates <app>-network.
+func NewNetworkStack(scope constructs.Construct, cfg config.Config) *NetworkStack {
+	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("network")), stackProps(cfg, "network", "VPC and security groups of "+cfg.AppName))
+	private := awsec2.SubnetType_PRIVATE_WITH_EGRESS
+	if cfg.NatGateways == 0 {
+		private = awsec2.SubnetType_PRIVATE_ISOLATED
+	}
+	vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{
+		IpAddresses:        awsec2.IpAddresses_Cidr(jsii.String(cfg.VpcCidr)),
+		AvailabilityZones:  availabilityZones(stack, cfg),
+		NatGateways:        jsii.Number(float64(cfg.NatGateways)),
+		EnableDnsHostnames: jsii.Bool(true),
+		EnableDnsSupport:   jsii.Bool(true),
+		// The default-SG lockdown is a Lambda-backed custom resource (an asset
+		// to publish); nothing here uses the default security group.
+		RestrictDefaultSecurityGroup: jsii.Bool(false),
+		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{
+			{Name: jsii.String("public"), SubnetType: awsec2.SubnetType_PUBLIC},
+			{Name: jsii.String("private"), SubnetType: private},
+		},
+	})
+	if cfg.NatGateways == 0 {
+		addEndpoints(vpc)
+	}
+
+	albSG := awsec2.NewSecurityGroup(stack, jsii.String("AlbSecurityGroup"), &awsec2.SecurityGroupProps{
+		Vpc:               vpc,
+		SecurityGroupName: jsii.String(cfg.AppName + "-alb"),
+		Description:       jsii.String(fmt.Sprintf("%s load balancer: listener ports from anywhere", cfg.AppName)),
+		AllowAllOutbound:  jsii.Bool(false),
+	})
+	appSG := awsec2.NewSecurityGroup(stack, jsii.String("AppSecurityGroup"), &awsec2.SecurityGroupProps{
+		Vpc:               vpc,
+		SecurityGroupName: jsii.String(cfg.AppName + "-app"),
+		Description:       jsii.String(fmt.Sprintf("%s tasks: container port from the load balancer only", cfg.AppName)),
+		// Tasks pull from ECR and write logs over HTTPS.
+		AllowAllOutbound: jsii.Bool(true),
+	})
+	for _, p := range listenerPorts(cfg) {
+		albSG.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(float64(p))), jsii.String(fmt.Sprintf("listener %d", p)), jsii.Bool(false))
+	}
+	port := awsec2.Port_Tcp(jsii.Number(float64(cfg.ContainerPort)))
+	appSG.AddIngressRule(albSG, port, jsii.String("container port from the load balancer"), jsii.Bool(false))
+	albSG.AddEgressRule(appSG, port, jsii.String("container port to the tasks"), jsii.Bool(false))
+
+	n := &NetworkStack{Stack: stack, Vpc: vpc, AlbSG: albSG, AppSG: appSG, PrivateSubnetType: private}
+	if cfg.Mode == config.ModeHook {
+		n.publishParameters(cfg)
+		n.HookRole = hookServiceRole(stack, cfg)
+	}
+	return n
+}
+
+// listenerPorts are the ports the load balancer listens on.
+func listenerPorts(cfg config.Config) []int {
+	ports := []int{80, cfg.TestPort()}
+	if cfg.HTTPS() {
+		ports = []int{80, 443, cfg.TestPort()}
+	}
+	return ports
+}
+
+// availabilityZones pins AZCount zones. Environment-bound stacks take them
+// from cdk.context.json (or a lookup); environment-agnostic stacks select
+// them from Fn::GetAZs at deploy time, which CDK would otherwise cap at two.
+func availabilityZones(stack awscdk.Stack, cfg config.Config) *[]*string {
+	if cfg.EnvSpecific() {
+		azs := *stack.AvailabilityZones()
+		if len(azs) > AZCount {
+			azs = azs[:AZCount]
+		}
+		return &azs
+	}
+	azs := make([]*string, AZCount)
+	for i := range azs {
+		azs[i] = awscdk.Fn_Select(jsii.Number(float64(i)), awscdk.Fn_GetAzs(jsii.String("")))
+	}
+	return &azs
+}
+
+// addEndpoints lets tasks in isolated subnets pull images and write logs
+// without a NAT gateway.
+func addEndpoints(vpc awsec2.Vpc) {
+	vpc.AddGatewayEndpoint(jsii.String("S3"), &awsec2.GatewayVpcEndpointOptions{
+		Service: awsec2.GatewayVpcEndpointAwsService_S3(),
+	})
+	for _, e := range []struct {
+		id  string
+		svc awsec2.InterfaceVpcEndpointAwsService
+	}{
+		{"EcrApi", awsec2.InterfaceVpcEndpointAwsService_ECR()},
+		{"EcrDocker", awsec2.InterfaceVpcEndpointAwsService_ECR_DOCKER()},
+		{"Logs", awsec2.InterfaceVpcEndpointAwsService_CLOUDWATCH_LOGS()},
+	} {
+		vpc.AddInterfaceEndpoint(jsii.String(e.id), &awsec2.InterfaceVpcEndpointOptions{Service: e.svc})
+	}
+}
+
+// ParameterPrefix is where the network stack publishes its ids in hook mode
+// (the hook-mode service template may not import stack exports).
+func ParameterPrefix(cfg config.Config) string { return "/" + cfg.AppName + "/network/" }
+
+// publishParameters writes the ids the hook-mode service stack needs as SSM
+// parameters, one value each so list lengths stay known at synth time.
+func (n *NetworkStack) publishParameters(cfg config.Config) {
+	put := func(name string, value *string) {
+		awsssm.NewStringParameter(n.Stack, jsii.String("Param"+name), &awsssm.StringParameterProps{
+			ParameterName: jsii.String(ParameterPrefix(cfg) + name),
+			StringValue:   value,
+		})
+	}
+	put("VpcId", n.Vpc.VpcId())
+	put("AlbSecurityGroupId", n.AlbSG.SecurityGroupId())
+	put("AppSecurityGroupId", n.AppSG.SecurityGroupId())
+	for i, s := range *n.Vpc.PublicSubnets() {
+		put(fmt.Sprintf("PublicSubnet%d", i+1), s.SubnetId())
+	}
+	for i, s := range *n.privateSubnets() {
+		put(fmt.Sprintf("PrivateSubnet%d", i+1), s.SubnetId())
+	}
+}
+
+func (n *NetworkStack) privateSubnets() *[]awsec2.ISubnet {
+	if n.PrivateSubnetType == awsec2.SubnetType_PRIVATE_ISOLATED {
+		return n.Vpc.IsolatedSubnets()
+	}
+	return n.Vpc.PrivateSubnets()
+}
+
+// hookServiceRole is the role CodeDeploy assumes for hook-mode deployments,
+// allowed to invoke the configured lifecycle hook function.
+func hookServiceRole(stack awscdk.Stack, cfg config.Config) awsiam.Role {
+	role := awsiam.NewRole(stack, jsii.String("CodeDeployHookRole"), &awsiam.RoleProps{
+		RoleName:    jsii.String(HookServiceRoleName(cfg)),
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("codedeploy.amazonaws.com"), nil),
+		Description: jsii.String("CodeDeploy blue/green deployments of " + cfg.AppName + " driven by CloudFormation"),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{
+			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AWSCodeDeployRoleForECS")),
+		},
+	})
+	if cfg.AfterAllowTestTrafficHook != "" {
+		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("lambda:InvokeFunction"),
+			Resources: &[]*string{stack.FormatArn(&awscdk.ArnComponents{
+				Service:      jsii.String("lambda"),
+				Resource:     jsii.String("function"),
+				ResourceName: jsii.String(cfg.AfterAllowTestTrafficHook),
+				ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
+			})},
+		}))
+	}
+	return role
+}
