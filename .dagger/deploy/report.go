@@ -200,17 +200,17 @@ func (r Report) String() string {
 	if len(r.Events) > 0 {
 		b.WriteString("  lifecycle events:\n")
 		for _, e := range r.Events {
-			fmt.Fprintf(&b, "    %-22s %-10s", e.Name, e.Status)
+			line := fmt.Sprintf("    %-22s %-10s", e.Name, e.Status)
 			if !e.Start.IsZero() {
-				fmt.Fprintf(&b, " %s", stamp(e.Start))
+				line += " " + stamp(e.Start)
 				if !e.End.IsZero() {
-					fmt.Fprintf(&b, " → %s", stamp(e.End))
+					line += " → " + stamp(e.End)
 				}
 			}
 			if e.Diagnostic != "" {
-				fmt.Fprintf(&b, "  %s", e.Diagnostic)
+				line += "  " + e.Diagnostic
 			}
-			b.WriteString("\n")
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
 		}
 	} else if r.TargetsUnavailable != "" {
 		fmt.Fprintf(&b, "  lifecycle events: unavailable (%s)\n", r.TargetsUnavailable)

@@ -265,7 +265,7 @@ func previousRevision(ctx context.Context, svc ServiceReader, family string, rev
 		}
 	}
 	if best == "" {
-		return "", fmt.Errorf("task definition family %q has no ACTIVE revision before %d (the one in service); nothing to roll back to — deploy a fixed release instead", family, rev)
+		return "", fmt.Errorf("task definition family %q has no ACTIVE revision before %d (the revision the service runs); nothing to roll back to — deploy a fixed release instead", family, rev)
 	}
 	return best, nil
 }

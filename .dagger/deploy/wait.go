@@ -281,7 +281,8 @@ func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 	}
 	took := w.elapsed().Round(time.Second)
 	last := w.res.Report
-	lastState := strings.TrimPrefix(progressLine(0, last, nil), elapsedStamp(0)+" ")
+	// Passing last as its own predecessor names the current event only.
+	lastState := strings.TrimPrefix(progressLine(0, last, &last), elapsedStamp(0)+" ")
 	w.printf("deployment %s %s after %s; stopping it with rollback", w.id, why, took)
 	out, err := w.api.StopDeployment(sctx, &codedeploy.StopDeploymentInput{
 		DeploymentId:        aws.String(w.id),

@@ -1,0 +1,325 @@
+package deploy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+)
+
+// Recognisable fake credentials: tests assert they never reach output or errors.
+const (
+	leakKey    = "AKIALEAKCHECK0000001"
+	leakSecret = "leak-check-secret-value-do-not-print"
+)
+
+// fakeClock advances only when Wait sleeps (or the scripted server simulates
+// request latency), so minutes of deployment run in milliseconds.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+	// onAdvance, if set, runs after every advance with the new offset from
+	// the start (used to cancel a context at a chosen moment).
+	onAdvance func(offset time.Duration)
+	start     time.Time
+}
+
+func newFakeClock() *fakeClock {
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	return &fakeClock{now: t0, start: t0}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	off, hook := c.now.Sub(c.start), c.onAdvance
+	c.mu.Unlock()
+	if hook != nil {
+		hook(off)
+	}
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d > 0 {
+		c.advance(d)
+	}
+	return ctx.Err()
+}
+
+func (c *fakeClock) offset() time.Duration { return c.Now().Sub(c.start) }
+
+// ecsEvents is the lifecycle event order CodeDeploy reports for ECS.
+var ecsEvents = []string{"BeforeInstall", "Install", "AfterInstall", "AllowTestTraffic", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"}
+
+// phase is the deployment's state from offset At on.
+type phase struct {
+	At           time.Duration
+	Status       string
+	Events       []string // statuses in ecsEvents order; the rest are Pending
+	Diagnostic   [2]string
+	Green        float64
+	TaskSets     bool
+	TargetStatus string
+	ErrCode      string
+	ErrMsg       string
+	RollbackID   string
+	RollbackMsg  string
+	ReadyAction  string
+	ReadyWait    int
+	TermWait     bool
+}
+
+type stopCall struct {
+	ID           string
+	AutoRollback *bool
+	At           time.Duration
+}
+
+// scriptedCodeDeploy is an HTTP server speaking CodeDeploy's JSON 1.1
+// protocol for one deployment whose state follows a script of phases keyed
+// on the fake clock. It exists only for what the local emulator cannot do:
+// status progressions, targets and StopDeployment.
+type scriptedCodeDeploy struct {
+	t       testing.TB
+	clock   *fakeClock
+	id      string
+	app     string
+	group   string
+	phases  []phase
+	stopped *phase // state once StopDeployment succeeded
+	// stopFails makes StopDeployment answer HTTP 500, as the emulator does.
+	stopFails bool
+	// targetsFail makes the target calls answer AccessDenied.
+	targetsFail bool
+	// latency is added to the fake clock on every request.
+	latency time.Duration
+
+	mu        sync.Mutex
+	stopAt    time.Duration
+	isStopped bool
+	stops     []stopCall
+	calls     map[string]int
+	getAt     []time.Duration
+	created   []map[string]any
+	srv       *httptest.Server
+}
+
+func newScripted(t testing.TB, clock *fakeClock, phases ...phase) *scriptedCodeDeploy {
+	s := &scriptedCodeDeploy{t: t, clock: clock, id: "d-SCRIPTED1", app: "webapp", group: "webapp-dg", phases: phases, calls: map[string]int{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// client is a real aws-sdk-go-v2 CodeDeploy client pointed at the server.
+func (s *scriptedCodeDeploy) client(retries int) *codedeploy.Client {
+	return codedeploy.New(codedeploy.Options{
+		Region:           "us-east-1",
+		BaseEndpoint:     aws.String(s.srv.URL),
+		Credentials:      credentials.NewStaticCredentialsProvider(leakKey, leakSecret, ""),
+		RetryMaxAttempts: retries,
+	})
+}
+
+func (s *scriptedCodeDeploy) current() phase {
+	off := s.clock.offset()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.isStopped && s.stopped != nil && off >= s.stopAt {
+		return *s.stopped
+	}
+	cur := s.phases[0]
+	for _, p := range s.phases {
+		if p.At <= off {
+			cur = p
+		}
+	}
+	return cur
+}
+
+func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
+
+func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
+	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "CodeDeploy_20141006.")
+	body, _ := io.ReadAll(r.Body)
+	var in map[string]any
+	_ = json.Unmarshal(body, &in)
+	if s.latency > 0 {
+		s.clock.advance(s.latency)
+	}
+	s.mu.Lock()
+	s.calls[op]++
+	s.mu.Unlock()
+
+	fail := func(code int, typ, msg string) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(code)
+		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, typ, msg)
+	}
+	if id, ok := in["deploymentId"]; ok && id != s.id {
+		fail(400, "DeploymentDoesNotExistException", fmt.Sprintf("The deployment %v could not be found.", id))
+		return
+	}
+	if s.targetsFail && strings.Contains(op, "DeploymentTargets") {
+		fail(400, "AccessDeniedException", "not authorized to perform codedeploy:"+op)
+		return
+	}
+	var out any
+	switch op {
+	case "GetDeployment":
+		s.mu.Lock()
+		s.getAt = append(s.getAt, s.clock.offset())
+		s.mu.Unlock()
+		out = map[string]any{"deploymentInfo": s.info(s.current())}
+	case "ListDeploymentTargets":
+		ids := []string{}
+		if p := s.current(); p.Status != "Created" && p.Status != "Queued" {
+			ids = append(ids, "webapp-cluster:webapp")
+		}
+		out = map[string]any{"targetIds": ids}
+	case "BatchGetDeploymentTargets":
+		out = map[string]any{"deploymentTargets": []any{map[string]any{"deploymentTargetType": "ECSTarget", "ecsTarget": s.target(s.current())}}}
+	case "StopDeployment":
+		s.mu.Lock()
+		c := stopCall{ID: fmt.Sprint(in["deploymentId"]), At: s.clock.offset()}
+		if v, ok := in["autoRollbackEnabled"].(bool); ok {
+			c.AutoRollback = &v
+		}
+		s.stops = append(s.stops, c)
+		s.mu.Unlock()
+		if s.stopFails {
+			fail(500, "InternalFailure", "stop is not available")
+			return
+		}
+		s.mu.Lock()
+		s.isStopped, s.stopAt = true, s.clock.offset()+s.latency
+		s.mu.Unlock()
+		out = map[string]any{"status": "Pending", "statusMessage": "Stop request received"}
+	case "ListDeployments":
+		ids := []string{}
+		if isActive(s.current().Status) && in["applicationName"] == s.app && in["deploymentGroupName"] == s.group {
+			ids = append(ids, s.id)
+		}
+		out = map[string]any{"deployments": ids}
+	case "CreateDeployment":
+		s.mu.Lock()
+		s.created = append(s.created, in)
+		s.mu.Unlock()
+		out = map[string]any{"deploymentId": "d-CREATED01"}
+	default:
+		fail(400, "UnknownOperationException", "unsupported operation "+op)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+func (s *scriptedCodeDeploy) info(p phase) map[string]any {
+	t0 := s.clock.start
+	d := map[string]any{
+		"deploymentId":                       s.id,
+		"applicationName":                    s.app,
+		"deploymentGroupName":                s.group,
+		"status":                             p.Status,
+		"computePlatform":                    "ECS",
+		"createTime":                         epoch(t0),
+		"description":                        "release abc123",
+		"instanceTerminationWaitTimeStarted": p.TermWait,
+	}
+	if p.Status != "Created" && p.Status != "Queued" {
+		d["startTime"] = epoch(t0.Add(time.Second))
+	}
+	if p.Status == "Succeeded" || p.Status == "Failed" || p.Status == "Stopped" {
+		d["completeTime"] = epoch(t0.Add(p.At))
+	}
+	if p.ErrCode != "" {
+		d["errorInformation"] = map[string]any{"code": p.ErrCode, "message": p.ErrMsg}
+	}
+	if p.RollbackID != "" || p.RollbackMsg != "" {
+		d["rollbackInfo"] = map[string]any{"rollbackDeploymentId": p.RollbackID, "rollbackMessage": p.RollbackMsg}
+	}
+	if p.ReadyAction != "" {
+		d["blueGreenDeploymentConfiguration"] = map[string]any{"deploymentReadyOption": map[string]any{"actionOnTimeout": p.ReadyAction, "waitTimeInMinutes": p.ReadyWait}}
+	}
+	return d
+}
+
+func (s *scriptedCodeDeploy) target(p phase) map[string]any {
+	var events []any
+	for i, name := range ecsEvents {
+		st := "Pending"
+		if i < len(p.Events) {
+			st = p.Events[i]
+		}
+		e := map[string]any{"lifecycleEventName": name, "status": st}
+		if st != "Pending" {
+			e["startTime"] = epoch(s.clock.start.Add(time.Duration(i+1) * time.Second))
+		}
+		if st == "Failed" {
+			e["diagnostics"] = map[string]any{"errorCode": p.Diagnostic[0], "message": p.Diagnostic[1]}
+		}
+		events = append(events, e)
+	}
+	status := p.TargetStatus
+	if status == "" {
+		status = p.Status
+	}
+	t := map[string]any{
+		"deploymentId":    s.id,
+		"targetId":        "webapp-cluster:webapp",
+		"targetArn":       "arn:aws:ecs:us-east-1:123456789012:service/webapp-cluster/webapp",
+		"status":          status,
+		"lifecycleEvents": events,
+		"lastUpdatedAt":   epoch(s.clock.Now()),
+	}
+	if p.TaskSets {
+		t["taskSetsInfo"] = []any{
+			map[string]any{"identifer": "ecs-svc/1", "taskSetLabel": "Blue", "trafficWeight": 100 - p.Green, "desiredCount": 2, "runningCount": 2, "status": "PRIMARY"},
+			map[string]any{"identifer": "ecs-svc/2", "taskSetLabel": "Green", "trafficWeight": p.Green, "desiredCount": 2, "runningCount": 2, "status": "ACTIVE"},
+		}
+	}
+	return t
+}
+
+func (s *scriptedCodeDeploy) stopCalls() []stopCall {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]stopCall(nil), s.stops...)
+}
+
+func (s *scriptedCodeDeploy) getTimes() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.getAt...)
+}
+
+// evs builds an event status list: n statuses in ecsEvents order.
+func evs(statuses ...string) []string { return statuses }
+
+// rep repeats status n times.
+func rep(status string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = status
+	}
+	return out
+}
