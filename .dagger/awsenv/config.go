@@ -54,23 +54,25 @@ func ValidateEndpoint(endpoint string) error {
 	}
 	if u.User != nil {
 		// Credentials in the URL would be sent and logged by every client.
-		return fmt.Errorf("aws endpoint %q must not carry user information; pass credentials with --aws-access-key-id and --aws-secret-access-key", u.Redacted())
+		return fmt.Errorf("aws endpoint %q must not carry user information; pass credentials with --aws-access-key-id and --aws-secret-access-key", safeURL(endpoint))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("aws endpoint %q must not have a query or fragment: expected http(s)://host[:port]", u.Redacted())
+		return fmt.Errorf("aws endpoint %q must not have a query or fragment: expected http(s)://host[:port]", safeURL(endpoint))
 	}
 	return nil
 }
 
-// safeURL hides user information of a string that may not even parse.
+// safeURL hides the user information (user name included: it is often an
+// access key id) of a URL that may not even parse.
 func safeURL(s string) string {
-	if i := strings.Index(s, "@"); i >= 0 {
-		if j := strings.Index(s, "://"); j >= 0 && j < i {
-			return s[:j+3] + "xxxxx@" + s[i+1:]
-		}
-		return "xxxxx@" + s[i+1:]
+	i := strings.LastIndex(s, "@")
+	if i < 0 {
+		return s
 	}
-	return s
+	if j := strings.Index(s, "://"); j >= 0 && j < i {
+		return s[:j+3] + "xxxxx@" + s[i+1:]
+	}
+	return "xxxxx@" + s[i+1:]
 }
 
 // Option adjusts Config.
@@ -120,8 +122,9 @@ func Config(ctx context.Context, creds Credentials, region, endpoint string, opt
 	maxAttempts := o.maxAttempts
 	cfg := aws.Config{
 		Region: region,
-		Credentials: aws.NewCredentialsCache(
-			credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)),
+		// Each client caches what the provider returns; the provider itself
+		// only has to stay unprintable.
+		Credentials: staticProvider{p: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)},
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(so *retry.StandardOptions) {
 				so.MaxAttempts = maxAttempts

@@ -142,6 +142,23 @@ func TestConfigReachesEndpointWithStaticCredentials(t *testing.T) {
 	}
 }
 
+func TestFormattedConfigHidesCredentials(t *testing.T) {
+	c := Credentials{AccessKeyID: "AKIACONFIGFORMAT01", SecretAccessKey: "config-format-secret", SessionToken: "config-format-token"}
+	cfg, err := Config(context.Background(), c, "eu-west-1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// %s is the dangerous verb: fmt dumps the fields of pointers it cannot print as strings.
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		out := fmt.Sprintf(verb, cfg) + fmt.Sprintf(verb, &cfg)
+		for _, v := range []string{c.AccessKeyID, c.SecretAccessKey, c.SessionToken} {
+			if strings.Contains(out, v) {
+				t.Errorf("Sprintf(%q, cfg) reveals %q", verb, v)
+			}
+		}
+	}
+}
+
 // throttlingThenOK answers an STS Throttling error a number of times, then a
 // valid GetCallerIdentity response.
 func throttlingThenOK(throttles int32, calls *atomic.Int32) http.Handler {

@@ -72,10 +72,23 @@ var hostPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(
 // path), such as an ECR host or a registry override like localhost:5000.
 func ValidateRegistry(registry string) error {
 	if !hostPattern.MatchString(registry) {
-		return fmt.Errorf("registry %q is invalid: expected host[:port] without scheme or path, "+
-			"e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or localhost:5000", registry)
+		return fmt.Errorf("registry %q is invalid: expected host[:port] without scheme, user or path, "+
+			"e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or localhost:5000", withoutUserInfo(registry))
 	}
 	return nil
+}
+
+// withoutUserInfo hides user:password@ in an address before it is quoted in an
+// error: a mistyped override may carry a registry password.
+func withoutUserInfo(s string) string {
+	i := strings.LastIndex(s, "@")
+	if i < 0 {
+		return s
+	}
+	if j := strings.Index(s, "://"); j >= 0 && j < i {
+		return s[:j+3] + "xxxxx@" + s[i+1:]
+	}
+	return "xxxxx@" + s[i+1:]
 }
 
 // RegistryFromEndpoint turns the proxyEndpoint of an authorization token
@@ -83,7 +96,7 @@ func ValidateRegistry(registry string) error {
 func RegistryFromEndpoint(endpoint string) (string, error) {
 	host := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(endpoint, "https://"), "http://"), "/")
 	if err := ValidateRegistry(host); err != nil {
-		return "", fmt.Errorf("ecr proxy endpoint %q: %w", endpoint, err)
+		return "", fmt.Errorf("ecr proxy endpoint %q: %w", withoutUserInfo(endpoint), err)
 	}
 	return host, nil
 }
@@ -93,17 +106,17 @@ func RegistryFromEndpoint(endpoint string) (string, error) {
 func SplitRepositoryURI(uri string) (registry, repository string, err error) {
 	i := strings.Index(uri, "/")
 	if i <= 0 || i == len(uri)-1 {
-		return "", "", fmt.Errorf("repository uri %q is invalid: expected registry/name, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp", uri)
+		return "", "", fmt.Errorf("repository uri %q is invalid: expected registry/name, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp", withoutUserInfo(uri))
 	}
 	registry, repository = uri[:i], uri[i+1:]
 	if strings.ContainsAny(repository, ":@") {
-		return "", "", fmt.Errorf("repository uri %q must not carry a tag or digest", uri)
+		return "", "", fmt.Errorf("repository uri %q must not carry a tag or digest", withoutUserInfo(uri))
 	}
 	if err := ValidateRegistry(registry); err != nil {
-		return "", "", fmt.Errorf("repository uri %q: %w", uri, err)
+		return "", "", fmt.Errorf("repository uri %q: %w", withoutUserInfo(uri), err)
 	}
 	if err := ValidateRepositoryName(repository); err != nil {
-		return "", "", fmt.Errorf("repository uri %q: %w", uri, err)
+		return "", "", fmt.Errorf("repository uri %q: %w", withoutUserInfo(uri), err)
 	}
 	return registry, repository, nil
 }

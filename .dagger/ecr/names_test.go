@@ -114,3 +114,16 @@ func TestRegistryAuthRedacts(t *testing.T) {
 		t.Errorf("String() drops the non-secret fields: %s", out)
 	}
 }
+
+func TestErrorsHideUserInfo(t *testing.T) {
+	for _, s := range []string{"https://AWS:names-leak-pw@host", "AWS:names-leak-pw@host:5000"} {
+		err := ValidateRegistry(s)
+		if err == nil || strings.Contains(err.Error(), "names-leak-pw") || strings.Contains(err.Error(), "AWS:") {
+			t.Errorf("ValidateRegistry(%q) = %v", s, err)
+		}
+		_, _, err = SplitRepositoryURI(s + "/webapp")
+		if err == nil || strings.Contains(err.Error(), "names-leak-pw") {
+			t.Errorf("SplitRepositoryURI: %v", err)
+		}
+	}
+}

@@ -30,7 +30,7 @@ var (
 func ParseReference(s string) (Reference, error) {
 	bad := func(why string) (Reference, error) {
 		return Reference{}, fmt.Errorf("image reference %q is invalid: %s; expected registry/repository:tag, "+
-			"e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp:3f2c1ab", s, why)
+			"e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp:3f2c1ab", withoutUserInfo(s), withoutUserInfo(why))
 	}
 	var r Reference
 	rest := s
@@ -62,6 +62,28 @@ func ParseReference(s string) (Reference, error) {
 		return bad("neither tag nor digest")
 	}
 	return r, nil
+}
+
+// withoutUserInfo hides user:password@ before a reference is quoted in an
+// error: a mistyped address may carry a registry password.
+func withoutUserInfo(s string) string {
+	at := strings.Index(s, "@")
+	for at >= 0 && strings.HasPrefix(s[at+1:], "sha256:") {
+		// "@sha256:" separates a digest, not user information.
+		next := strings.Index(s[at+1:], "@")
+		if next < 0 {
+			return s
+		}
+		at += 1 + next
+	}
+	if at < 0 {
+		return s
+	}
+	start := 0
+	if j := strings.Index(s, "://"); j >= 0 && j < at {
+		start = j + 3
+	}
+	return s[:start] + "xxxxx" + s[at:]
 }
 
 // ParsePublished parses what a publish returns, repo:tag@sha256:…, and

@@ -107,12 +107,12 @@ func TestAfterPushFailure(t *testing.T) {
 func TestParseReference(t *testing.T) {
 	ecrHost := "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 	good := map[string]Reference{
-		ecrHost + "/webapp:3f2c1ab":                       {Registry: ecrHost, Repository: "webapp", Tag: "3f2c1ab"},
-		ecrHost + "/team/webapp:v1@" + digestA:            {Registry: ecrHost, Repository: "team/webapp", Tag: "v1", Digest: digestA},
-		ecrHost + "/webapp@" + digestB:                    {Registry: ecrHost, Repository: "webapp", Digest: digestB},
-		"localhost:5000/webapp:v1":                        {Registry: "localhost:5000", Repository: "webapp", Tag: "v1"},
-		"127.0.0.1:41234/a/b-c__d:x@" + digestA:           {Registry: "127.0.0.1:41234", Repository: "a/b-c__d", Tag: "x", Digest: digestA},
-		"localhost/webapp:v1":                             {Registry: "localhost", Repository: "webapp", Tag: "v1"},
+		ecrHost + "/webapp:3f2c1ab":                      {Registry: ecrHost, Repository: "webapp", Tag: "3f2c1ab"},
+		ecrHost + "/team/webapp:v1@" + digestA:           {Registry: ecrHost, Repository: "team/webapp", Tag: "v1", Digest: digestA},
+		ecrHost + "/webapp@" + digestB:                   {Registry: ecrHost, Repository: "webapp", Digest: digestB},
+		"localhost:5000/webapp:v1":                       {Registry: "localhost:5000", Repository: "webapp", Tag: "v1"},
+		"127.0.0.1:41234/a/b-c__d:x@" + digestA:          {Registry: "127.0.0.1:41234", Repository: "a/b-c__d", Tag: "x", Digest: digestA},
+		"localhost/webapp:v1":                            {Registry: "localhost", Repository: "webapp", Tag: "v1"},
 		"registry.example.com:443/org/app.name:1.0-rc.1": {Registry: "registry.example.com:443", Repository: "org/app.name", Tag: "1.0-rc.1"},
 	}
 	for s, want := range good {
@@ -164,5 +164,21 @@ func TestVerifyPublished(t *testing.T) {
 	}
 	if err := VerifyPublished(r, ""); err == nil {
 		t.Error("absent tag accepted")
+	}
+}
+
+func TestParseReferenceHidesUserInfo(t *testing.T) {
+	for _, s := range []string{"https://AWS:ref-leak-pw@host.example/webapp:v1", "AWS:ref-leak-pw@host.example/webapp:v1@" + digestA} {
+		_, err := ParseReference(s)
+		if err == nil {
+			t.Errorf("%q accepted", s)
+			continue
+		}
+		if strings.Contains(err.Error(), "ref-leak-pw") || strings.Contains(err.Error(), "AWS:") {
+			t.Errorf("error reveals user information: %v", err)
+		}
+	}
+	if got := withoutUserInfo("host/webapp:v1@" + digestA); got != "host/webapp:v1@"+digestA {
+		t.Errorf("a digest was taken for user information: %q", got)
 	}
 }
