@@ -95,7 +95,8 @@ type Input struct {
 	// are violations.
 	TaskDefinitionJSON []byte
 	// Tags are the task definition's tags (DescribeTaskDefinition with
-	// include=TAGS), carried over to the new revision. Optional.
+	// include=TAGS), carried over to the new revision; when set they replace
+	// the tags of TaskDefinitionJSON. Optional.
 	Tags []ecstypes.Tag
 	// ImageURI is the pushed image, pinned by digest.
 	ImageURI string

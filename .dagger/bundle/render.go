@@ -132,6 +132,7 @@ func Render(in Input) (*Bundle, error) {
 
 // imageDetail is the document the CodeDeploy-to-ECS action reads.
 type imageDetail struct {
+	// ImageURI is the digest-pinned image; the name is case-sensitive.
 	ImageURI string `json:"ImageURI"`
 }
 
