@@ -108,6 +108,9 @@ type scriptedCodeDeploy struct {
 	stopped *phase // state once StopDeployment succeeded
 	// stopFails makes StopDeployment answer HTTP 500, as the emulator does.
 	stopFails bool
+	// getFailsFrom, when set, makes GetDeployment answer HTTP 503 from that
+	// offset on.
+	getFailsFrom time.Duration
 	// targetsFail makes the target calls answer AccessDenied.
 	targetsFail bool
 	// latency is added to the fake clock on every request.
@@ -186,6 +189,10 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 	var out any
 	switch op {
 	case "GetDeployment":
+		if s.getFailsFrom > 0 && s.clock.offset() >= s.getFailsFrom {
+			fail(503, "ServiceUnavailableException", "try again later")
+			return
+		}
 		s.mu.Lock()
 		s.getAt = append(s.getAt, s.clock.offset())
 		s.mu.Unlock()

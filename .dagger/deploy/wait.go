@@ -34,6 +34,9 @@ const (
 	// stopCallTimeout bounds the stop and its follow-up reads, which run even
 	// after the caller's context ended.
 	stopCallTimeout = 2 * time.Minute
+	// pollCallTimeout bounds one poll (GetDeployment plus target reads), so
+	// a hung connection counts as a failed read instead of freezing the wait.
+	pollCallTimeout = time.Minute
 )
 
 // Errors Wait wraps, for errors.Is.
@@ -170,7 +173,9 @@ func (w *waiter) run(ctx context.Context) (Result, error) {
 	// plus that request; a missed slot is skipped, not queued.
 	lastShownSlot, failures := time.Duration(0), 0
 	for slot := time.Duration(0); ; {
-		r, err := w.obs.observe(ctx)
+		pctx, cancel := context.WithTimeout(ctx, pollCallTimeout)
+		r, err := w.obs.observe(pctx)
+		cancel()
 		w.res.Polls++
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -283,6 +288,9 @@ func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 	last := w.res.Report
 	// Passing last as its own predecessor names the current event only.
 	lastState := strings.TrimPrefix(progressLine(0, last, &last), elapsedStamp(0)+" ")
+	if last.Status == "" {
+		lastState = "never read"
+	}
 	w.printf("deployment %s %s after %s; stopping it with rollback", w.id, why, took)
 	out, err := w.api.StopDeployment(sctx, &codedeploy.StopDeploymentInput{
 		DeploymentId:        aws.String(w.id),

@@ -349,3 +349,33 @@ func TestElapsedStamp(t *testing.T) {
 		}
 	}
 }
+
+func TestWaitSaysWhenStopHasNotRegistered(t *testing.T) {
+	clock := newFakeClock()
+	s := newScripted(t, clock, phase{Status: "InProgress", TaskSets: true, Green: 20})
+	// No stopped phase: the deployment keeps reporting InProgress.
+	res, err, _ := runWait(t, context.Background(), s, Options{Timeout: time.Minute, StopGrace: 10 * time.Second})
+	if !errors.Is(err, ErrTimedOut) || !res.Stopped {
+		t.Fatalf("err = %v, stopped = %t", err, res.Stopped)
+	}
+	if !strings.Contains(err.Error(), "the stop had not registered after 10s (status InProgress)") {
+		t.Fatalf("err = %v", err)
+	}
+	if res.Elapsed != 70*time.Second {
+		t.Errorf("elapsed = %s, want 1m10s (timeout plus stop grace)", res.Elapsed)
+	}
+}
+
+func TestWaitLosesTrackAfterRepeatedReadFailuresWithoutStopping(t *testing.T) {
+	clock := newFakeClock()
+	s := newScripted(t, clock, phase{Status: "InProgress"})
+	s.getFailsFrom = 20 * time.Second
+	_, err, out := runWait(t, context.Background(), s, Options{})
+	if !errors.Is(err, ErrLostTrack) || !strings.Contains(err.Error(), "3 reads of deployment d-SCRIPTED1 failed in a row") || !strings.Contains(err.Error(), "it was not stopped") {
+		t.Fatalf("err = %v", err)
+	}
+	mustContain(t, out, "[  0m20s] could not read the deployment (1 of 3 attempts)", "[  0m30s] could not read the deployment (3 of 3 attempts)")
+	if stops := s.stopCalls(); len(stops) != 0 {
+		t.Fatalf("stop calls = %+v", stops)
+	}
+}
