@@ -3,6 +3,7 @@ package deploy
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 	"time"
 
@@ -46,6 +47,9 @@ type Report struct {
 	Status string
 	// Description is the deployment's description, if any.
 	Description string
+	// TaskDefinition is the task definition ARN the deployment's inline
+	// AppSpec names; empty for other revision types.
+	TaskDefinition string
 	// Created, Started and Completed are zero when CodeDeploy has not set them.
 	Created, Started, Completed time.Time
 	// Target is the ECS target id (cluster:service) once known.
@@ -167,6 +171,9 @@ func (r Report) String() string {
 	if r.Description != "" {
 		fmt.Fprintf(&b, "  description: %s\n", r.Description)
 	}
+	if r.TaskDefinition != "" {
+		fmt.Fprintf(&b, "  task def:    %s\n", r.TaskDefinition)
+	}
 	for _, ts := range []struct {
 		name string
 		at   time.Time
@@ -254,6 +261,10 @@ func joinNonEmpty(sep string, parts ...string) string {
 	return strings.Join(kept, sep)
 }
 
+// taskDefinitionARNPattern finds the task definition ARN in an AppSpec,
+// whether YAML or JSON, quoted or not.
+var taskDefinitionARNPattern = regexp.MustCompile(`arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/[A-Za-z0-9_-]+:\d+`)
+
 // reportFrom copies what GetDeployment returned.
 func reportFrom(d *types.DeploymentInfo) Report {
 	r := Report{
@@ -267,6 +278,9 @@ func reportFrom(d *types.DeploymentInfo) Report {
 		Completed:       aws.ToTime(d.CompleteTime),
 
 		TerminationWaitStarted: d.InstanceTerminationWaitTimeStarted,
+	}
+	if rev := d.Revision; rev != nil && rev.AppSpecContent != nil {
+		r.TaskDefinition = taskDefinitionARNPattern.FindString(aws.ToString(rev.AppSpecContent.Content))
 	}
 	if e := d.ErrorInformation; e != nil {
 		r.ErrorCode, r.ErrorMessage = string(e.Code), aws.ToString(e.Message)

@@ -116,37 +116,59 @@ func (t Target) validate(render RenderAppSpec) error {
 // original task set. Otherwise the service's previous ACTIVE task definition
 // revision is deployed through a new CodeDeploy deployment whose AppSpec
 // render produces; the caller follows it with Wait.
+//
+// A given id that already ended Failed or Stopped is refused (CodeDeploy has
+// dealt with it; redeploying would go one release too far back), and so is a
+// succeeded one whose task definition is no longer the one in service.
 func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target Target, id string, render RenderAppSpec) (RollbackResult, error) {
 	if err := target.validate(render); err != nil {
 		return RollbackResult{}, err
 	}
-	active, err := activeDeployments(ctx, cd, target, id)
-	if err != nil {
-		return RollbackResult{}, err
-	}
-	if len(active) > 0 {
-		return stopAll(ctx, cd, active)
-	}
-	return redeployPrevious(ctx, cd, svc, target, render)
-}
-
-func activeDeployments(ctx context.Context, cd CodeDeployAPI, t Target, id string) ([]string, error) {
+	var given *Report
 	if id != "" {
-		if err := checkDeploymentID(id); err != nil {
-			return nil, err
-		}
-		r, err := Status(ctx, cd, id)
+		r, err := givenDeployment(ctx, cd, target, id)
 		if err != nil {
-			return nil, err
-		}
-		if r.Application != "" && (r.Application != t.Application || r.DeploymentGroup != t.DeploymentGroup) {
-			return nil, fmt.Errorf("deployment %s belongs to application %q, deployment group %q, not to %q/%q; pass the matching application and deployment group", id, r.Application, r.DeploymentGroup, t.Application, t.DeploymentGroup)
+			return RollbackResult{}, err
 		}
 		if isActive(r.Status) {
-			return []string{id}, nil
+			return stopAll(ctx, cd, []string{id})
 		}
-		return nil, nil
+		given = &r
+	} else {
+		active, err := activeDeployments(ctx, cd, target)
+		if err != nil {
+			return RollbackResult{}, err
+		}
+		if len(active) > 0 {
+			return stopAll(ctx, cd, active)
+		}
 	}
+	return redeployPrevious(ctx, cd, svc, target, given, render)
+}
+
+// givenDeployment reads id and refuses deployments a redeploy would not undo.
+func givenDeployment(ctx context.Context, cd CodeDeployAPI, t Target, id string) (Report, error) {
+	if err := checkDeploymentID(id); err != nil {
+		return Report{}, err
+	}
+	r, err := Status(ctx, cd, id)
+	if err != nil {
+		return r, err
+	}
+	if r.Application != "" && (r.Application != t.Application || r.DeploymentGroup != t.DeploymentGroup) {
+		return r, fmt.Errorf("deployment %s belongs to application %q, deployment group %q, not to %q/%q; pass the matching application and deployment group", id, r.Application, r.DeploymentGroup, t.Application, t.DeploymentGroup)
+	}
+	if r.Status == string(cdtypes.DeploymentStatusFailed) || r.Status == string(cdtypes.DeploymentStatusStopped) {
+		detail := "no rollback deployment was recorded"
+		if r.RollbackDeploymentID != "" {
+			detail = "CodeDeploy rolled it back with deployment " + r.RollbackDeploymentID
+		}
+		return r, fmt.Errorf("deployment %s already ended %s (%s); the service is not running its release, so there is nothing to roll back — omit the id to roll back whatever the service runs now", id, r.Status, detail)
+	}
+	return r, nil
+}
+
+func activeDeployments(ctx context.Context, cd CodeDeployAPI, t Target) ([]string, error) {
 	var ids []string
 	var token *string
 	for {
@@ -179,10 +201,13 @@ func stopAll(ctx context.Context, cd CodeDeployAPI, ids []string) (RollbackResul
 	return res, nil
 }
 
-func redeployPrevious(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, t Target, render RenderAppSpec) (RollbackResult, error) {
+func redeployPrevious(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, t Target, given *Report, render RenderAppSpec) (RollbackResult, error) {
 	current, err := currentTaskDefinition(ctx, svc, t)
 	if err != nil {
 		return RollbackResult{}, err
+	}
+	if given != nil && given.TaskDefinition != "" && given.TaskDefinition != current {
+		return RollbackResult{}, fmt.Errorf("deployment %s deployed %s but service %q now runs %s; a later release replaced it — omit the id to roll back the current one", given.ID, given.TaskDefinition, t.Service, current)
 	}
 	family, rev, err := parseTaskDefinitionARN(current)
 	if err != nil {

@@ -170,6 +170,7 @@ func TestRollbackGivenFinishedIDRedeploys(t *testing.T) {
 	e := newMoto(t)
 	arns := e.service(t, 2, 2)
 	s := newScripted(t, newFakeClock(), phase{Status: "Succeeded", TaskSets: true, Green: 100})
+	s.revisionARN = arns[1]
 	res, err := Rollback(context.Background(), s.client(1), e.ecs, target, s.id, func(arn string) (string, error) { return appSpecFor(arn), nil })
 	if err != nil {
 		t.Fatalf("Rollback: %v", err)
@@ -249,5 +250,36 @@ func TestParseTaskDefinitionARN(t *testing.T) {
 		if _, _, err := parseTaskDefinitionARN(bad); err == nil {
 			t.Errorf("parse(%q) accepted", bad)
 		}
+	}
+}
+
+func TestRollbackGivenIDReplacedByLaterReleaseIsRefused(t *testing.T) {
+	e := newMoto(t)
+	arns := e.service(t, 3, 3)
+	s := newScripted(t, newFakeClock(), phase{Status: "Succeeded"})
+	s.revisionARN = arns[1] // that deployment shipped revision 2; the service runs 3
+	_, err := Rollback(context.Background(), s.client(1), e.ecs, target, s.id, func(arn string) (string, error) { return appSpecFor(arn), nil })
+	t.Logf("error: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "deployed "+arns[1]+` but service "webapp" now runs `+arns[2]) {
+		t.Fatalf("err = %v", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.created) != 0 || len(s.stops) != 0 {
+		t.Fatalf("created %d deployments, stopped %+v", len(s.created), s.stops)
+	}
+}
+
+func TestRollbackGivenFailedIDIsRefused(t *testing.T) {
+	s := newScripted(t, newFakeClock(), phase{Status: "Failed", RollbackID: "d-ROLLBACK9"})
+	_, err := Rollback(context.Background(), s.client(1), nil, target, s.id, func(arn string) (string, error) { return appSpecFor(arn), nil })
+	t.Logf("error: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "already ended Failed (CodeDeploy rolled it back with deployment d-ROLLBACK9)") {
+		t.Fatalf("err = %v", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.created) != 0 || len(s.stops) != 0 {
+		t.Fatalf("created %d deployments, stopped %+v", len(s.created), s.stops)
 	}
 }

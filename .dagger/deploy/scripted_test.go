@@ -106,6 +106,10 @@ type scriptedCodeDeploy struct {
 	group   string
 	phases  []phase
 	stopped *phase // state once StopDeployment succeeded
+	// completesAtStop, when set, is the final state the deployment reaches
+	// just as StopDeployment arrives, which then answers
+	// DeploymentAlreadyCompletedException as CodeDeploy does.
+	completesAtStop *phase
 	// stopFails makes StopDeployment answer HTTP 500, as the emulator does.
 	stopFails bool
 	// getFailsFrom, when set, makes GetDeployment answer HTTP 503 from that
@@ -113,6 +117,9 @@ type scriptedCodeDeploy struct {
 	getFailsFrom time.Duration
 	// targetsFail makes the target calls answer AccessDenied.
 	targetsFail bool
+	// revisionARN, when set, is the task definition the deployment's inline
+	// AppSpec names.
+	revisionARN string
 	// latency is added to the fake clock on every request.
 	latency time.Duration
 
@@ -213,6 +220,13 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		s.stops = append(s.stops, c)
 		s.mu.Unlock()
+		if s.completesAtStop != nil {
+			s.mu.Lock()
+			s.stopped, s.isStopped, s.stopAt = s.completesAtStop, true, s.clock.offset()
+			s.mu.Unlock()
+			fail(400, "DeploymentAlreadyCompletedException", "The deployment is already completed.")
+			return
+		}
 		if s.stopFails {
 			fail(500, "InternalFailure", "stop is not available")
 			return
@@ -257,6 +271,10 @@ func (s *scriptedCodeDeploy) info(p phase) map[string]any {
 	}
 	if p.Status == "Succeeded" || p.Status == "Failed" || p.Status == "Stopped" {
 		d["completeTime"] = epoch(t0.Add(p.At))
+	}
+	if s.revisionARN != "" {
+		c := appSpecFor(s.revisionARN)
+		d["revision"] = map[string]any{"revisionType": "AppSpecContent", "appSpecContent": map[string]any{"content": c, "sha256": SHA256Hex(c)}}
 	}
 	if p.ErrCode != "" {
 		d["errorInformation"] = map[string]any{"code": p.ErrCode, "message": p.ErrMsg}

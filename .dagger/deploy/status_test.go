@@ -13,6 +13,7 @@ func TestStatusReportsEventsTimestampsErrorAndRollback(t *testing.T) {
 		Events: append(rep("Succeeded", 4), "Failed"), TaskSets: true, Green: 0,
 		Diagnostic: [2]string{"ScriptFailed", "smoke test returned 503"},
 		ErrCode:    "HEALTH_CONSTRAINTS", ErrMsg: "too many failures", RollbackID: "d-ROLLBACK3", RollbackMsg: "Automatic rollback"})
+	s.revisionARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:12"
 	clock.advance(3 * time.Minute)
 	r, err := Status(context.Background(), s.client(1), s.id)
 	if err != nil {
@@ -30,6 +31,7 @@ func TestStatusReportsEventsTimestampsErrorAndRollback(t *testing.T) {
 		"deployment d-SCRIPTED1 (application webapp, deployment group webapp-dg)",
 		"status:      Failed",
 		"description: release abc123",
+		"task def:    arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:12",
 		"created:     2026-03-01T12:00:00Z",
 		"started:     2026-03-01T12:00:01Z",
 		"completed:   2026-03-01T12:02:00Z",

@@ -297,6 +297,11 @@ func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 		AutoRollbackEnabled: aws.Bool(true),
 	})
 	if err != nil {
+		// It may have finished between the last poll and the stop.
+		if r, rerr := w.obs.observe(sctx); rerr == nil && r.Finished() {
+			w.show(r, false)
+			return w.finish(r)
+		}
 		msg := fmt.Sprintf("deployment %s %s after %s (last state: %s); stopping it with rollback failed: %v; stop it by hand: aws deploy stop-deployment --deployment-id %s --auto-rollback-enabled", w.id, why, took, lastState, err, w.id)
 		w.printf("%s", msg)
 		return w.done(fmt.Errorf("%w: %s", ErrTimedOut, msg))

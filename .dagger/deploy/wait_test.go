@@ -379,3 +379,17 @@ func TestWaitLosesTrackAfterRepeatedReadFailuresWithoutStopping(t *testing.T) {
 		t.Fatalf("stop calls = %+v", stops)
 	}
 }
+
+func TestWaitTimeoutRacingCompletionReportsTheOutcome(t *testing.T) {
+	clock := newFakeClock()
+	s := newScripted(t, clock, phase{Status: "InProgress", TaskSets: true, Green: 100})
+	s.completesAtStop = &phase{Status: "Succeeded", TaskSets: true, Green: 100}
+	res, err, out := runWait(t, context.Background(), s, Options{Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatalf("err = %v, want nil: the deployment succeeded before the stop arrived", err)
+	}
+	if res.Stopped || res.Report.Status != "Succeeded" || len(s.stopCalls()) != 1 {
+		t.Fatalf("result = %+v, stop calls %+v", res, s.stopCalls())
+	}
+	mustContain(t, out, "succeeded after 30s")
+}
