@@ -68,6 +68,9 @@ type Report struct {
 	RollbackDeploymentID string
 	// RollbackMessage explains the rollback, if any.
 	RollbackMessage string
+	// Creator is who started the deployment: user, autoscaling,
+	// codeDeployRollback, …
+	Creator string
 	// RollbackOf is set when this deployment is itself a rollback: the id of
 	// the deployment it rolls back.
 	RollbackOf string
@@ -110,6 +113,12 @@ func (r Report) GreenWeight() (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// IsRollback reports whether CodeDeploy created this deployment to roll
+// another one back.
+func (r Report) IsRollback() bool {
+	return r.RollbackOf != "" || r.Creator == string(types.DeploymentCreatorCodeDeployRollback)
 }
 
 // FailedEvent returns the first failed lifecycle event, if any.
@@ -273,6 +282,7 @@ func reportFrom(d *types.DeploymentInfo) Report {
 		DeploymentGroup: aws.ToString(d.DeploymentGroupName),
 		Status:          string(d.Status),
 		Description:     aws.ToString(d.Description),
+		Creator:         string(d.Creator),
 		Created:         aws.ToTime(d.CreateTime),
 		Started:         aws.ToTime(d.StartTime),
 		Completed:       aws.ToTime(d.CompleteTime),

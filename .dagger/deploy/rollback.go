@@ -131,6 +131,9 @@ func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target T
 			return RollbackResult{}, err
 		}
 		if isActive(r.Status) {
+			if r.IsRollback() {
+				return RollbackResult{}, fmt.Errorf("deployment %s is itself rolling back deployment %s (status %s); leave it to finish", id, r.RollbackOf, r.Status)
+			}
 			return stopAll(ctx, cd, []string{id})
 		}
 		given = &r
@@ -140,6 +143,15 @@ func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target T
 			return RollbackResult{}, err
 		}
 		if len(active) > 0 {
+			for _, a := range active {
+				r, err := Status(ctx, cd, a)
+				if err != nil {
+					return RollbackResult{}, err
+				}
+				if r.IsRollback() {
+					return RollbackResult{}, fmt.Errorf("deployment %s is already rolling back deployment %s (status %s); leave it to finish and follow it with the status function", a, r.RollbackOf, r.Status)
+				}
+			}
 			return stopAll(ctx, cd, active)
 		}
 	}

@@ -113,9 +113,11 @@ func TestRollbackNamesMissingService(t *testing.T) {
 	}
 }
 
-// In the emulator deployments stay Created, so one is found in flight; its
-// StopDeployment answers 500, which must surface as a clear error.
-func TestRollbackReportsStopFailureFromEmulator(t *testing.T) {
+// The emulator keeps deployments Created, so Rollback finds this one in
+// flight; deciding whether it may be stopped needs GetDeployment, which the
+// emulator's answers cannot serve, so the read error must come back unchanged
+// and nothing may be stopped.
+func TestRollbackFindsDeploymentInFlightInEmulator(t *testing.T) {
 	e := newMoto(t)
 	e.codeDeployGroup(t, target.Application, target.DeploymentGroup, target.Cluster, target.Service)
 	id, err := Start(context.Background(), e.cd, Request{Application: target.Application, DeploymentGroup: target.DeploymentGroup, AppSpecContent: appSpecFor("arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:2")})
@@ -124,8 +126,21 @@ func TestRollbackReportsStopFailureFromEmulator(t *testing.T) {
 	}
 	_, err = Rollback(context.Background(), e.cd, e.ecs, target, "", func(arn string) (string, error) { return appSpecFor(arn), nil })
 	t.Logf("error: %v", err)
-	if err == nil || !strings.Contains(err.Error(), "stopping deployment "+id+" with rollback") {
+	if err == nil || !strings.Contains(err.Error(), "reading deployment "+id) {
 		t.Fatalf("err = %v", err)
+	}
+	if info := e.rawDeployment(t, id); info["status"] != "Created" {
+		t.Fatalf("status = %v, want the deployment left alone", info["status"])
+	}
+}
+
+func TestRollbackNeverStopsARollback(t *testing.T) {
+	for _, id := range []string{"", "d-SCRIPTED1"} {
+		s := newScripted(t, newFakeClock(), phase{Status: "InProgress", RollbackOf: "d-FAILED001"})
+		_, err := Rollback(context.Background(), s.client(1), nil, target, id, func(arn string) (string, error) { return appSpecFor(arn), nil })
+		if err == nil || !strings.Contains(err.Error(), "rolling back deployment d-FAILED001") || len(s.stopCalls()) != 0 {
+			t.Fatalf("id %q: err = %v, stops = %+v", id, err, s.stopCalls())
+		}
 	}
 }
 

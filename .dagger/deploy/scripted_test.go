@@ -83,6 +83,7 @@ type phase struct {
 	ErrMsg       string
 	RollbackID   string
 	RollbackMsg  string
+	RollbackOf   string
 	ReadyAction  string
 	ReadyWait    int
 	TermWait     bool
@@ -279,8 +280,13 @@ func (s *scriptedCodeDeploy) info(p phase) map[string]any {
 	if p.ErrCode != "" {
 		d["errorInformation"] = map[string]any{"code": p.ErrCode, "message": p.ErrMsg}
 	}
-	if p.RollbackID != "" || p.RollbackMsg != "" {
-		d["rollbackInfo"] = map[string]any{"rollbackDeploymentId": p.RollbackID, "rollbackMessage": p.RollbackMsg}
+	if p.RollbackID != "" || p.RollbackMsg != "" || p.RollbackOf != "" {
+		d["rollbackInfo"] = map[string]any{"rollbackDeploymentId": p.RollbackID, "rollbackMessage": p.RollbackMsg, "rollbackTriggeringDeploymentId": p.RollbackOf}
+	}
+	if p.RollbackOf != "" {
+		d["creator"] = "codeDeployRollback"
+	} else {
+		d["creator"] = "user"
 	}
 	if p.ReadyAction != "" {
 		d["blueGreenDeploymentConfiguration"] = map[string]any{"deploymentReadyOption": map[string]any{"actionOnTimeout": p.ReadyAction, "waitTimeInMinutes": p.ReadyWait}}
