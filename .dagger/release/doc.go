@@ -1,0 +1,12 @@
+// Package release is the release recipe without the containers: it reads
+// what the infrastructure deployed (stack outputs, the ECS service and its
+// task definition), renders and validates the CodeDeploy bundle for a pushed
+// image, and, for a direct deployment, registers the task definition and
+// runs the blue/green deployment.
+//
+// Everything that can be checked is checked before the first mutating call
+// (push, RegisterTaskDefinition, CreateDeployment): Load fails on a missing
+// or hook-mode stack, Options.Validate on bad hooks or modes, and Preflight
+// renders the complete bundle against the image's digest before it is
+// pushed.
+package release

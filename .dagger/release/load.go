@@ -1,0 +1,98 @@
+package release
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"dagger/ecs-bluegreen/stackout"
+)
+
+// ECSReader reads the deployed service and its task definition;
+// *ecs.Client satisfies it.
+type ECSReader interface {
+	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
+	DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
+}
+
+// Plan is what the infrastructure deployed: the release starts from it, so
+// taskdef.json never drifts from the CDK code and no ARN is typed by hand.
+type Plan struct {
+	// Target is the service stack's outputs.
+	Target stackout.ReleaseTarget
+	// TaskDefinition is the revision the service runs now.
+	TaskDefinition *ecstypes.TaskDefinition
+	// Tags are that revision's tags, carried to the next one.
+	Tags []ecstypes.Tag
+	// Strategy is the service's capacity-provider strategy, which the
+	// appspec must repeat or CodeDeploy drops it.
+	Strategy []ecstypes.CapacityProviderStrategyItem
+	// Subnets and SecurityGroups are the service's awsvpc configuration
+	// (from the service itself, falling back to the stack outputs).
+	Subnets, SecurityGroups []string
+}
+
+// Load reads the stack outputs, the service and the task definition it runs.
+func Load(ctx context.Context, cfg aws.Config, api ECSReader, stack string) (*Plan, error) {
+	target, err := stackout.Read(ctx, cfg, stack)
+	if err != nil {
+		return nil, err
+	}
+	return LoadTarget(ctx, api, target)
+}
+
+// LoadTarget is Load for outputs already read.
+func LoadTarget(ctx context.Context, api ECSReader, target stackout.ReleaseTarget) (*Plan, error) {
+	if target.DeploymentMode == stackout.ModeHook {
+		return nil, fmt.Errorf("stack %s deploys in hook mode (the CloudFormation blue/green hook): a release there is a stack update, run deploy-infra with --context image=<repository>@sha256:<digest>", target.Stack)
+	}
+	out, err := api.DescribeServices(ctx, &ecs.DescribeServicesInput{
+		Cluster:  aws.String(target.ClusterName),
+		Services: []string{target.ServiceName},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("describing service %s in cluster %s: %w", target.ServiceName, target.ClusterName, err)
+	}
+	if len(out.Services) == 0 {
+		reasons := make([]string, 0, len(out.Failures))
+		for _, f := range out.Failures {
+			reasons = append(reasons, aws.ToString(f.Reason))
+		}
+		return nil, fmt.Errorf("service %s not found in cluster %s (%s): run deploy-infra for stack %s", target.ServiceName, target.ClusterName, strings.Join(reasons, "; "), target.Stack)
+	}
+	svc := out.Services[0]
+	if s := aws.ToString(svc.Status); s != "" && s != "ACTIVE" {
+		return nil, fmt.Errorf("service %s is %s, not ACTIVE: nothing can be deployed to it", target.ServiceName, s)
+	}
+	if svc.DeploymentController != nil && svc.DeploymentController.Type != "" && svc.DeploymentController.Type != ecstypes.DeploymentControllerTypeCodeDeploy {
+		return nil, fmt.Errorf("service %s uses the %s deployment controller: blue/green releases need CODE_DEPLOY (deploy the stack in codedeploy mode)", target.ServiceName, svc.DeploymentController.Type)
+	}
+	current := aws.ToString(svc.TaskDefinition)
+	if current == "" {
+		current = target.TaskDefinitionArn
+	}
+	td, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+		TaskDefinition: aws.String(current),
+		Include:        []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("describing task definition %s of service %s: %w", current, target.ServiceName, err)
+	}
+	p := &Plan{
+		Target:         target,
+		TaskDefinition: td.TaskDefinition,
+		Tags:           td.Tags,
+		Strategy:       svc.CapacityProviderStrategy,
+		Subnets:        target.Subnets,
+		SecurityGroups: target.SecurityGroups,
+	}
+	if nc := svc.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil && len(nc.AwsvpcConfiguration.Subnets) > 0 {
+		p.Subnets = nc.AwsvpcConfiguration.Subnets
+		p.SecurityGroups = nc.AwsvpcConfiguration.SecurityGroups
+	}
+	return p, nil
+}
