@@ -393,3 +393,16 @@ func TestWaitTimeoutRacingCompletionReportsTheOutcome(t *testing.T) {
 	}
 	mustContain(t, out, "succeeded after 30s")
 }
+
+func TestParseTimeout(t *testing.T) {
+	for in, want := range map[string]time.Duration{"30m": 30 * time.Minute, " 1h30m ": 90 * time.Minute, "45s": 45 * time.Second, "48h": 48 * time.Hour} {
+		if got, err := ParseTimeout(in); err != nil || got != want {
+			t.Errorf("ParseTimeout(%q) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "30", "-5m", "0s", "49h", "soon"} {
+		if _, err := ParseTimeout(in); err == nil || !strings.Contains(err.Error(), `timeout "`+in+`" is not accepted`) {
+			t.Errorf("ParseTimeout(%q) err = %v", in, err)
+		}
+	}
+}
