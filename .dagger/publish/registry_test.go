@@ -46,7 +46,7 @@ type testRegistry struct {
 	srv       *httptest.Server
 }
 
-func startRegistry(t *testing.T, user, password string, immutable bool) *testRegistry {
+func startRegistry(t testing.TB, user, password string, immutable bool) *testRegistry {
 	t.Helper()
 	r := &testRegistry{user: user, pw: password, immutable: immutable,
 		inner: registry.New(registry.Logger(log.New(io.Discard, "", 0)))}
