@@ -132,7 +132,7 @@ func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target T
 		}
 		if isActive(r.Status) {
 			if r.IsRollback() {
-				return RollbackResult{}, fmt.Errorf("deployment %s is itself rolling back deployment %s (status %s); leave it to finish", id, r.RollbackOf, r.Status)
+				return RollbackResult{}, fmt.Errorf("deployment %s is itself a rollback%s (status %s); leave it to finish", id, ofDeployment(r.RollbackOf), r.Status)
 			}
 			return stopAll(ctx, cd, []string{id})
 		}
@@ -149,13 +149,20 @@ func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target T
 					return RollbackResult{}, err
 				}
 				if r.IsRollback() {
-					return RollbackResult{}, fmt.Errorf("deployment %s is already rolling back deployment %s (status %s); leave it to finish and follow it with the status function", a, r.RollbackOf, r.Status)
+					return RollbackResult{}, fmt.Errorf("deployment %s is already a rollback%s in progress (status %s); leave it to finish and follow it with the status function", a, ofDeployment(r.RollbackOf), r.Status)
 				}
 			}
 			return stopAll(ctx, cd, active)
 		}
 	}
 	return redeployPrevious(ctx, cd, svc, target, given, render)
+}
+
+func ofDeployment(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " of deployment " + id
 }
 
 // givenDeployment reads id and refuses deployments a redeploy would not undo.

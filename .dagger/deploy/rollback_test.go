@@ -138,7 +138,7 @@ func TestRollbackNeverStopsARollback(t *testing.T) {
 	for _, id := range []string{"", "d-SCRIPTED1"} {
 		s := newScripted(t, newFakeClock(), phase{Status: "InProgress", RollbackOf: "d-FAILED001"})
 		_, err := Rollback(context.Background(), s.client(1), nil, target, id, func(arn string) (string, error) { return appSpecFor(arn), nil })
-		if err == nil || !strings.Contains(err.Error(), "rolling back deployment d-FAILED001") || len(s.stopCalls()) != 0 {
+		if err == nil || !strings.Contains(err.Error(), "a rollback of deployment d-FAILED001") || len(s.stopCalls()) != 0 {
 			t.Fatalf("id %q: err = %v, stops = %+v", id, err, s.stopCalls())
 		}
 	}
