@@ -81,6 +81,7 @@ func runBuildStep(t *testing.T, endpoint http.Handler, env ...string) (out strin
 		"STUB_OUT=" + stubDir,
 		"AWS_REGION=eu-west-1",
 		"SERVICE_STACK=webapp-service",
+		"CODEBUILD_RESOLVED_SOURCE_VERSION=9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
 		"AWS_CONTAINER_CREDENTIALS_HOST=" + strings.TrimPrefix(srv.URL, "http://"),
 	}, env...)
 	b, err := cmd.CombinedOutput()
@@ -132,7 +133,7 @@ func TestBuildStepExportsCredentialsWithoutPrintingThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "--progress plain call --region eu-west-1 --aws-access-key-id env:AWS_ACCESS_KEY_ID --aws-secret-access-key env:AWS_SECRET_ACCESS_KEY " +
-		"--aws-session-token env:AWS_SESSION_TOKEN release --stack webapp-service export --path dist"
+		"--aws-session-token env:AWS_SESSION_TOKEN release --stack webapp-service --version 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432 export --path dist"
 	if got := strings.Join(strings.Fields(string(args)), " "); got != want {
 		t.Errorf("dagger argv = %q\nwant          %q", got, want)
 	}

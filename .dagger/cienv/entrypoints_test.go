@@ -25,8 +25,9 @@ func realModule(t *testing.T) Module {
 }
 
 // checkReleaseCall asserts what both entry points must run: the constructor's
-// AWS options from env: references and release … export --path dist.
-func checkReleaseCall(t *testing.T, c Call) {
+// AWS options from env: references and release --stack … --version <revision>
+// … export --path dist.
+func checkReleaseCall(t *testing.T, c Call, revision string) {
 	t.Helper()
 	for flag, want := range map[string]string{
 		"region":                "$AWS_REGION",
@@ -43,6 +44,10 @@ func checkReleaseCall(t *testing.T, c Call) {
 	}
 	if c.Chain[0].Flags["stack"] != "$SERVICE_STACK" {
 		t.Errorf("release --stack = %q, want $SERVICE_STACK", c.Chain[0].Flags["stack"])
+	}
+	// The image tag defaults to the revision; without one the release refuses to run.
+	if c.Chain[0].Flags["version"] != revision {
+		t.Errorf("release --version = %q, want %s", c.Chain[0].Flags["version"], revision)
 	}
 }
 
@@ -95,7 +100,7 @@ func TestBuildspec(t *testing.T) {
 	if len(calls) != 1 {
 		t.Fatalf("want exactly one dagger call in the buildspec, found %d", len(calls))
 	}
-	checkReleaseCall(t, calls[0])
+	checkReleaseCall(t, calls[0], "$CODEBUILD_RESOLVED_SOURCE_VERSION")
 	if calls[0].Chain[0].Flags["deploy"] != "" {
 		t.Error("the CodeBuild stage must not deploy: the pipeline's CodeDeploy action does")
 	}
@@ -174,12 +179,15 @@ func TestReleaseWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatalf("workflow call: %v", err)
 	}
-	checkReleaseCall(t, c)
+	checkReleaseCall(t, c, "$GITHUB_SHA")
 	if c.Chain[0].Flags["deploy"] != "true" {
 		t.Error("the workflow must run release --deploy")
 	}
 	for _, j := range w.Jobs {
 		for _, s := range j.Steps {
+			if s.Uses != "" && !PinnedExactly(s.Uses) {
+				t.Errorf("step %q uses %q: pin an exact release or commit", s.Name, s.Uses)
+			}
 			if leaks := LeakyLines(s.Run + "\n" + s.With["args"]); len(leaks) > 0 {
 				t.Errorf("step %q prints credentials: %q", s.Name, leaks)
 			}

@@ -15,17 +15,22 @@ type Buildspec struct {
 	Version string `yaml:"version"`
 	// Env holds the shell and plain variables.
 	Env struct {
-		Shell     string            `yaml:"shell"`
+		// Shell runs the commands (bash).
+		Shell string `yaml:"shell"`
+		// Variables are plain environment variables.
 		Variables map[string]string `yaml:"variables"`
 	} `yaml:"env"`
 	// Phases by name (install, pre_build, build, post_build).
 	Phases map[string]struct {
+		// Commands run in order in one shell.
 		Commands []string `yaml:"commands"`
 	} `yaml:"phases"`
 	// Artifacts is what CodePipeline receives.
 	Artifacts struct {
-		Files        []string `yaml:"files"`
-		DiscardPaths string   `yaml:"discard-paths"`
+		// Files are the artifact paths.
+		Files []string `yaml:"files"`
+		// DiscardPaths flattens the files to the artifact root ("yes").
+		DiscardPaths string `yaml:"discard-paths"`
 	} `yaml:"artifacts"`
 }
 
@@ -48,13 +53,16 @@ type Workflow struct {
 	Permissions map[string]string `yaml:"permissions"`
 	// Concurrency serialises runs.
 	Concurrency struct {
-		Group            string `yaml:"group"`
-		CancelInProgress bool   `yaml:"cancel-in-progress"`
+		// Group names the queue runs share.
+		Group string `yaml:"group"`
+		// CancelInProgress cancels a running run when a new one starts.
+		CancelInProgress bool `yaml:"cancel-in-progress"`
 	} `yaml:"concurrency"`
 	// Env is the workflow-level environment.
 	Env map[string]string `yaml:"env"`
 	// Jobs by id.
 	Jobs map[string]struct {
+		// Steps run in order.
 		Steps []WorkflowStep `yaml:"steps"`
 	} `yaml:"jobs"`
 }

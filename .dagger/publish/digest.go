@@ -23,12 +23,13 @@ const (
 	mediaDockerList     = "application/vnd.docker.distribution.manifest.list.v2+json"
 )
 
+// descriptor is the part of an OCI descriptor the digest logic reads.
 type descriptor struct {
 	MediaType string `json:"mediaType"`
 	Digest    string `json:"digest"`
-	Size      int64  `json:"size"`
 }
 
+// ociIndex is the index.json of an OCI image layout.
 type ociIndex struct {
 	Manifests []descriptor `json:"manifests"`
 }
