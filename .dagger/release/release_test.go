@@ -320,3 +320,25 @@ func (w withStrategy) DescribeServices(ctx context.Context, in *ecs.DescribeServ
 	}
 	return out, err
 }
+
+func TestAppSpecForRollbackAndArchitectureCheck(t *testing.T) {
+	w := newWorld(t, "codedeploy")
+	p, err := Load(context.Background(), w.cfg, w.ecs, "webapp-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(p.TaskDefinition.TaskDefinitionArn)
+	spec, err := p.AppSpecFor(Options{})(arn)
+	if err != nil || !strings.Contains(spec, "TaskDefinition: \""+arn+"\"") && !strings.Contains(spec, "TaskDefinition: "+arn) {
+		t.Fatalf("appspec for %s = %s (%v)", arn, spec, err)
+	}
+	if _, err := p.AppSpecFor(Options{})("not-an-arn"); err == nil {
+		t.Fatal("rendered an appspec for a bad ARN")
+	}
+	if err := p.CheckArchitecture("X86_64"); err != nil {
+		t.Fatalf("default architecture refused: %v", err)
+	}
+	if err := p.CheckArchitecture("ARM64"); err == nil || !strings.Contains(err.Error(), "--platform linux/amd64") {
+		t.Fatalf("arm64 image for an X86_64 task: %v", err)
+	}
+}

@@ -51,3 +51,36 @@ func (p *Plan) Render(opts Options, imageURI, taskDefARN string) (*bundle.Bundle
 func (p *Plan) Preflight(opts Options, imageURI string) (*bundle.Bundle, error) {
 	return p.Render(opts, imageURI, aws.ToString(p.TaskDefinition.TaskDefinitionArn))
 }
+
+// AppSpecFor returns what deploy.Rollback needs to redeploy an earlier
+// revision: the service's appspec (container, port, network, capacity
+// strategy, hooks) pointing at the given task definition ARN.
+func (p *Plan) AppSpecFor(opts Options) func(taskDefARN string) (string, error) {
+	return func(taskDefARN string) (string, error) {
+		in := p.input(Options{Mode: bundle.ModeDirect, Hooks: opts.Hooks, PlatformVersion: opts.PlatformVersion}, "", taskDefARN)
+		out, err := bundle.RenderAppSpec(in)
+		return string(out), err
+	}
+}
+
+// CheckArchitecture refuses an image built for another CPU than the task
+// definition runs on (runtimePlatform.cpuArchitecture; Fargate's default is
+// X86_64): such tasks would fail to start only after the traffic shift began.
+func (p *Plan) CheckArchitecture(fargateArch string) error {
+	want := "X86_64"
+	if rp := p.TaskDefinition.RuntimePlatform; rp != nil && rp.CpuArchitecture != "" {
+		want = string(rp.CpuArchitecture)
+	}
+	if fargateArch != want {
+		return fmt.Errorf("the image is built for %s but task family %s runs on %s: pass --platform %s, or change the task definition's cpuArchitecture in the infrastructure",
+			fargateArch, aws.ToString(p.TaskDefinition.Family), want, platformFor(want))
+	}
+	return nil
+}
+
+func platformFor(arch string) string {
+	if arch == "ARM64" {
+		return "linux/arm64"
+	}
+	return "linux/amd64"
+}

@@ -1,0 +1,419 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"dagger/ecs-bluegreen/awsenv"
+	"dagger/ecs-bluegreen/buildplan"
+	"dagger/ecs-bluegreen/bundle"
+	bluegreen "dagger/ecs-bluegreen/deploy"
+	"dagger/ecs-bluegreen/ecr"
+	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/publish"
+	"dagger/ecs-bluegreen/release"
+	"dagger/ecs-bluegreen/stackout"
+)
+
+// Publish builds the app image and pushes it to its ECR repository (or a
+// registry override) by digest, and returns repository:tag@sha256:…. It is
+// idempotent: a tag that already holds this exact image is left alone, and
+// a tag that holds another image is refused (ECR tags are immutable).
+// +cache="never"
+func (m *EcsBluegreen) Publish(
+	ctx context.Context,
+	// Service stack whose RepositoryUri output names the repository.
+	// +optional
+	// +default="webapp-service"
+	stack string,
+	// Repository name or URI; overrides the stack output.
+	// +optional
+	repository string,
+	// Git revision: stamped into the binary and, unless --tag is given, the image tag.
+	// +optional
+	version string,
+	// Image tag; defaults to --version. "latest" is refused.
+	// +optional
+	tag string,
+	// Target platform: linux/amd64 or linux/arm64.
+	// +optional
+	// +default="linux/amd64"
+	platform string,
+	// Push to this registry (host[:port]) instead of ECR, e.g. a local registry.
+	// +optional
+	registry string,
+	// User name for --registry (with --registry-password); without them the ECR login is presented.
+	// +optional
+	registryUsername string,
+	// Password or token for --registry.
+	// +optional
+	registryPassword *dagger.Secret,
+	// Builder image with the Go toolchain.
+	// +optional
+	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
+	goImage string,
+) (string, error) {
+	cfg, err := m.awsConfig(ctx, "publish")
+	if err != nil {
+		return "", err
+	}
+	res, err := m.publish(ctx, cfg, publishArgs{
+		stack: stack, repository: repository, version: version, tag: tag, platform: platform,
+		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword, goImage: goImage,
+	}, nil)
+	if err != nil {
+		return "", err
+	}
+	return res.Reference.String(), nil
+}
+
+// Release ships the app: it builds and pushes the image by digest, reads what
+// the infrastructure deployed (stack outputs, the service and its task
+// definition) and returns the CodePipeline artifacts imageDetail.json,
+// taskdef.json (image <IMAGE1_NAME>) and appspec.yaml, plus release.json.
+// `release export --path dist` writes them. With --deploy it registers the
+// task definition and runs the CodeDeploy blue/green deployment itself,
+// printing progress; a failed or timed-out deployment is rolled back and the
+// call fails. Everything is validated before the first push.
+// +cache="never"
+func (m *EcsBluegreen) Release(
+	ctx context.Context,
+	// Service stack to release to (its outputs name the cluster, service, repository, CodeDeploy group).
+	// +optional
+	// +default="webapp-service"
+	stack string,
+	// Git revision: stamped into the binary and, unless --tag is given, the image tag
+	// (e.g. $GITHUB_SHA, $CODEBUILD_RESOLVED_SOURCE_VERSION).
+	// +optional
+	version string,
+	// Image tag; defaults to --version. "latest" is refused.
+	// +optional
+	tag string,
+	// Release this already-pushed image (repository@sha256:… or repository:tag@sha256:…) instead of building.
+	// +optional
+	image string,
+	// Target platform: linux/amd64 or linux/arm64; must match the task definition's CPU architecture.
+	// +optional
+	// +default="linux/amd64"
+	platform string,
+	// Register the task definition and run the blue/green deployment now, instead of only writing the pipeline artifacts.
+	// +optional
+	deploy bool,
+	// With --deploy: return as soon as the deployment is created (its id is in deployment.json).
+	// +optional
+	noWait bool,
+	// With --deploy: how long to follow the deployment before stopping it with rollback (e.g. 30m, 1h30m).
+	// +optional
+	// +default="60m"
+	timeout string,
+	// Lifecycle hooks as Event=function, e.g. AfterAllowTestTraffic=smoke-test
+	// (BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic).
+	// +optional
+	hooks []string,
+	// Fargate platform version for the appspec, e.g. LATEST or 1.4.0.
+	// +optional
+	platformVersion string,
+	// Push to this registry (host[:port]) instead of ECR.
+	// +optional
+	registry string,
+	// User name for --registry.
+	// +optional
+	registryUsername string,
+	// Password or token for --registry.
+	// +optional
+	registryPassword *dagger.Secret,
+	// Builder image with the Go toolchain.
+	// +optional
+	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
+	goImage string,
+) (*dagger.Directory, error) {
+	// Every argument is checked before AWS is touched.
+	mode := bundle.ModePipeline
+	if deploy {
+		mode = bundle.ModeDirect
+	}
+	hookMap, err := release.ParseHooks(hooks)
+	if err != nil {
+		return nil, err
+	}
+	wait, err := bluegreen.ParseTimeout(timeout)
+	if err != nil {
+		return nil, err
+	}
+	p, err := buildplan.ParsePlatform(platform)
+	if err != nil {
+		return nil, err
+	}
+	if image != "" {
+		if _, err := bundle.ParseImage(image); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err := m.awsConfig(ctx, "release")
+	if err != nil {
+		return nil, err
+	}
+	ecsClient := ecs.NewFromConfig(cfg)
+	plan, err := release.Load(ctx, cfg, ecsClient, stack)
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.CheckArchitecture(p.FargateCPUArchitecture()); err != nil {
+		return nil, err
+	}
+	opts := release.Options{Mode: mode, Hooks: hookMap, PlatformVersion: platformVersion, GitRevision: version, Now: time.Now().UTC()}
+
+	imageURI := image
+	if imageURI == "" {
+		// The bundle is rendered against the image's digest (known from the
+		// tarball) before the push: a release that would be invalid pushes nothing.
+		preflight := func(ref publish.Reference) error {
+			_, err := plan.Preflight(opts, ref.String())
+			return err
+		}
+		res, err := m.publish(ctx, cfg, publishArgs{
+			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag, platform: platform,
+			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword, goImage: goImage,
+		}, preflight)
+		if err != nil {
+			return nil, err
+		}
+		imageURI = res.Reference.String()
+	} else if _, err := plan.Preflight(opts, imageURI); err != nil {
+		return nil, err
+	}
+
+	if !deploy {
+		b, err := plan.Render(opts, imageURI, "")
+		if err != nil {
+			return nil, err
+		}
+		return filesDirectory(b.Files(), nil), nil
+	}
+	out, err := plan.Deploy(ctx, ecsClient, codedeploy.NewFromConfig(cfg), release.DeployRequest{
+		Options: opts, ImageURI: imageURI, NoWait: noWait,
+		Description: fmt.Sprintf("ecs-bluegreen release of %s", imageURI),
+		Wait:        bluegreen.Options{Timeout: wait, Out: os.Stderr},
+	})
+	if err != nil {
+		return nil, err
+	}
+	summary := fmt.Sprintf("{\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": %t\n}\n", out.DeploymentID, out.TaskDefinitionArn, out.Waited)
+	return filesDirectory(out.Bundle.Files(), map[string]string{"deployment.json": summary}), nil
+}
+
+// Status reports a CodeDeploy deployment: its state, traffic shifted,
+// lifecycle events with their times, and any error or rollback.
+// +cache="never"
+func (m *EcsBluegreen) Status(
+	ctx context.Context,
+	// Deployment id, e.g. d-ABCDEF123.
+	deploymentID string,
+) (string, error) {
+	cfg, err := m.awsConfig(ctx, "status")
+	if err != nil {
+		return "", err
+	}
+	r, err := bluegreen.Status(ctx, codedeploy.NewFromConfig(cfg), deploymentID)
+	if err != nil {
+		return "", err
+	}
+	return r.String(), nil
+}
+
+// Rollback undoes a release: a deployment in progress is stopped with
+// rollback (CodeDeploy shifts traffic back to the original task set);
+// otherwise the service's previous task definition revision is deployed
+// blue/green and followed to the end.
+// +cache="never"
+func (m *EcsBluegreen) Rollback(
+	ctx context.Context,
+	// Service stack whose outputs name the CodeDeploy group, cluster and service.
+	// +optional
+	// +default="webapp-service"
+	stack string,
+	// Deployment to stop; by default any in-progress deployment of the group.
+	// +optional
+	deploymentID string,
+	// Return as soon as the redeployment is created.
+	// +optional
+	noWait bool,
+	// How long to follow a redeployment before stopping it (e.g. 30m).
+	// +optional
+	// +default="60m"
+	timeout string,
+) (string, error) {
+	wait, err := bluegreen.ParseTimeout(timeout)
+	if err != nil {
+		return "", err
+	}
+	cfg, err := m.awsConfig(ctx, "rollback")
+	if err != nil {
+		return "", err
+	}
+	ecsClient := ecs.NewFromConfig(cfg)
+	plan, err := release.Load(ctx, cfg, ecsClient, stack)
+	if err != nil {
+		return "", err
+	}
+	cd := codedeploy.NewFromConfig(cfg)
+	t := plan.Target
+	res, err := bluegreen.Rollback(ctx, cd, ecsClient,
+		bluegreen.Target{Application: t.CodeDeployApplication, DeploymentGroup: t.DeploymentGroup, Cluster: t.ClusterName, Service: t.ServiceName},
+		deploymentID, plan.AppSpecFor(release.Options{}))
+	if err != nil {
+		return "", err
+	}
+	if res.Action != bluegreen.ActionRedeployed || noWait {
+		return res.String(), nil
+	}
+	if _, err := bluegreen.Wait(ctx, cd, res.DeploymentID, bluegreen.Options{Timeout: wait, Out: os.Stderr}); err != nil {
+		return res.String(), fmt.Errorf("rollback deployment %s: %w", res.DeploymentID, err)
+	}
+	return res.String() + "\nrollback deployment succeeded\n", nil
+}
+
+// awsConfig builds the AWS configuration from the module's credentials. The
+// secret values are read into memory only for the SDK's request signing.
+func (m *EcsBluegreen) awsConfig(ctx context.Context, function string) (aws.Config, error) {
+	if m.AwsAccessKeyID == nil || m.AwsSecretAccessKey == nil {
+		return aws.Config{}, fmt.Errorf("%s needs AWS credentials: pass --aws-access-key-id env:AWS_ACCESS_KEY_ID --aws-secret-access-key env:AWS_SECRET_ACCESS_KEY (and --aws-session-token env:AWS_SESSION_TOKEN for temporary credentials) before the function name", function)
+	}
+	var creds awsenv.Credentials
+	var err error
+	if creds.AccessKeyID, err = m.AwsAccessKeyID.Plaintext(ctx); err != nil {
+		return aws.Config{}, err
+	}
+	if creds.SecretAccessKey, err = m.AwsSecretAccessKey.Plaintext(ctx); err != nil {
+		return aws.Config{}, err
+	}
+	if m.AwsSessionToken != nil {
+		if creds.SessionToken, err = m.AwsSessionToken.Plaintext(ctx); err != nil {
+			return aws.Config{}, err
+		}
+	}
+	return awsenv.Config(ctx, creds, m.Region, m.AwsEndpoint, awsenv.WithLog(os.Stderr))
+}
+
+// publishArgs are the shared arguments of publish and release.
+type publishArgs struct {
+	stack, repository, version, tag, platform string
+	registry, registryUsername                string
+	registryPassword                          *dagger.Secret
+	goImage                                   string
+}
+
+// publish builds the image, exports it as an OCI tarball inside this
+// function's container, and pushes it with publish.Publish, which knows the
+// digest before pushing and makes the push idempotent. check, when set, runs
+// with the final reference before anything is pushed.
+func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArgs, check func(publish.Reference) error) (publish.Result, error) {
+	tag, err := publish.ResolveTag(a.tag, a.version)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	repoURI := a.repository
+	if repoURI == "" {
+		t, err := stackout.Read(ctx, cfg, a.stack)
+		if err != nil {
+			return publish.Result{}, err
+		}
+		repoURI = t.RepositoryUri
+	}
+	_, repoName, err := ecr.SplitRepositoryURI(repoURI)
+	if err != nil {
+		// A bare repository name rather than a URI.
+		if verr := ecr.ValidateRepositoryName(repoURI); verr != nil {
+			return publish.Result{}, verr
+		}
+		repoName = repoURI
+	}
+
+	target := publish.Request{Log: os.Stderr}
+	ecrClient := ecr.New(cfg)
+	if a.registry != "" && a.registryPassword != nil {
+		if err := ecr.ValidateRegistry(a.registry); err != nil {
+			return publish.Result{}, fmt.Errorf("registry: %w", err)
+		}
+		pw, err := a.registryPassword.Plaintext(ctx)
+		if err != nil {
+			return publish.Result{}, err
+		}
+		target.Auth = publish.Auth{Username: a.registryUsername, Password: pw}
+		if target.Target, err = publish.ParseReference(a.registry + "/" + repoName + ":" + tag); err != nil {
+			return publish.Result{}, err
+		}
+	} else {
+		reg, err := ecrClient.ResolveRegistry(ctx, a.registry)
+		if err != nil {
+			return publish.Result{}, err
+		}
+		target.Auth = publish.Auth{Username: reg.Auth.Username, Password: reg.Auth.Password}
+		if target.Target, err = publish.ParseReference(reg.Address + "/" + repoName + ":" + tag); err != nil {
+			return publish.Result{}, err
+		}
+		if a.registry == "" {
+			if target.Immutable, err = ecrClient.TagsImmutable(ctx, repoName); err != nil {
+				return publish.Result{}, err
+			}
+			target.Lookup = func(ctx context.Context, tag string) (string, error) {
+				return ecrClient.ImageDigestForTag(ctx, repoName, tag)
+			}
+		}
+	}
+
+	img, err := m.Build(ctx, a.platform, a.version, a.goImage, "")
+	if err != nil {
+		return publish.Result{}, err
+	}
+	dir, err := os.MkdirTemp("", "ecs-bluegreen-image-")
+	if err != nil {
+		return publish.Result{}, err
+	}
+	defer os.RemoveAll(dir)
+	target.Tarball = filepath.Join(dir, "image.tar")
+	if _, err := img.AsTarball().Export(ctx, target.Tarball); err != nil {
+		return publish.Result{}, fmt.Errorf("exporting the image: %w", err)
+	}
+	if check != nil {
+		digest, _, err := publish.DigestFromTarball(target.Tarball)
+		if err != nil {
+			return publish.Result{}, err
+		}
+		ref := target.Target
+		ref.Digest = digest
+		if err := check(ref); err != nil {
+			return publish.Result{}, err
+		}
+	}
+	return publish.Publish(ctx, target)
+}
+
+// filesDirectory returns the files as a directory, sorted for a stable result.
+func filesDirectory(files map[string][]byte, extra map[string]string) *dagger.Directory {
+	all := map[string]string{}
+	for k, v := range files {
+		all[k] = string(v)
+	}
+	for k, v := range extra {
+		all[k] = v
+	}
+	names := make([]string, 0, len(all))
+	for k := range all {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	dir := dag.Directory()
+	for _, n := range names {
+		dir = dir.WithNewFile(n, all[n])
+	}
+	return dir
+}
