@@ -16,7 +16,6 @@ import (
 )
 
 func main() {
-	defer jsii.Close()
 	app := awscdk.NewApp(nil)
 	cfg, err := config.Load(func(key string) (any, bool) {
 		v := app.Node().TryGetContext(jsii.String(key))
@@ -29,4 +28,5 @@ func main() {
 	}
 	stacks.Build(app, cfg)
 	app.Synth(nil)
+	jsii.Close()
 }
