@@ -54,6 +54,18 @@ func TestEnvAndJSONValues(t *testing.T) {
 	}
 }
 
+func TestRegionOnlyFromEnvIsAgnostic(t *testing.T) {
+	c, err := Load(ctx(nil), func(k string) string {
+		if k == EnvRegion {
+			return "eu-west-1"
+		}
+		return ""
+	})
+	if err != nil || c.EnvSpecific() || c.Region != "" {
+		t.Fatalf("region without account from the CLI must give agnostic stacks: %+v %v", c, err)
+	}
+}
+
 func TestPredefinedDeployment(t *testing.T) {
 	c, err := Load(ctx(map[string]any{"deploymentConfig": "CANARY_10PERCENT_15MINUTES"}), noEnv)
 	if err != nil {
@@ -84,6 +96,7 @@ func TestInvalidConfigs(t *testing.T) {
 		{"unknown deployment config", map[string]any{"deploymentConfig": "CANARY_10PERCENT_5MINUTE"}, []string{`deploymentConfig "CANARY_10PERCENT_5MINUTE"`, "LINEAR_10PERCENT_EVERY_3MINUTES", "CUSTOM_CANARY"}},
 		{"custom canary without numbers", map[string]any{"deploymentConfig": "CUSTOM_CANARY"}, []string{"trafficPercent (not set)", "trafficMinutes (not set)"}},
 		{"custom percent out of range", map[string]any{"deploymentConfig": "CUSTOM_LINEAR", "trafficPercent": 100, "trafficMinutes": 1}, []string{`trafficPercent "100"`, "from 1 to 99"}},
+		{"retention not offered by CloudWatch Logs", map[string]any{"logRetentionDays": 10}, []string{`logRetentionDays "10"`, "1, 3, 5, 7, 14, 30"}},
 		{"termination wait too long", map[string]any{"terminationWaitMinutes": 3000}, []string{`terminationWaitMinutes "3000"`, "from 0 to 2880"}},
 		{"tag instead of digest", map[string]any{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp:latest"}, []string{`image "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp:latest"`, "digest-pinned"}},
 		{"certificate not ACM", map[string]any{"certificateArn": "arn:aws:iam::123456789012:server-certificate/x"}, []string{"certificateArn", "ACM certificate ARN"}},

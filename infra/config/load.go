@@ -110,8 +110,6 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 	r := reader{get: get, errs: errs}
 	c := Config{
 		AppName:                   r.str(KeyAppName, DefaultAppName),
-		Account:                   r.str(KeyAccount, strings.TrimSpace(getenv(EnvAccount))),
-		Region:                    r.str(KeyRegion, strings.TrimSpace(getenv(EnvRegion))),
 		VpcCidr:                   r.str(KeyVpcCidr, DefaultVpcCidr),
 		NatGateways:               r.integer(KeyNatGateways, DefaultNatGateways, 0, 3),
 		ContainerPort:             r.integer(KeyContainerPort, DefaultContainerPort, 1, 65535),
@@ -130,6 +128,7 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 		UnhealthyHostThreshold:    r.integer(KeyUnhealthyHostThreshold, DefaultUnhealthyHostThreshold, 1, 1000),
 		HTTP5xxThreshold:          r.integer(KeyHTTP5xxThreshold, DefaultHTTP5xxThreshold, 1, 1000000),
 	}
+	c.Account, c.Region = r.environment(getenv)
 	c.Deployment = r.deployment()
 	c.Source = Source{
 		Type:                 SourceType(r.str(KeySourceType, string(SourceCodeCommit))),
@@ -171,4 +170,27 @@ func (r reader) deployment() Deployment {
 		r.errs.addf(KeyTrafficMinutes, "", "required with %s=%s: a whole number from 1 to 2880", KeyDeploymentConfig, name)
 	}
 	return d
+}
+
+// environment resolves account and region: context wins, the CDK CLI's
+// CDK_DEFAULT_* fill gaps. The CLI sets the region from the AWS config even
+// without credentials; a region alone from the environment is ignored
+// (environment-agnostic stacks) rather than reported, since the user did not
+// ask for it.
+func (r reader) environment(getenv Getenv) (account, region string) {
+	account, region = r.str(KeyAccount, ""), r.str(KeyRegion, "")
+	envAccount, envRegion := strings.TrimSpace(getenv(EnvAccount)), strings.TrimSpace(getenv(EnvRegion))
+	if account == "" && region == "" {
+		if envAccount != "" && envRegion != "" {
+			return envAccount, envRegion
+		}
+		return "", ""
+	}
+	if account == "" {
+		account = envAccount
+	}
+	if region == "" {
+		region = envRegion
+	}
+	return account, region
 }

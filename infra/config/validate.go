@@ -4,23 +4,26 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 )
 
 var (
-	appNameRe  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
-	accountRe  = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRe   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-	imageRe    = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?/[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[a-f0-9]{64}$`)
-	certRe     = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
-	zoneIDRe   = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
-	dnsNameRe  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$`)
-	connRe     = regexp.MustCompile(`^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[A-Za-z0-9-]+$`)
-	ghNameRe   = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
-	ccRepoRe   = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
-	branchRe   = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
-	lambdaRe   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	privateNet = []netip.Prefix{
+	appNameRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
+	accountRe = regexp.MustCompile(`^[0-9]{12}$`)
+	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	imageRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?/[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[a-f0-9]{64}$`)
+	certRe    = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
+	zoneIDRe  = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+	dnsNameRe = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$`)
+	connRe    = regexp.MustCompile(`^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[A-Za-z0-9-]+$`)
+	ghNameRe  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+	ccRepoRe  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+	branchRe  = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
+	lambdaRe  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	// retentionDays are the values CloudWatch Logs accepts.
+	retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+	privateNet    = []netip.Prefix{
 		netip.MustParsePrefix("10.0.0.0/8"),
 		netip.MustParsePrefix("172.16.0.0/12"),
 		netip.MustParsePrefix("192.168.0.0/16"),
@@ -41,6 +44,9 @@ func validate(c Config, errs *Errors) {
 	if c.ContainerPort == c.TestPort() || c.ContainerPort == c.ProductionPort() {
 		// Not a hard AWS limit, but the security groups would be ambiguous to read.
 		errs.add(KeyContainerPort, fmt.Sprint(c.ContainerPort), fmt.Sprintf("a port other than the listener ports %d and %d", c.ProductionPort(), c.TestPort()))
+	}
+	if !slices.Contains(retentionDays, c.LogRetentionDays) {
+		errs.add(KeyLogRetentionDays, fmt.Sprint(c.LogRetentionDays), "a CloudWatch Logs retention: "+joinInts(retentionDays))
 	}
 	if c.Image != "" && !imageRe.MatchString(c.Image) {
 		errs.add(KeyImage, c.Image, "a digest-pinned image URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:<64 hex digits>")
