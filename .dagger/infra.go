@@ -23,13 +23,20 @@ const (
 )
 
 // Synth synthesizes the CDK app in infra/ into a cloud assembly (cdk.out):
-// one CloudFormation template per stack plus the manifest. It needs no AWS
-// credentials and is cached like any build: `synth export --path cdk.out`.
+// one CloudFormation template per stack plus the manifest. It changes
+// nothing and is cached like any build: `synth export --path cdk.out`.
+// With the module's AWS credentials the stacks are bound to their account;
+// without them, pass --account (lookups the app needs must then be in
+// infra/cdk.context.json).
 func (m *EcsBluegreen) Synth(
 	ctx context.Context,
 	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop, desiredCount=3).
 	// +optional
 	cdkContext []string,
+	// AWS account id (12 digits) the stacks are bound to, with the module's region, when synthesizing without
+	// credentials.
+	// +optional
+	account string,
 	// Image with Node.js and npm, for the CDK CLI and jsii.
 	// +optional
 	// +default="public.ecr.aws/docker/library/node:20-bookworm"
@@ -39,17 +46,29 @@ func (m *EcsBluegreen) Synth(
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (*dagger.Directory, error) {
+	haveKey, haveSecret := m.AwsAccessKeyID != nil, m.AwsSecretAccessKey != nil
+	if haveKey || haveSecret {
+		// Half a key pair is a mistake, not a request for an unbound synth.
+		if err := cdkcmd.RequireCredentials("synth", haveKey, haveSecret); err != nil {
+			return nil, err
+		}
+	}
 	values, err := cdkcmd.ParseContext(cdkContext)
 	if err != nil {
 		return nil, err
 	}
 	synth, err := cdkcmd.Build(cdkcmd.Options{
-		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: values, Region: m.Region,
+		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: values,
+		Account: account, Region: m.Region, Endpoint: m.AwsEndpoint,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return withCommand(m.cdkToolbox(nodeImage, goImage), synth).Directory(assemblyDir), nil
+	ctr := m.cdkToolbox(nodeImage, goImage)
+	if haveKey {
+		ctr = m.withCredentials(ctr)
+	}
+	return withCommand(ctr, synth).Directory(assemblyDir), nil
 }
 
 // Diff shows what deploy-infra would change: it synthesizes the app and
@@ -197,18 +216,23 @@ func (m *EcsBluegreen) cdkToolbox(nodeImage, goImage string) *dagger.Container {
 		WithDirectory(infraDir, infra)
 }
 
-// withAWS adds the module's credentials as secret variables (never plain
-// environment, never in a layer) and a per-call value that keeps the engine
-// from reusing an earlier run of the commands that follow: they read and
-// change live AWS state.
-func (m *EcsBluegreen) withAWS(ctr *dagger.Container) *dagger.Container {
+// withCredentials adds the module's credentials as secret variables: never
+// plain environment, never in a layer or an exported file.
+func (m *EcsBluegreen) withCredentials(ctr *dagger.Container) *dagger.Container {
 	ctr = ctr.
 		WithSecretVariable(cdkcmd.EnvAccessKeyID, m.AwsAccessKeyID).
 		WithSecretVariable(cdkcmd.EnvSecretAccessKey, m.AwsSecretAccessKey)
 	if m.AwsSessionToken != nil {
 		ctr = ctr.WithSecretVariable(cdkcmd.EnvSessionToken, m.AwsSessionToken)
 	}
-	return ctr.WithEnvVariable("ECS_BLUEGREEN_RUN_AT", time.Now().UTC().Format(time.RFC3339Nano))
+	return ctr
+}
+
+// withAWS adds the credentials and a per-call value that keeps the engine
+// from reusing an earlier run of the commands that follow: they read and
+// change live AWS state.
+func (m *EcsBluegreen) withAWS(ctr *dagger.Container) *dagger.Container {
+	return m.withCredentials(ctr).WithEnvVariable("ECS_BLUEGREEN_RUN_AT", time.Now().UTC().Format(time.RFC3339Nano))
 }
 
 // withCommand runs a cdkcmd command: its environment, then its argv.

@@ -95,6 +95,10 @@ type Options struct {
 	Method DeployMethod
 	// Quiet suppresses printing the synthesized template (synth only).
 	Quiet bool
+	// Account binds the app's stacks to this AWS account (CDK_DEFAULT_ACCOUNT)
+	// when the CLI cannot resolve it from credentials, e.g. a synth without
+	// credentials. Requires Region. Credentials, when present, take precedence.
+	Account string
 	// Region is the AWS region (required for diff, deploy and bootstrap;
 	// optional for synth, where it sets the default region of env-agnostic stacks).
 	Region string
@@ -193,11 +197,11 @@ func Build(o Options) (Command, error) {
 	if err != nil {
 		return Command{}, err
 	}
-	return Command{Args: args, Env: environment(o.Region, endpoint)}, nil
+	return Command{Args: args, Env: environment(o.Account, o.Region, endpoint)}, nil
 }
 
 // environment is the offline/CI environment every CDK command runs with.
-func environment(region, endpoint string) []EnvVar {
+func environment(account, region, endpoint string) []EnvVar {
 	env := []EnvVar{
 		// No call home for a newer version or telemetry.
 		{"CDK_DISABLE_VERSION_CHECK", "true"},
@@ -213,6 +217,9 @@ func environment(region, endpoint string) []EnvVar {
 			EnvVar{"AWS_REGION", region},
 			EnvVar{"AWS_DEFAULT_REGION", region},
 			EnvVar{"CDK_DEFAULT_REGION", region})
+	}
+	if account != "" {
+		env = append(env, EnvVar{"CDK_DEFAULT_ACCOUNT", account})
 	}
 	if endpoint != "" {
 		env = append(env, EnvVar{"AWS_ENDPOINT_URL", endpoint})
@@ -230,6 +237,14 @@ func validate(o Options) error {
 	if o.Region != "" || o.Command != Synth {
 		if err := ValidateRegion(o.Region); err != nil {
 			return err
+		}
+	}
+	if o.Account != "" {
+		if err := ValidateAccount(o.Account); err != nil {
+			return err
+		}
+		if o.Region == "" {
+			return fmt.Errorf("account %s needs a region too: stacks are bound to both or to neither", o.Account)
 		}
 	}
 	seen := map[string]bool{}

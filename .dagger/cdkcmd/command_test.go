@@ -83,10 +83,16 @@ func TestBuildEnvironment(t *testing.T) {
 			},
 		},
 		{
+			name:     "synth bound to an account without credentials",
+			opts:     Options{Command: Synth, Account: "123456789012", Region: "us-east-1"},
+			want:     map[string]string{"CDK_DEFAULT_ACCOUNT": "123456789012", "CDK_DEFAULT_REGION": "us-east-1"},
+			wantNone: []string{"AWS_ENDPOINT_URL"},
+		},
+		{
 			name:     "synth without region or endpoint",
 			opts:     Options{Command: Synth},
 			want:     map[string]string{"CDK_DISABLE_VERSION_CHECK": "true", "AWS_EC2_METADATA_DISABLED": "true"},
-			wantNone: []string{"AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION", "AWS_ENDPOINT_URL"},
+			wantNone: []string{"AWS_REGION", "AWS_DEFAULT_REGION", "CDK_DEFAULT_REGION", "AWS_ENDPOINT_URL", "CDK_DEFAULT_ACCOUNT"},
 		},
 	}
 	for _, tt := range tests {
@@ -143,6 +149,8 @@ func TestBuildRejects(t *testing.T) {
 		{"bootstrap with stacks", Options{Command: Bootstrap, Region: "us-east-1", Stacks: []string{"a"}}, []string{"environments"}},
 		{"bad bootstrap environment", Options{Command: Bootstrap, Region: "us-east-1", Environments: []string{"aws://1234/us-east-1"}}, []string{`"aws://1234/us-east-1"`, "12-digit account"}},
 		{"environment on deploy", Options{Command: Deploy, Region: "us-east-1", All: true, Environments: []string{"aws://123456789012/us-east-1"}}, []string{"only for cdk bootstrap"}},
+		{"bad account", Options{Command: Synth, Region: "us-east-1", Account: "12345"}, []string{"account", `"12345"`, "12-digit"}},
+		{"account without region", Options{Command: Synth, Account: "123456789012"}, []string{"123456789012", "needs a region"}},
 		{"bad endpoint", Options{Command: Deploy, Region: "us-east-1", All: true, Endpoint: "localhost:5000"}, []string{"AWS endpoint", `"localhost:5000"`, "http(s) URL"}},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package cdkcmd
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"maps"
 	"os"
@@ -39,16 +40,7 @@ const appName = "webapp"
 // CloudFormation support for CodeDeploy or CodeBuild resources and fails on
 // listeners whose default action is a weighted forward.
 func TestDeployAgainstMoto(t *testing.T) {
-	testtool.Require(t, "node")
-	testtool.Require(t, "go")
-	infra, err := filepath.Abs(filepath.Join("..", "..", "infra"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(infra, "cdk.json")); err != nil {
-		t.Fatalf("the CDK app is missing: %v", err)
-	}
-	cdk := installCLI(t)
+	infra, cdk := cdkApp(t)
 	srv := moto.Shared(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -58,13 +50,13 @@ func TestDeployAgainstMoto(t *testing.T) {
 
 	// Synthesize with the emulated account's credentials, as deploy-infra
 	// does, so the stacks carry the account the CLI resolves.
-	run(ctx, t, infra, mustBuild(t, Options{
+	run(ctx, t, infra, true, mustBuild(t, Options{
 		Command: Synth, Executable: cdk, Output: assembly, Quiet: true,
 		Region: moto.Region, Endpoint: srv.URL,
 	}))
 	// Bootstrap the environments of the assembly, as deploy-infra --bootstrap
 	// does, from a directory without cdk.json so nothing is synthesized twice.
-	run(ctx, t, work, mustBuild(t, Options{
+	run(ctx, t, work, true, mustBuild(t, Options{
 		Command: Bootstrap, Executable: cdk, App: assembly, Region: moto.Region, Endpoint: srv.URL,
 	}))
 	cfnCheck := cloudformation.NewFromConfig(motoConfig(srv))
@@ -72,7 +64,7 @@ func TestDeployAgainstMoto(t *testing.T) {
 		t.Fatalf("bootstrap left no CDKToolkit stack: %v", err)
 	}
 	stacks := []string{appName + "-ecr", appName + "-network"}
-	run(ctx, t, work, mustBuild(t, Options{
+	run(ctx, t, work, true, mustBuild(t, Options{
 		Command: Deploy, Executable: cdk, Stacks: stacks, App: assembly, ApproveAll: true,
 		OutputsFile: outputsFile, Method: MethodDirect, Region: moto.Region, Endpoint: srv.URL,
 	}))
@@ -148,6 +140,70 @@ func motoConfig(srv *moto.Server) aws.Config {
 	}
 }
 
+// TestSynthForAccountWithoutCredentials synthesizes the infra/ app the way
+// the synth function does without credentials: bound to an account given
+// explicitly, whose lookups are committed in infra/cdk.context.json.
+func TestSynthForAccountWithoutCredentials(t *testing.T) {
+	infra, cdk := cdkApp(t)
+	srv := moto.Shared(t) // an endpoint that answers, should anything call AWS
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	assembly := filepath.Join(t.TempDir(), "cdk.out")
+	run(ctx, t, infra, false, mustBuild(t, Options{
+		Command: Synth, Executable: cdk, Output: assembly, Quiet: true,
+		Account: moto.Account, Region: moto.Region, Endpoint: srv.URL,
+	}))
+	data, err := os.ReadFile(filepath.Join(assembly, "manifest.json"))
+	if err != nil {
+		t.Fatalf("no cloud assembly manifest: %v", err)
+	}
+	var manifest struct {
+		Artifacts map[string]struct {
+			Type        string `json:"type"`
+			Environment string `json:"environment"`
+		} `json:"artifacts"`
+	}
+	if err := json.Unmarshal(data, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	var stacks []string
+	for name, a := range manifest.Artifacts {
+		if a.Type != "aws:cloudformation:stack" {
+			continue
+		}
+		stacks = append(stacks, name)
+		if want := "aws://" + moto.Account + "/" + moto.Region; a.Environment != want {
+			t.Errorf("stack %s environment = %q, want %q", name, a.Environment, want)
+		}
+		if _, err := os.Stat(filepath.Join(assembly, name+".template.json")); err != nil {
+			t.Errorf("stack %s has no template: %v", name, err)
+		}
+	}
+	slices.Sort(stacks)
+	want := []string{appName + "-ecr", appName + "-network", appName + "-pipeline", appName + "-service"}
+	if !slices.Equal(stacks, want) {
+		t.Errorf("stacks = %v, want %v", stacks, want)
+	}
+}
+
+// cdkApp returns the infra/ directory and the pinned CLI, or skips.
+func cdkApp(t *testing.T) (infra, cdk string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping: runs the CDK CLI and synthesizes the app (about 30 s); drop -short to run it")
+	}
+	testtool.Require(t, "node")
+	testtool.Require(t, "go")
+	infra, err := filepath.Abs(filepath.Join("..", "..", "infra"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(infra, "cdk.json")); err != nil {
+		t.Fatalf("the CDK app is missing: %v", err)
+	}
+	return infra, installCLI(t)
+}
+
 func mustBuild(t *testing.T, o Options) Command {
 	t.Helper()
 	cmd, err := Build(o)
@@ -158,10 +214,11 @@ func mustBuild(t *testing.T, o Options) Command {
 }
 
 // run executes cmd in dir with its environment, the emulator's fake
-// credentials and the parts of the test's environment the CLI and Go need
-// (PATH, HOME, Go caches). Inherited AWS_* and CDK_* variables are dropped so
-// that a developer's real profile can never be used.
-func run(ctx context.Context, t *testing.T, dir string, cmd Command) {
+// credentials when withCreds is set, and the parts of the test's environment
+// the CLI and Go need (PATH, HOME, Go caches). Inherited AWS_* and CDK_*
+// variables are dropped and the shared AWS config files point nowhere, so a
+// developer's real profile can never be used.
+func run(ctx context.Context, t *testing.T, dir string, withCreds bool, cmd Command) {
 	t.Helper()
 	c := exec.CommandContext(ctx, cmd.Args[0], cmd.Args[1:]...)
 	c.Dir = dir
@@ -170,8 +227,12 @@ func run(ctx context.Context, t *testing.T, dir string, cmd Command) {
 			c.Env = append(c.Env, kv)
 		}
 	}
+	none := filepath.Join(t.TempDir(), "none")
+	c.Env = append(c.Env, "AWS_CONFIG_FILE="+none, "AWS_SHARED_CREDENTIALS_FILE="+none)
 	c.Env = append(c.Env, cmd.Environ()...)
-	c.Env = append(c.Env, EnvAccessKeyID+"="+moto.AccessKey, EnvSecretAccessKey+"="+moto.SecretKey)
+	if withCreds {
+		c.Env = append(c.Env, EnvAccessKeyID+"="+moto.AccessKey, EnvSecretAccessKey+"="+moto.SecretKey)
+	}
 	start := time.Now()
 	out, err := c.CombinedOutput()
 	if err != nil {
@@ -180,15 +241,21 @@ func run(ctx context.Context, t *testing.T, dir string, cmd Command) {
 	t.Logf("cdk %s: %s", cmd.Args[1], time.Since(start).Round(time.Millisecond))
 }
 
-// installCLI installs the pinned aws-cdk CLI once per machine into the user
-// cache directory and returns the path of its executable.
+// installCLI installs the pinned aws-cdk CLI once per machine into the
+// project's cache directory ($ECS_BLUEGREEN_CACHE, else
+// $XDG_CACHE_HOME/ecs-bluegreen or ~/.cache/ecs-bluegreen) and returns the
+// path of its executable.
 func installCLI(t *testing.T) string {
 	t.Helper()
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		testtool.Missing(t, "no user cache directory for the aws-cdk CLI: "+err.Error())
+	cache := os.Getenv("ECS_BLUEGREEN_CACHE")
+	if cache == "" {
+		user, err := os.UserCacheDir()
+		if err != nil {
+			testtool.Missing(t, "no user cache directory for the aws-cdk CLI: "+err.Error())
+		}
+		cache = filepath.Join(user, "ecs-bluegreen")
 	}
-	dir := filepath.Join(cache, "ecs-bluegreen", "aws-cdk-"+CLIVersion)
+	dir := filepath.Join(cache, "aws-cdk-"+CLIVersion)
 	bin := filepath.Join(dir, "node_modules", ".bin", "cdk")
 	if _, err := os.Stat(bin); errors.Is(err, os.ErrNotExist) {
 		npm := testtool.Require(t, "npm")

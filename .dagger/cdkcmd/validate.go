@@ -61,6 +61,14 @@ func ValidateRegion(region string) error {
 	return nil
 }
 
+// ValidateAccount checks a 12-digit AWS account id.
+func ValidateAccount(account string) error {
+	if !accountRe.MatchString(account) {
+		return BadInput("account", account, "a 12-digit AWS account id, e.g. 123456789012")
+	}
+	return nil
+}
+
 // ValidateContextKey checks a CDK context key (the part before "=" in -c key=value).
 func ValidateContextKey(key string) error {
 	if !contextKeyRe.MatchString(key) {

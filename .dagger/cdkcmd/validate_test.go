@@ -128,3 +128,14 @@ func TestNormalizeEndpoint(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateAccount(t *testing.T) {
+	if err := ValidateAccount("123456789012"); err != nil {
+		t.Fatalf("valid account refused: %v", err)
+	}
+	for _, s := range []string{"", "12345678901", "1234567890123", "12345678901a", " 123456789012"} {
+		if err := ValidateAccount(s); err == nil || !strings.Contains(err.Error(), `invalid account "`+s+`"`) {
+			t.Errorf("ValidateAccount(%q) = %v, want an error naming the value", s, err)
+		}
+	}
+}
