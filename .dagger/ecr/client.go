@@ -38,8 +38,9 @@ func (c *Client) AccountID(ctx context.Context) (string, error) {
 }
 
 // RegistryAuth asks ECR for a registry login (ecr:GetAuthorizationToken) and
-// decodes it. Registry is the token's proxy endpoint host; callers that push
-// elsewhere (a registry override) keep the credentials and replace the host.
+// decodes it. Registry is the token's proxy endpoint host ("" when the answer
+// names none); callers that push elsewhere (a registry override) keep the
+// credentials and replace the host.
 func (c *Client) RegistryAuth(ctx context.Context) (RegistryAuth, error) {
 	out, err := c.ecr.GetAuthorizationToken(ctx, &awsecr.GetAuthorizationTokenInput{})
 	if err != nil {
@@ -53,9 +54,11 @@ func (c *Client) RegistryAuth(ctx context.Context) (RegistryAuth, error) {
 	if err != nil {
 		return RegistryAuth{}, err
 	}
-	registry, err := RegistryFromEndpoint(aws.ToString(d.ProxyEndpoint))
-	if err != nil {
-		return RegistryAuth{}, err
+	var registry string
+	if endpoint := aws.ToString(d.ProxyEndpoint); endpoint != "" {
+		if registry, err = RegistryFromEndpoint(endpoint); err != nil {
+			return RegistryAuth{}, err
+		}
 	}
 	return RegistryAuth{Username: user, Password: password, Registry: registry, ExpiresAt: aws.ToTime(d.ExpiresAt)}, nil
 }
@@ -71,11 +74,12 @@ type Registry struct {
 	Account string
 }
 
-// ResolveRegistry finds the registry to push to. Without an override it is the
-// caller's ECR registry in the client's region (computed from the account, the
-// address the token's proxy endpoint names on AWS). With an override
-// (host[:port] of any OCI registry, e.g. a local stand-in) the ECR login is
-// still fetched and presented to that registry.
+// ResolveRegistry finds the registry to push to. Without an override it is
+// the registry the authorization token names (its proxy endpoint: on AWS the
+// caller's <account>.dkr.ecr.<region> host, with an AWS stand-in whatever the
+// stand-in serves), or the host computed from the account and region when the
+// token names none. With an override (host[:port] of any OCI registry, e.g. a
+// local registry) the ECR login is still fetched and presented to it.
 func (c *Client) ResolveRegistry(ctx context.Context, override string) (Registry, error) {
 	if override != "" {
 		if err := ValidateRegistry(override); err != nil {
@@ -91,6 +95,9 @@ func (c *Client) ResolveRegistry(ctx context.Context, override string) (Registry
 		return Registry{}, err
 	}
 	address := override
+	if address == "" {
+		address = auth.Registry
+	}
 	if address == "" {
 		if address, err = RegistryHost(account, c.region); err != nil {
 			return Registry{}, err

@@ -30,17 +30,30 @@ func Outputs(ctx context.Context, cfg aws.Config, stack string) (map[string]stri
 		return nil, fmt.Errorf("stack %s does not exist in %s: run deploy-infra first", stack, cfg.Region)
 	}
 	s := out.Stacks[0]
-	if strings.HasSuffix(string(s.StackStatus), "_IN_PROGRESS") && !strings.HasSuffix(string(s.StackStatus), "CLEANUP_IN_PROGRESS") {
-		return nil, fmt.Errorf("stack %s is %s: wait for the running update to finish before releasing", stack, s.StackStatus)
-	}
-	if strings.HasSuffix(string(s.StackStatus), "_FAILED") || s.StackStatus == "ROLLBACK_COMPLETE" || strings.HasPrefix(string(s.StackStatus), "DELETE_") {
-		return nil, fmt.Errorf("stack %s is %s: fix it with deploy-infra before releasing", stack, s.StackStatus)
+	if err := CheckStatus(stack, string(s.StackStatus)); err != nil {
+		return nil, err
 	}
 	outputs := make(map[string]string, len(s.Outputs))
 	for _, o := range s.Outputs {
 		outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
 	}
 	return outputs, nil
+}
+
+// CheckStatus refuses to release against a stack that is changing (its
+// outputs may be about to change) or broken (a failed create or update, a
+// deletion). UPDATE_ROLLBACK_COMPLETE is usable: the stack is back on its
+// previous, working template.
+func CheckStatus(stack, status string) error {
+	switch {
+	case strings.HasSuffix(status, "CLEANUP_IN_PROGRESS"):
+		return nil // the new template is in place; only old resources are being removed
+	case strings.HasSuffix(status, "_IN_PROGRESS"):
+		return fmt.Errorf("stack %s is %s: wait for the running operation to finish before releasing", stack, status)
+	case strings.HasSuffix(status, "_FAILED"), status == "ROLLBACK_COMPLETE", strings.HasPrefix(status, "DELETE_"):
+		return fmt.Errorf("stack %s is %s: repair it with deploy-infra before releasing", stack, status)
+	}
+	return nil
 }
 
 // Read returns the validated ReleaseTarget of a service stack.

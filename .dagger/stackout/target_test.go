@@ -122,3 +122,26 @@ func TestValidateStackName(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckStatus(t *testing.T) {
+	for _, ok := range []string{"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"} {
+		if err := CheckStatus("webapp-service", ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for status, want := range map[string]string{
+		"CREATE_IN_PROGRESS":          "wait",
+		"UPDATE_IN_PROGRESS":          "wait",
+		"UPDATE_ROLLBACK_IN_PROGRESS": "wait",
+		"REVIEW_IN_PROGRESS":          "wait",
+		"CREATE_FAILED":               "deploy-infra",
+		"ROLLBACK_COMPLETE":           "deploy-infra",
+		"UPDATE_ROLLBACK_FAILED":      "deploy-infra",
+		"DELETE_COMPLETE":             "deploy-infra",
+	} {
+		err := CheckStatus("webapp-service", status)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), status) || !strings.Contains(err.Error(), "webapp-service") {
+			t.Errorf("%s: %v (want a message naming the stack, the status and %q)", status, err, want)
+		}
+	}
+}
