@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go/logging"
+
+	"dagger/ecs-bluegreen/redact"
 )
 
 // DefaultMaxAttempts is how many times a throttled or transiently failing AWS
@@ -50,29 +52,16 @@ func ValidateEndpoint(endpoint string) error {
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Errorf("aws endpoint %q is not a usable URL: expected http(s)://host[:port], e.g. http://localhost:4566", safeURL(endpoint))
+		return fmt.Errorf("aws endpoint %q is not a usable URL: expected http(s)://host[:port], e.g. http://localhost:4566", redact.UserInfo(endpoint))
 	}
 	if u.User != nil {
 		// Credentials in the URL would be sent and logged by every client.
-		return fmt.Errorf("aws endpoint %q must not carry user information; pass credentials with --aws-access-key-id and --aws-secret-access-key", safeURL(endpoint))
+		return fmt.Errorf("aws endpoint %q must not carry user information; pass credentials with --aws-access-key-id and --aws-secret-access-key", redact.UserInfo(endpoint))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("aws endpoint %q must not have a query or fragment: expected http(s)://host[:port]", safeURL(endpoint))
+		return fmt.Errorf("aws endpoint %q must not have a query or fragment: expected http(s)://host[:port]", redact.UserInfo(endpoint))
 	}
 	return nil
-}
-
-// safeURL hides the user information (user name included: it is often an
-// access key id) of a URL that may not even parse.
-func safeURL(s string) string {
-	i := strings.LastIndex(s, "@")
-	if i < 0 {
-		return s
-	}
-	if j := strings.Index(s, "://"); j >= 0 && j < i {
-		return s[:j+3] + "xxxxx@" + s[i+1:]
-	}
-	return "xxxxx@" + s[i+1:]
 }
 
 // Option adjusts Config.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"dagger/ecs-bluegreen/redact"
 )
 
 // repositoryPattern is ECR's own rule for repository names.
@@ -73,22 +75,9 @@ var hostPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(
 func ValidateRegistry(registry string) error {
 	if !hostPattern.MatchString(registry) {
 		return fmt.Errorf("registry %q is invalid: expected host[:port] without scheme, user or path, "+
-			"e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or localhost:5000", withoutUserInfo(registry))
+			"e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or localhost:5000", redact.UserInfo(registry))
 	}
 	return nil
-}
-
-// withoutUserInfo hides user:password@ in an address before it is quoted in an
-// error: a mistyped override may carry a registry password.
-func withoutUserInfo(s string) string {
-	i := strings.LastIndex(s, "@")
-	if i < 0 {
-		return s
-	}
-	if j := strings.Index(s, "://"); j >= 0 && j < i {
-		return s[:j+3] + "xxxxx@" + s[i+1:]
-	}
-	return "xxxxx@" + s[i+1:]
 }
 
 // RegistryFromEndpoint turns the proxyEndpoint of an authorization token
@@ -96,7 +85,7 @@ func withoutUserInfo(s string) string {
 func RegistryFromEndpoint(endpoint string) (string, error) {
 	host := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(endpoint, "https://"), "http://"), "/")
 	if err := ValidateRegistry(host); err != nil {
-		return "", fmt.Errorf("ecr proxy endpoint %q: %w", withoutUserInfo(endpoint), err)
+		return "", fmt.Errorf("ecr proxy endpoint %q: %w", redact.UserInfo(endpoint), err)
 	}
 	return host, nil
 }
@@ -106,17 +95,17 @@ func RegistryFromEndpoint(endpoint string) (string, error) {
 func SplitRepositoryURI(uri string) (registry, repository string, err error) {
 	i := strings.Index(uri, "/")
 	if i <= 0 || i == len(uri)-1 {
-		return "", "", fmt.Errorf("repository uri %q is invalid: expected registry/name, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp", withoutUserInfo(uri))
+		return "", "", fmt.Errorf("repository uri %q is invalid: expected registry/name, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp", redact.UserInfo(uri))
 	}
 	registry, repository = uri[:i], uri[i+1:]
 	if strings.ContainsAny(repository, ":@") {
-		return "", "", fmt.Errorf("repository uri %q must not carry a tag or digest", withoutUserInfo(uri))
+		return "", "", fmt.Errorf("repository uri %q must not carry a tag or digest", redact.UserInfo(uri))
 	}
 	if err := ValidateRegistry(registry); err != nil {
-		return "", "", fmt.Errorf("repository uri %q: %w", withoutUserInfo(uri), err)
+		return "", "", fmt.Errorf("repository uri %q: %w", redact.UserInfo(uri), err)
 	}
 	if err := ValidateRepositoryName(repository); err != nil {
-		return "", "", fmt.Errorf("repository uri %q: %w", withoutUserInfo(uri), err)
+		return "", "", fmt.Errorf("repository uri %q: %w", redact.UserInfo(uri), err)
 	}
 	return registry, repository, nil
 }

@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -103,7 +101,7 @@ func newWorld(t *testing.T, mode string) *world {
 		DeploymentStyle:     &cdtypes.DeploymentStyle{DeploymentType: cdtypes.DeploymentTypeBlueGreen, DeploymentOption: cdtypes.DeploymentOptionWithTrafficControl},
 		EcsServices:         []cdtypes.ECSService{{ClusterName: aws.String("webapp"), ServiceName: aws.String("webapp")}},
 	}))
-	createStack(t, cfg, "webapp-service", map[string]string{
+	moto.CreateOutputsStack(t, cfg, "webapp-service", map[string]string{
 		"ClusterName": "webapp", "ServiceName": "webapp", "CodeDeployApplication": "webapp", "DeploymentGroup": "webapp",
 		"TaskFamily": "webapp", "TaskDefinitionArn": aws.ToString(td.TaskDefinition.TaskDefinitionArn),
 		"ContainerName": "webapp", "ContainerPort": "3000", "ExecutionRoleArn": role,
@@ -113,32 +111,6 @@ func newWorld(t *testing.T, mode string) *world {
 		"ProductionUrl": "http://webapp.example.com", "TestUrl": "http://webapp.example.com:8080", "DeploymentMode": mode,
 	})
 	return w
-}
-
-// createStack deploys a stack whose only purpose is to carry outputs.
-func createStack(t *testing.T, cfg aws.Config, name string, outputs map[string]string) {
-	t.Helper()
-	outs := map[string]any{}
-	keys := make([]string, 0, len(outputs))
-	for k := range outputs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		outs[k] = map[string]any{"Value": outputs[k]}
-	}
-	body, _ := json.Marshal(map[string]any{
-		"Resources": map[string]any{"Marker": map[string]any{"Type": "AWS::CloudFormation::WaitConditionHandle"}},
-		"Outputs":   outs,
-	})
-	cf := cloudformation.NewFromConfig(cfg)
-	if _, err := cf.CreateStack(context.Background(), &cloudformation.CreateStackInput{StackName: aws.String(name), TemplateBody: aws.String(string(body))}); err != nil {
-		t.Fatal(err)
-	}
-	w := cloudformation.NewStackCreateCompleteWaiter(cf, func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
-	if err := w.Wait(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String(name)}, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestLoadReadsWhatTheInfrastructureDeployed(t *testing.T) {

@@ -2,15 +2,11 @@ package stackout
 
 import (
 	"context"
-	"encoding/json"
 	"os"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 
 	"dagger/ecs-bluegreen/awsenv"
 	"dagger/ecs-bluegreen/internal/moto"
@@ -20,40 +16,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	moto.StopShared()
 	os.Exit(code)
-}
-
-// createStack deploys a one-resource stack whose outputs are the given values,
-// and waits until CloudFormation reports it complete.
-func createStack(t *testing.T, cfg aws.Config, name string, outputs map[string]string) {
-	t.Helper()
-	tmpl := map[string]any{
-		"AWSTemplateFormatVersion": "2010-09-09",
-		"Resources": map[string]any{
-			"Marker": map[string]any{"Type": "AWS::CloudFormation::WaitConditionHandle"},
-		},
-	}
-	outs := map[string]any{}
-	keys := make([]string, 0, len(outputs))
-	for k := range outputs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		outs[k] = map[string]any{"Value": outputs[k]}
-	}
-	if len(outs) > 0 {
-		tmpl["Outputs"] = outs
-	}
-	body, _ := json.Marshal(tmpl)
-	cf := cloudformation.NewFromConfig(cfg)
-	ctx := context.Background()
-	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(name), TemplateBody: aws.String(string(body))}); err != nil {
-		t.Fatalf("creating stack %s: %v", name, err)
-	}
-	w := cloudformation.NewStackCreateCompleteWaiter(cf, func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
-	if err := w.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)}, 30*time.Second); err != nil {
-		t.Fatalf("stack %s not complete: %v", name, err)
-	}
 }
 
 func motoConfig(t *testing.T) aws.Config {
@@ -68,7 +30,7 @@ func motoConfig(t *testing.T) aws.Config {
 
 func TestReadFromDeployedStack(t *testing.T) {
 	cfg := motoConfig(t)
-	createStack(t, cfg, "webapp-service", validOutputs())
+	moto.CreateOutputsStack(t, cfg, "webapp-service", validOutputs())
 	got, err := Read(context.Background(), cfg, "webapp-service")
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +44,7 @@ func TestReadReportsMissingOutputs(t *testing.T) {
 	cfg := motoConfig(t)
 	o := validOutputs()
 	delete(o, KeyLogGroupName)
-	createStack(t, cfg, "webapp-service", o)
+	moto.CreateOutputsStack(t, cfg, "webapp-service", o)
 	_, err := Read(context.Background(), cfg, "webapp-service")
 	if err == nil || !strings.Contains(err.Error(), "LogGroupName") || !strings.Contains(err.Error(), "deploy-infra") {
 		t.Fatalf("err = %v", err)
