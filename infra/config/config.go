@@ -76,6 +76,10 @@ type Config struct {
 	// Image is the digest-pinned image the service starts with; empty means
 	// the synth-time placeholder (see InitialImageTag).
 	Image string
+	// HealthCheckCommand (optional) is a container health check in exec form,
+	// split on spaces. The default image has no shell, so there is none by
+	// default: the target groups' /healthz probe decides.
+	HealthCheckCommand []string
 
 	// Mode is the blue/green design (codedeploy or hook).
 	Mode Mode

@@ -108,6 +108,9 @@ func TestInvalidConfigs(t *testing.T) {
 		{"bad account", map[string]any{"account": "12345", "region": "us-east-1"}, []string{`account (or CDK_DEFAULT_ACCOUNT) "12345"`, "12-digit"}},
 		{"account without region", map[string]any{"account": "123456789012"}, []string{"account/region", "both set"}},
 		{"hook name in codedeploy mode", map[string]any{"afterAllowTestTrafficHook": "fn"}, []string{`afterAllowTestTrafficHook "fn"`, "deploymentMode=hook"}},
+		{"image from another repository", map[string]any{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/other@sha256:" + hash}, []string{"image", "the webapp repository", "own repository only"}},
+		{"image from another account", map[string]any{"account": "123456789012", "region": "us-east-1", "image": "999999999999.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + hash}, []string{"123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:..."}},
+		{"relative health check", map[string]any{"healthCheckCommand": "curl -f localhost"}, []string{`healthCheckCommand "curl -f localhost"`, "absolute executable path"}},
 		{"valid digest but uppercase hex", map[string]any{"image": "r.example.com/app@sha256:" + strings.ToUpper(hash)}, []string{"image", "digest-pinned"}},
 	}
 	for _, tc := range cases {
@@ -150,10 +153,21 @@ func TestAllErrorsCollected(t *testing.T) {
 }
 
 func TestValidImageAccepted(t *testing.T) {
-	img := "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + strings.Repeat("0f", 32)
-	c, err := Load(ctx(map[string]any{"image": img}), noEnv)
-	if err != nil || c.Image != img {
-		t.Fatalf("image rejected: %v", err)
+	for _, img := range []string{
+		"123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + strings.Repeat("0f", 32),
+		"registry.example.com:5000/team/webapp@sha256:" + strings.Repeat("0f", 32),
+	} {
+		c, err := Load(ctx(map[string]any{"image": img, "account": "123456789012", "region": "us-east-1"}), noEnv)
+		if err != nil || c.Image != img {
+			t.Fatalf("image %s rejected: %v", img, err)
+		}
+	}
+}
+
+func TestHealthCheckCommand(t *testing.T) {
+	c, err := Load(ctx(map[string]any{"healthCheckCommand": " /app  -healthcheck "}), noEnv)
+	if err != nil || strings.Join(c.HealthCheckCommand, "|") != "/app|-healthcheck" {
+		t.Fatalf("got %q, %v", c.HealthCheckCommand, err)
 	}
 }
 

@@ -26,6 +26,7 @@ const (
 	KeyDesiredCount           = "desiredCount"
 	KeyLogRetentionDays       = "logRetentionDays"
 	KeyImage                  = "image"
+	KeyHealthCheckCommand     = "healthCheckCommand"
 	KeyDeploymentMode         = "deploymentMode"
 	KeyDeploymentConfig       = "deploymentConfig"
 	KeyTrafficPercent         = "trafficPercent"
@@ -129,6 +130,7 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 		HTTP5xxThreshold:          r.integer(KeyHTTP5xxThreshold, DefaultHTTP5xxThreshold, 1, 1000000),
 	}
 	c.Account, c.Region = r.environment(getenv)
+	c.HealthCheckCommand = strings.Fields(r.str(KeyHealthCheckCommand, ""))
 	c.Deployment = r.deployment()
 	c.Source = Source{
 		Type:                 SourceType(r.str(KeySourceType, string(SourceCodeCommit))),

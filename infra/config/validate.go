@@ -9,18 +9,19 @@ import (
 )
 
 var (
-	appNameRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
-	accountRe = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-	imageRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?/[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[a-f0-9]{64}$`)
-	certRe    = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
-	zoneIDRe  = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
-	dnsNameRe = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$`)
-	connRe    = regexp.MustCompile(`^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[A-Za-z0-9-]+$`)
-	ghNameRe  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
-	ccRepoRe  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
-	branchRe  = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
-	lambdaRe  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	appNameRe  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,22}[a-z0-9]$`)
+	accountRe  = regexp.MustCompile(`^[0-9]{12}$`)
+	regionRe   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	ecrImageRe = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^@]+)@`)
+	imageRe    = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?/[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[a-f0-9]{64}$`)
+	certRe     = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
+	zoneIDRe   = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+	dnsNameRe  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$`)
+	connRe     = regexp.MustCompile(`^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[A-Za-z0-9-]+$`)
+	ghNameRe   = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+	ccRepoRe   = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+	branchRe   = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
+	lambdaRe   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	// retentionDays are the values CloudWatch Logs accepts.
 	retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 	privateNet    = []netip.Prefix{
@@ -48,8 +49,9 @@ func validate(c Config, errs *Errors) {
 	if !slices.Contains(retentionDays, c.LogRetentionDays) {
 		errs.add(KeyLogRetentionDays, fmt.Sprint(c.LogRetentionDays), "a CloudWatch Logs retention: "+joinInts(retentionDays))
 	}
-	if c.Image != "" && !imageRe.MatchString(c.Image) {
-		errs.add(KeyImage, c.Image, "a digest-pinned image URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:<64 hex digits>")
+	validateImage(c, errs)
+	if len(c.HealthCheckCommand) > 0 && !strings.HasPrefix(c.HealthCheckCommand[0], "/") {
+		errs.add(KeyHealthCheckCommand, strings.Join(c.HealthCheckCommand, " "), "an absolute executable path and its arguments, e.g. /app -healthcheck (exec form, no shell)")
 	}
 	switch c.Mode {
 	case ModeCodeDeploy:
@@ -68,6 +70,30 @@ func validate(c Config, errs *Errors) {
 	}
 	validateDomain(c, errs)
 	validateSource(c.Source, errs)
+}
+
+// validateImage checks the digest pin and, for ECR images, that the image
+// lives in this app's repository: the execution role may pull from no other.
+func validateImage(c Config, errs *Errors) {
+	if c.Image == "" {
+		return
+	}
+	if !imageRe.MatchString(c.Image) {
+		errs.add(KeyImage, c.Image, "a digest-pinned image URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/"+c.AppName+"@sha256:<64 hex digits>")
+		return
+	}
+	m := ecrImageRe.FindStringSubmatch(c.Image)
+	if m == nil {
+		return // another registry: pulled anonymously, no grant involved
+	}
+	account, region, repo := m[1], m[2], m[3]
+	want := "the " + c.AppName + " repository"
+	if c.EnvSpecific() {
+		want = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s@sha256:...", c.Account, c.Region, c.AppName)
+	}
+	if repo != c.AppName || (c.EnvSpecific() && (account != c.Account || region != c.Region)) {
+		errs.add(KeyImage, c.Image, want+" (the execution role pulls from the app's own repository only)")
+	}
 }
 
 func validateEnv(c Config, errs *Errors) {

@@ -38,6 +38,7 @@ var scenarios = map[string]map[string]any{
 		"terminationWaitMinutes": 30, "afterAllowTestTrafficHook": "CodeDeployHook_smoke",
 		"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
 		"hostedZoneId":   "Z0123456789ABC", "zoneName": "example.com", "domainName": "app.example.com",
+		"image": hookImage,
 	},
 	// Environment-agnostic, no NAT, GitHub source, custom linear shifting.
 	"agnostic": {
@@ -45,9 +46,13 @@ var scenarios = map[string]map[string]any{
 		"deploymentConfig": "CUSTOM_LINEAR", "trafficPercent": 25, "trafficMinutes": 2,
 		"sourceType": "github", "connectionArn": "arn:aws:codeconnections:us-east-1:123456789012:connection/abc",
 		"githubOwner": "acme", "githubRepo": "shop",
-		"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
+		"certificateArn":     "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
+		"healthCheckCommand": "/app -healthcheck",
 	},
 }
+
+// hookImage is the digest the hook scenario deploys.
+const hookImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 type synthesized struct {
 	cfg       config.Config
@@ -58,17 +63,27 @@ type synthesized struct {
 
 var synthCache = map[string]*synthesized{}
 
-// committedContext is cdk.context.json, so the tests prove the committed
-// lookups are enough to synthesize offline.
+// committedContext is the context the CDK CLI passes from the committed
+// files: cdk.json "context" and the cdk.context.json lookups, so the tests
+// synthesize what `cdk synth` does, offline.
 func committedContext(t testing.TB) map[string]any {
 	t.Helper()
-	raw, err := os.ReadFile("../cdk.context.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ctx map[string]any
-	if err := json.Unmarshal(raw, &ctx); err != nil {
-		t.Fatalf("cdk.context.json: %v", err)
+	ctx := map[string]any{}
+	for _, f := range []string{"../cdk.json", "../cdk.context.json"} {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if c, ok := doc["context"].(map[string]any); ok && f == "../cdk.json" {
+			doc = c
+		}
+		for k, v := range doc {
+			ctx[k] = v
+		}
 	}
 	return ctx
 }

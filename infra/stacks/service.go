@@ -240,7 +240,18 @@ func (s *ServiceStack) tasks() {
 			CpuArchitecture:       awsecs.CpuArchitecture_X86_64(),
 		},
 	})
+	var health *awsecs.HealthCheck
+	if len(cfg.HealthCheckCommand) > 0 {
+		health = &awsecs.HealthCheck{
+			Command:     jsii.Strings(append([]string{"CMD"}, cfg.HealthCheckCommand...)...),
+			Interval:    awscdk.Duration_Seconds(jsii.Number(10)),
+			Timeout:     awscdk.Duration_Seconds(jsii.Number(5)),
+			Retries:     jsii.Number(3),
+			StartPeriod: awscdk.Duration_Seconds(jsii.Number(10)),
+		}
+	}
 	s.TaskDefinition.AddContainer(jsii.String("App"), &awsecs.ContainerDefinitionOptions{
+		HealthCheck:   health,
 		ContainerName: jsii.String(cfg.AppName),
 		Image:         s.image(),
 		Essential:     jsii.Bool(true),

@@ -163,8 +163,12 @@ func TestServiceCodeDeployMode(t *testing.T) {
 	if len(alarms) != 4 {
 		t.Fatalf("deployment group must roll back on all 4 alarms, has %v", alarms)
 	}
-	// Custom linear shifting becomes a deployment config resource.
+	// Custom linear shifting becomes a deployment config resource; the
+	// optional container health check is exec form.
 	check(t, func() {
+		synth(t, "agnostic").templates["service"].HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), obj{
+			"ContainerDefinitions": arr{like(obj{"Name": "shop", "HealthCheck": like(obj{"Command": arr{"CMD", "/app", "-healthcheck"}})})},
+		})
 		synth(t, "agnostic").templates["service"].HasResourceProperties(jsii.String("AWS::CodeDeploy::DeploymentConfig"), obj{
 			"ComputePlatform": "ECS",
 			"TrafficRoutingConfig": obj{"Type": "TimeBasedLinear",
@@ -189,6 +193,12 @@ func TestServiceHookMode(t *testing.T) {
 		tpl.ResourceCountIs(jsii.String("AWS::CodeDeploy::DeploymentGroup"), jsii.Number(0))
 		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(4))
 		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::CompositeAlarm"), jsii.Number(1))
+	})
+	// The image must be a literal in the template, or the hook cannot see it change.
+	check(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), obj{
+			"ContainerDefinitions": arr{like(obj{"Image": hookImage})},
+		})
 	})
 	raw := s.json["service"]
 	if tr := raw["Transform"]; tr != "AWS::CodeDeployBlueGreen" && !slices.Contains(asSlice(tr), any("AWS::CodeDeployBlueGreen")) {
