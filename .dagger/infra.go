@@ -82,6 +82,11 @@ func (m *EcsBluegreen) Diff(
 	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop).
 	// +optional
 	cdkContext []string,
+	// How differences are computed: auto (a read-only change set, falling back to templates), change-set, or
+	// template (templates only: fast, and for AWS emulators).
+	// +optional
+	// +default="auto"
+	method string,
 	// Image with Node.js and npm, for the CDK CLI and jsii.
 	// +optional
 	// +default="public.ecr.aws/docker/library/node:20-bookworm"
@@ -95,8 +100,13 @@ func (m *EcsBluegreen) Diff(
 	if err != nil {
 		return "", err
 	}
+	diffMethod, err := cdkcmd.ParseDiffMethod(method)
+	if err != nil {
+		return "", err
+	}
 	diff, err := cdkcmd.Build(cdkcmd.Options{
-		Command: cdkcmd.Diff, Stacks: stacks, App: assemblyDir, Region: m.Region, Endpoint: m.AwsEndpoint,
+		Command: cdkcmd.Diff, Stacks: stacks, App: assemblyDir, DiffMethod: diffMethod,
+		Region: m.Region, Endpoint: m.AwsEndpoint,
 	})
 	if err != nil {
 		return "", err

@@ -64,6 +64,32 @@ func ParseDeployMethod(s string) (DeployMethod, error) {
 	return "", BadInput("deploy method", s, "change-set (default) or direct")
 }
 
+// DiffMethod is how cdk diff computes the differences (--method).
+type DiffMethod string
+
+// The diff methods of the CLI.
+const (
+	// DiffAuto (the CLI's default) tries a read-only change set, for exact
+	// replacement information, and falls back to comparing templates.
+	DiffAuto DiffMethod = "auto"
+	// DiffChangeSet insists on a change set.
+	DiffChangeSet DiffMethod = "change-set"
+	// DiffTemplate only compares templates: fast, and works where change sets
+	// are slow or unsupported (AWS emulators).
+	DiffTemplate DiffMethod = "template"
+)
+
+// ParseDiffMethod validates a diff method name; empty means DiffAuto.
+func ParseDiffMethod(s string) (DiffMethod, error) {
+	switch DiffMethod(s) {
+	case "", DiffAuto:
+		return DiffAuto, nil
+	case DiffChangeSet, DiffTemplate:
+		return DiffMethod(s), nil
+	}
+	return "", BadInput("diff method", s, "auto (default), change-set or template")
+}
+
 // Options describes one CDK CLI invocation.
 type Options struct {
 	// Command is the subcommand (required).
@@ -93,6 +119,8 @@ type Options struct {
 	// Method is the deploy method (deploy only; empty means the CLI's
 	// default, a change set).
 	Method DeployMethod
+	// DiffMethod is the diff method (diff only; empty means the CLI's default, auto).
+	DiffMethod DiffMethod
 	// Quiet suppresses printing the synthesized template (synth only).
 	Quiet bool
 	// Account binds the app's stacks to this AWS account (CDK_DEFAULT_ACCOUNT)
@@ -188,6 +216,9 @@ func Build(o Options) (Command, error) {
 			args = append(args, "--method", string(o.Method))
 		}
 		args = append(args, "--progress", "events")
+	}
+	if o.Command == Diff && o.DiffMethod != "" {
+		args = append(args, "--method", string(o.DiffMethod))
 	}
 	// No notices (they need the network), CI-style logging to stdout, and
 	// no colour codes in captured logs.
@@ -286,6 +317,14 @@ func validate(o Options) error {
 			return fmt.Errorf("a deploy method only applies to cdk deploy, not cdk %s", o.Command)
 		}
 		if _, err := ParseDeployMethod(string(o.Method)); err != nil {
+			return err
+		}
+	}
+	if o.DiffMethod != "" {
+		if o.Command != Diff {
+			return fmt.Errorf("a diff method only applies to cdk diff, not cdk %s", o.Command)
+		}
+		if _, err := ParseDiffMethod(string(o.DiffMethod)); err != nil {
 			return err
 		}
 	}

@@ -33,6 +33,11 @@ func TestBuildArgv(t *testing.T) {
 			want: []string{"cdk", "diff", "webapp-network", "webapp-service", "--app", "/assembly", "--no-notices", "--ci", "--no-color"},
 		},
 		{
+			name: "diff everything by template",
+			opts: Options{Command: Diff, Region: "us-east-1", DiffMethod: DiffTemplate},
+			want: []string{"cdk", "diff", "--method", "template", "--no-notices", "--ci", "--no-color"},
+		},
+		{
 			name: "deploy all, approved, with outputs",
 			opts: Options{Command: Deploy, Region: "us-east-1", All: true, ApproveAll: true, App: "/assembly", OutputsFile: "/tmp/o.json"},
 			want: []string{"cdk", "deploy", "--all", "--app", "/assembly", "--require-approval", "never", "--outputs-file", "/tmp/o.json", "--progress", "events", "--no-notices", "--ci", "--no-color"},
@@ -143,6 +148,8 @@ func TestBuildRejects(t *testing.T) {
 		{"outputs on synth", Options{Command: Synth, OutputsFile: "o.json"}, []string{"only written by cdk deploy"}},
 		{"method on diff", Options{Command: Diff, Region: "us-east-1", Method: MethodDirect}, []string{"only applies to cdk deploy"}},
 		{"bad method", Options{Command: Deploy, Region: "us-east-1", All: true, Method: "hotswap"}, []string{`"hotswap"`, "change-set (default) or direct"}},
+		{"diff method on deploy", Options{Command: Deploy, Region: "us-east-1", All: true, DiffMethod: DiffTemplate}, []string{"only applies to cdk diff"}},
+		{"bad diff method", Options{Command: Diff, Region: "us-east-1", DiffMethod: "fast"}, []string{`"fast"`, "auto (default), change-set or template"}},
 		{"quiet deploy", Options{Command: Deploy, Region: "us-east-1", All: true, Quiet: true}, []string{"only applies to cdk synth"}},
 		{"bad context key", Options{Command: Synth, Context: map[string]string{"app name": "x"}}, []string{"context key", `"app name"`}},
 		{"context value with newline", Options{Command: Synth, Context: map[string]string{"appName": "a\nb"}}, []string{"context value for appName"}},
@@ -177,6 +184,18 @@ func TestParseDeployMethod(t *testing.T) {
 	}
 	if _, err := ParseDeployMethod("Direct"); err == nil || !strings.Contains(err.Error(), `"Direct"`) {
 		t.Errorf("ParseDeployMethod(Direct) error = %v, want one naming the value", err)
+	}
+}
+
+func TestParseDiffMethod(t *testing.T) {
+	for in, want := range map[string]DiffMethod{"": DiffAuto, "auto": DiffAuto, "change-set": DiffChangeSet, "template": DiffTemplate} {
+		got, err := ParseDiffMethod(in)
+		if err != nil || got != want {
+			t.Errorf("ParseDiffMethod(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := ParseDiffMethod("direct"); err == nil || !strings.Contains(err.Error(), `"direct"`) {
+		t.Errorf("ParseDiffMethod(direct) error = %v, want one naming the value", err)
 	}
 }
 

@@ -64,10 +64,11 @@ func TestDeployAgainstMoto(t *testing.T) {
 		t.Fatalf("bootstrap left no CDKToolkit stack: %v", err)
 	}
 	stacks := []string{appName + "-ecr", appName + "-network"}
-	run(ctx, t, work, true, mustBuild(t, Options{
+	deploy := mustBuild(t, Options{
 		Command: Deploy, Executable: cdk, Stacks: stacks, App: assembly, ApproveAll: true,
 		OutputsFile: outputsFile, Method: MethodDirect, Region: moto.Region, Endpoint: srv.URL,
-	}))
+	})
+	run(ctx, t, work, true, deploy)
 
 	data, err := os.ReadFile(outputsFile)
 	if err != nil {
@@ -125,6 +126,27 @@ func TestDeployAgainstMoto(t *testing.T) {
 	if len(vpcs) != 1 || !slices.Contains(slices.Collect(maps.Values(fromFile[appName+"-network"])), vpcs[0]) {
 		t.Errorf("network VPCs %v, want one whose id is among the outputs %v", vpcs, fromFile[appName+"-network"])
 	}
+	// What was just deployed shows no differences, and deploying it again
+	// changes nothing and reports the same outputs.
+	diff := run(ctx, t, work, true, mustBuild(t, Options{
+		Command: Diff, Executable: cdk, Stacks: stacks, App: assembly, DiffMethod: DiffTemplate,
+		Region: moto.Region, Endpoint: srv.URL,
+	}))
+	if n := strings.Count(diff, "There were no differences"); n != len(stacks) {
+		t.Errorf("diff after deploy reports differences (%d of %d stacks unchanged):\n%s", n, len(stacks), diff)
+	}
+	if err := os.Remove(outputsFile); err != nil {
+		t.Fatal(err)
+	}
+	run(ctx, t, work, true, deploy)
+	again, err := os.ReadFile(outputsFile)
+	if err != nil {
+		t.Fatalf("second deploy wrote no outputs file: %v", err)
+	}
+	if second, err := FormatOutputs(again); err != nil || second != fromFile.String() {
+		t.Errorf("second deploy outputs differ (err %v):\n%s\nfirst:\n%s", err, second, fromFile)
+	}
+
 	text := fromFile.String()
 	if !strings.HasPrefix(text, appName+"-ecr\n  ") || !strings.Contains(text, "\n"+appName+"-network\n  ") {
 		t.Errorf("formatted outputs do not list both stacks:\n%s", text)
@@ -218,7 +240,7 @@ func mustBuild(t *testing.T, o Options) Command {
 // the CLI and Go need (PATH, HOME, Go caches). Inherited AWS_* and CDK_*
 // variables are dropped and the shared AWS config files point nowhere, so a
 // developer's real profile can never be used.
-func run(ctx context.Context, t *testing.T, dir string, withCreds bool, cmd Command) {
+func run(ctx context.Context, t *testing.T, dir string, withCreds bool, cmd Command) string {
 	t.Helper()
 	c := exec.CommandContext(ctx, cmd.Args[0], cmd.Args[1:]...)
 	c.Dir = dir
@@ -239,6 +261,7 @@ func run(ctx context.Context, t *testing.T, dir string, withCreds bool, cmd Comm
 		t.Fatalf("%s %s failed after %s: %v\n%s", filepath.Base(cmd.Args[0]), cmd.Args[1], time.Since(start).Round(time.Millisecond), err, out)
 	}
 	t.Logf("cdk %s: %s", cmd.Args[1], time.Since(start).Round(time.Millisecond))
+	return string(out)
 }
 
 // installCLI installs the pinned aws-cdk CLI once per machine into the
