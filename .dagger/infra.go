@@ -8,12 +8,10 @@ import (
 	"dagger/ecs-bluegreen/internal/dagger"
 )
 
-// defaultNodeImage is the official Node.js image through the ECR Public mirror
-// of Docker Hub's library (no anonymous pull rate limit). The CDK CLI and
-// jsii run on it; the Go toolchain is copied in from the Go image.
-const defaultNodeImage = "public.ecr.aws/docker/library/node:20-bookworm"
-
-// Paths inside the CDK toolbox container.
+// Paths inside the CDK toolbox container. Its base is a Node.js image (the
+// default is the official one through the ECR Public mirror of Docker Hub's
+// library, which has no anonymous pull rate limit) with the Go toolchain
+// copied in from a Go image.
 const (
 	infraDir     = "/src/infra"
 	assemblyDir  = "/out/cdk.out"
