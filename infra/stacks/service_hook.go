@@ -43,8 +43,12 @@ func hookNetRefs(stack awscdk.Stack, cfg config.Config) netRefs {
 	} else {
 		attrs.PrivateSubnetIds = &private
 	}
+	vpc := awsec2.Vpc_FromVpcAttributes(stack, jsii.String("Vpc"), attrs)
+	// Route tables are not needed here: nothing in the service stack routes.
+	awscdk.Annotations_Of(stack).AcknowledgeWarning(jsii.String("@aws-cdk/aws-ec2:noSubnetRouteTableId"),
+		jsii.String("the service stack only places resources in the subnets"))
 	return netRefs{
-		vpc:     awsec2.Vpc_FromVpcAttributes(stack, jsii.String("Vpc"), attrs),
+		vpc:     vpc,
 		albSG:   importSG(stack, "AlbSG", param("AlbSecurityGroupId")),
 		appSG:   importSG(stack, "AppSG", param("AppSecurityGroupId")),
 		private: selection,
@@ -94,6 +98,11 @@ func (s *ServiceStack) hookMode() {
 	})
 
 	s.Stack.AddTransform(jsii.String("AWS::CodeDeployBlueGreen"))
+	// CDK's template validator does not know the section the transform reads.
+	awscdk.Validations_Of(s.Stack).Acknowledge(&awscdk.Acknowledgment{
+		Id:     jsii.String("CloudFormation-Validate::F0005"),
+		Reason: jsii.String("the Hooks section is read by the AWS::CodeDeployBlueGreen transform"),
+	})
 	taskDef := s.Stack.GetLogicalId(s.TaskDefinition.Node().DefaultChild().(awsecs.CfnTaskDefinition))
 	taskSet := s.Stack.GetLogicalId(s.TaskSet)
 	listenerType := jsii.String("AWS::ElasticLoadBalancingV2::Listener")
