@@ -121,11 +121,13 @@ func sourceAction(stack awscdk.Stack, cfg config.Config, out awscodepipeline.Art
 }
 
 // grantBuild scopes the build role to what `dagger call release` touches:
-// push to this repository, read the service stack, describe its task
-// definitions and service. In hook mode the build deploys the service stack
+// push to (and describe) this repository, read the service stack, describe
+// its task definitions and service. In hook mode the build deploys the service stack
 // through the CDK bootstrap roles.
 func grantBuild(stack awscdk.Stack, cfg config.Config, ecr *EcrStack, project awscodebuild.PipelineProject) {
 	ecr.Repository.GrantPullPush(project)
+	// The release skips pushes of images the repository already holds.
+	ecr.Repository.Grant(project, jsii.String("ecr:DescribeImages"), jsii.String("ecr:DescribeRepositories"))
 	add := func(actions []string, resources ...*string) {
 		project.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:   jsii.Strings(actions...),

@@ -340,6 +340,7 @@ func TestPipelineStack(t *testing.T) {
 		// The build may read the service stack and push to its repository, nothing wider.
 		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), obj{"PolicyDocument": like(obj{"Statement": arrayWith(
 			like(obj{"Action": assertions.Match_ArrayWith(&[]any{"ecr:PutImage"}), "Resource": obj{"Fn::ImportValue": assertions.Match_StringLikeRegexp(jsii.String("^webapp-ecr:.*Repository.*Arn"))}}),
+			like(obj{"Action": arr{"ecr:DescribeImages", "ecr:DescribeRepositories"}, "Resource": obj{"Fn::ImportValue": assertions.Match_StringLikeRegexp(jsii.String("^webapp-ecr:.*Repository.*Arn"))}}),
 			like(obj{"Action": "cloudformation:DescribeStacks", "Resource": like(obj{"Fn::Join": arrayWith(arrayWith(assertions.Match_StringLikeRegexp(jsii.String(`:stack/webapp-service/\*$`))))})}),
 		)})})
 	})
