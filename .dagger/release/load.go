@@ -48,7 +48,7 @@ func Load(ctx context.Context, cfg aws.Config, api ECSReader, stack string) (*Pl
 // LoadTarget is Load for outputs already read.
 func LoadTarget(ctx context.Context, api ECSReader, target stackout.ReleaseTarget) (*Plan, error) {
 	if target.DeploymentMode == stackout.ModeHook {
-		return nil, fmt.Errorf("stack %s deploys in hook mode (the CloudFormation blue/green hook): a release there is a stack update, run deploy-infra with --context image=<repository>@sha256:<digest>", target.Stack)
+		return nil, fmt.Errorf("stack %s deploys in hook mode (the CloudFormation blue/green hook): a release there is a stack update, publish the image, then run deploy-infra --cdk-context image=<repository>@sha256:<digest>", target.Stack)
 	}
 	out, err := api.DescribeServices(ctx, &ecs.DescribeServicesInput{
 		Cluster:  aws.String(target.ClusterName),

@@ -113,6 +113,14 @@ func ValidateStackName(stack string) error {
 // (OutputKey → OutputValue). Every missing key is named at once, so one
 // deploy-infra run fixes them all.
 func FromOutputs(stack string, outputs map[string]string) (ReleaseTarget, error) {
+	if len(outputs) == 0 {
+		// A template with the AWS::CodeDeployBlueGreen transform may not
+		// declare Outputs, so an output-less service stack is most likely
+		// in hook mode, where CloudFormation itself runs the blue/green
+		// deployment.
+		return ReleaseTarget{}, fmt.Errorf("stack %s has no outputs. If it deploys in hook mode (deploymentMode=hook), a release is a stack update: "+
+			"publish the image, then run deploy-infra --cdk-context image=<repository>@sha256:<digest>. Otherwise run deploy-infra to create it", stack)
+	}
 	get := func(k string) string { return strings.TrimSpace(outputs[k]) }
 	mode := get(KeyDeploymentMode)
 	want := append([]string{}, requiredKeys...)

@@ -145,3 +145,10 @@ func TestCheckStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestFromOutputsWithoutOutputsPointsAtHookMode(t *testing.T) {
+	_, err := FromOutputs("webapp-service", map[string]string{})
+	if err == nil || !strings.Contains(err.Error(), "hook mode") || !strings.Contains(err.Error(), "--cdk-context image=") {
+		t.Fatalf("err = %v", err)
+	}
+}
