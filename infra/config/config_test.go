@@ -109,6 +109,8 @@ func TestInvalidConfigs(t *testing.T) {
 		{"account without region", map[string]any{"account": "123456789012"}, []string{"account/region", "both set"}},
 		{"hook name in codedeploy mode", map[string]any{"afterAllowTestTrafficHook": "fn"}, []string{`afterAllowTestTrafficHook "fn"`, "deploymentMode=hook"}},
 		{"image from another repository", map[string]any{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/other@sha256:" + hash}, []string{"image", "the webapp repository", "own repository only"}},
+		{"tagged image from another repository", map[string]any{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/other:v1@sha256:" + hash}, []string{"image", "the webapp repository"}},
+		{"tag without a digest", map[string]any{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp:v1"}, []string{"image", "digest-pinned"}},
 		{"image from another account", map[string]any{"account": "123456789012", "region": "us-east-1", "image": "999999999999.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + hash}, []string{"123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:..."}},
 		{"relative health check", map[string]any{"healthCheckCommand": "curl -f localhost"}, []string{`healthCheckCommand "curl -f localhost"`, "absolute executable path"}},
 		{"valid digest but uppercase hex", map[string]any{"image": "r.example.com/app@sha256:" + strings.ToUpper(hash)}, []string{"image", "digest-pinned"}},
@@ -156,6 +158,8 @@ func TestValidImageAccepted(t *testing.T) {
 	for _, img := range []string{
 		"123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + strings.Repeat("0f", 32),
 		"registry.example.com:5000/team/webapp@sha256:" + strings.Repeat("0f", 32),
+		// what `dagger call publish` prints: the tag stays for readability, the digest pins
+		"123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp:3f2c9e1@sha256:" + strings.Repeat("0f", 32),
 	} {
 		c, err := Load(ctx(map[string]any{"image": img, "account": "123456789012", "region": "us-east-1"}), noEnv)
 		if err != nil || c.Image != img {
