@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // version is the git revision, stamped at build time with
@@ -19,15 +20,26 @@ import (
 var version = "dev"
 
 func main() {
-	os.Exit(run(context.Background(), os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
 // run is main without the process exit, so tests can drive it.
-func run(ctx context.Context, getenv func(string) string, stdout, stderr *os.File) int {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr *os.File) int {
 	logger := slog.New(slog.NewJSONHandler(stdout, nil))
 	cfg, err := LoadConfig(getenv, version)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	switch {
+	case len(args) == 1 && args[0] == healthcheckFlag:
+		if err := probe(cfg.Port, 3*time.Second); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		return 0
+	case len(args) > 0:
+		fmt.Fprintf(stderr, "unknown arguments %q: the app is configured through its environment (PORT, SHUTDOWN_TIMEOUT, APP_NAME, DEPLOYMENT_COLOR, DEPLOYMENT_ID); the only flag is %s\n", args, healthcheckFlag)
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)

@@ -215,3 +215,51 @@ func TestBinary(t *testing.T) {
 		}
 	})
 }
+
+func TestBinaryHealthcheckMode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := t.TempDir() + "/app"
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	check := func(port int) (int, string) {
+		cmd := exec.Command(bin, "-healthcheck")
+		cmd.Env = append(os.Environ(), "PORT="+itoa(port))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), stderr.String()
+		}
+		return 0, stderr.String()
+	}
+
+	// A port nobody listens on: unhealthy.
+	closed := listen(t)
+	closedPort := closed.Addr().(*net.TCPAddr).Port
+	closed.Close()
+	if code, msg := check(closedPort); code != 1 || !strings.Contains(msg, "health check") {
+		t.Fatalf("no server: exit %d, %q", code, msg)
+	}
+
+	// The app serving: healthy.
+	l := listen(t)
+	cfg := baseConfig()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	go func() { _ = Serve(ctx, l, NewHandler(cfg, "h", logger), cfg, logger) }()
+	if code, msg := check(l.Addr().(*net.TCPAddr).Port); code != 0 {
+		t.Fatalf("healthy server: exit %d, %q", code, msg)
+	}
+
+	// Anything else on the command line is refused with a pointer to the environment.
+	cmd := exec.Command(bin, "--port", "80")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), "configured through its environment") {
+		t.Fatalf("unknown flag: %v, %q", err, stderr.String())
+	}
+}
