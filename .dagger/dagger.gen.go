@@ -218,6 +218,440 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 	switch parentName {
 	case "EcsBluegreen":
 		switch fnName {
+		case "Build":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var platform string
+			if inputArgs["platform"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platform", err))
+				}
+			}
+			var version string
+			if inputArgs["version"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["version"]), &version)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg version", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			var sourceUrl string
+			if inputArgs["sourceURL"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceURL"]), &sourceUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceURL", err))
+				}
+			}
+			return (*EcsBluegreen).Build(&parent, ctx, platform, version, goImage, sourceUrl)
+		case "DeployInfra":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var stacks []string
+			if inputArgs["stacks"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["stacks"]), &stacks)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg stacks", err))
+				}
+			}
+			var cdkContext []string
+			if inputArgs["cdkContext"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["cdkContext"]), &cdkContext)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cdkContext", err))
+				}
+			}
+			var approve bool
+			if inputArgs["approve"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["approve"]), &approve)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg approve", err))
+				}
+			}
+			var bootstrap bool
+			if inputArgs["bootstrap"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["bootstrap"]), &bootstrap)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg bootstrap", err))
+				}
+			}
+			var method string
+			if inputArgs["method"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["method"]), &method)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg method", err))
+				}
+			}
+			var nodeImage string
+			if inputArgs["nodeImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["nodeImage"]), &nodeImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg nodeImage", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			return (*EcsBluegreen).DeployInfra(&parent, ctx, stacks, cdkContext, approve, bootstrap, method, nodeImage, goImage)
+		case "Diff":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var stacks []string
+			if inputArgs["stacks"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["stacks"]), &stacks)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg stacks", err))
+				}
+			}
+			var cdkContext []string
+			if inputArgs["cdkContext"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["cdkContext"]), &cdkContext)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cdkContext", err))
+				}
+			}
+			var method string
+			if inputArgs["method"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["method"]), &method)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg method", err))
+				}
+			}
+			var nodeImage string
+			if inputArgs["nodeImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["nodeImage"]), &nodeImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg nodeImage", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			return (*EcsBluegreen).Diff(&parent, ctx, stacks, cdkContext, method, nodeImage, goImage)
+		case "Publish":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var stack string
+			if inputArgs["stack"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["stack"]), &stack)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg stack", err))
+				}
+			}
+			var repository string
+			if inputArgs["repository"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["repository"]), &repository)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repository", err))
+				}
+			}
+			var version string
+			if inputArgs["version"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["version"]), &version)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg version", err))
+				}
+			}
+			var tag string
+			if inputArgs["tag"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["tag"]), &tag)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg tag", err))
+				}
+			}
+			var platform string
+			if inputArgs["platform"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platform", err))
+				}
+			}
+			var registry string
+			if inputArgs["registry"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registry"]), &registry)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registry", err))
+				}
+			}
+			var registryUsername string
+			if inputArgs["registryUsername"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryUsername"]), &registryUsername)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryUsername", err))
+				}
+			}
+			var registryPassword *dagger.Secret
+			if inputArgs["registryPassword"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryPassword"]), &registryPassword)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			return (*EcsBluegreen).Publish(&parent, ctx, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, goImage)
+		case "Release":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var stack string
+			if inputArgs["stack"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["stack"]), &stack)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg stack", err))
+				}
+			}
+			var version string
+			if inputArgs["version"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["version"]), &version)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg version", err))
+				}
+			}
+			var tag string
+			if inputArgs["tag"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["tag"]), &tag)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg tag", err))
+				}
+			}
+			var image string
+			if inputArgs["image"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["image"]), &image)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg image", err))
+				}
+			}
+			var platform string
+			if inputArgs["platform"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platform", err))
+				}
+			}
+			var deploy bool
+			if inputArgs["deploy"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["deploy"]), &deploy)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg deploy", err))
+				}
+			}
+			var noWait bool
+			if inputArgs["noWait"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["noWait"]), &noWait)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg noWait", err))
+				}
+			}
+			var timeout string
+			if inputArgs["timeout"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["timeout"]), &timeout)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeout", err))
+				}
+			}
+			var hooks []string
+			if inputArgs["hooks"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["hooks"]), &hooks)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg hooks", err))
+				}
+			}
+			var platformVersion string
+			if inputArgs["platformVersion"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platformVersion"]), &platformVersion)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platformVersion", err))
+				}
+			}
+			var registry string
+			if inputArgs["registry"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registry"]), &registry)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registry", err))
+				}
+			}
+			var registryUsername string
+			if inputArgs["registryUsername"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryUsername"]), &registryUsername)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryUsername", err))
+				}
+			}
+			var registryPassword *dagger.Secret
+			if inputArgs["registryPassword"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryPassword"]), &registryPassword)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			return (*EcsBluegreen).Release(&parent, ctx, stack, version, tag, image, platform, deploy, noWait, timeout, hooks, platformVersion, registry, registryUsername, registryPassword, goImage)
+		case "Rollback":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var stack string
+			if inputArgs["stack"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["stack"]), &stack)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg stack", err))
+				}
+			}
+			var deploymentId string
+			if inputArgs["deploymentID"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["deploymentID"]), &deploymentId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg deploymentID", err))
+				}
+			}
+			var noWait bool
+			if inputArgs["noWait"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["noWait"]), &noWait)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg noWait", err))
+				}
+			}
+			var timeout string
+			if inputArgs["timeout"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["timeout"]), &timeout)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeout", err))
+				}
+			}
+			return (*EcsBluegreen).Rollback(&parent, ctx, stack, deploymentId, noWait, timeout)
+		case "Serve":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var color string
+			if inputArgs["color"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["color"]), &color)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg color", err))
+				}
+			}
+			var version string
+			if inputArgs["version"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["version"]), &version)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg version", err))
+				}
+			}
+			return (*EcsBluegreen).Serve(&parent, ctx, color, version)
+		case "Status":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var deploymentId string
+			if inputArgs["deploymentID"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["deploymentID"]), &deploymentId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg deploymentID", err))
+				}
+			}
+			return (*EcsBluegreen).Status(&parent, ctx, deploymentId)
+		case "Synth":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var cdkContext []string
+			if inputArgs["cdkContext"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["cdkContext"]), &cdkContext)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cdkContext", err))
+				}
+			}
+			var account string
+			if inputArgs["account"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["account"]), &account)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg account", err))
+				}
+			}
+			var nodeImage string
+			if inputArgs["nodeImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["nodeImage"]), &nodeImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg nodeImage", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			return (*EcsBluegreen).Synth(&parent, ctx, cdkContext, account, nodeImage, goImage)
+		case "Test":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			var short bool
+			if inputArgs["short"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["short"]), &short)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg short", err))
+				}
+			}
+			return (*EcsBluegreen).Test(&parent, ctx, goImage, short)
 		case "":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
