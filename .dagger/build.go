@@ -9,10 +9,6 @@ import (
 	"dagger/ecs-bluegreen/internal/dagger"
 )
 
-// defaultGoImage is the official Go image through the ECR Public mirror of
-// Docker Hub's library, which has no anonymous pull rate limit.
-const defaultGoImage = "public.ecr.aws/docker/library/golang:1.26-bookworm"
-
 // Build compiles the web app into a minimal image: a static binary, CA
 // certificates and a non-root user on an empty root filesystem, port 3000
 // exposed. Chain it: `build export --path app.tar`, `build publish --address …`.
@@ -47,9 +43,9 @@ func (m *EcsBluegreen) Build(
 		return nil, err
 	}
 
-	builder := m.goBuilder(goImage, m.Source.Filter(dagger.DirectoryFilterOpts{Exclude: buildplan.AppSourceExclude}))
-	for k, v := range p.GoEnv() {
-		builder = builder.WithEnvVariable(k, v)
+	builder := m.goBuilder(goImage, m.appSource())
+	for _, e := range p.GoEnv() {
+		builder = builder.WithEnvVariable(e.Name, e.Value)
 	}
 	builder = builder.WithExec(buildplan.GoBuildArgs(ver, "./app", buildplan.BuilderBinary))
 
@@ -87,13 +83,17 @@ func (m *EcsBluegreen) Serve(
 	// Version stamped into the binary (see build).
 	// +optional
 	version string,
+	// Builder image with the Go toolchain.
+	// +optional
+	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
+	goImage string,
 ) (*dagger.Service, error) {
 	// Build for the engine's own platform so the preview never needs emulation.
 	native, err := dag.Container().Platform(ctx)
 	if err != nil {
 		return nil, err
 	}
-	img, err := m.Build(ctx, string(native), version, defaultGoImage, "")
+	img, err := m.Build(ctx, string(native), version, goImage, "")
 	if err != nil {
 		return nil, err
 	}
@@ -152,12 +152,18 @@ func (m *EcsBluegreen) goBuilder(goImage string, src *dagger.Directory) *dagger.
 		WithDirectory("/src", src)
 }
 
+// appSource is the part of the source the app image is built from; its
+// digest is the default version, so only app changes produce a new one.
+func (m *EcsBluegreen) appSource() *dagger.Directory {
+	return m.Source.Filter(dagger.DirectoryFilterOpts{Exclude: buildplan.AppSourceExclude})
+}
+
 // version resolves the stamped version (see buildplan.Version).
 func (m *EcsBluegreen) version(ctx context.Context, given string) (string, error) {
 	if strings.TrimSpace(given) != "" {
 		return buildplan.Version(given, "")
 	}
-	digest, err := m.Source.Digest(ctx)
+	digest, err := m.appSource().Digest(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -581,7 +581,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg version", err))
 				}
 			}
-			return (*EcsBluegreen).Serve(&parent, ctx, color, version)
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			return (*EcsBluegreen).Serve(&parent, ctx, color, version, goImage)
 		case "Status":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

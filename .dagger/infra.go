@@ -37,7 +37,7 @@ func (m *EcsBluegreen) Synth(
 	account string,
 	// Image with Node.js and npm, for the CDK CLI and jsii.
 	// +optional
-	// +default="public.ecr.aws/docker/library/node:20-bookworm"
+	// +default="public.ecr.aws/docker/library/node:22-bookworm"
 	nodeImage string,
 	// Image whose Go toolchain (/usr/local/go) runs the CDK app.
 	// +optional
@@ -87,7 +87,7 @@ func (m *EcsBluegreen) Diff(
 	method string,
 	// Image with Node.js and npm, for the CDK CLI and jsii.
 	// +optional
-	// +default="public.ecr.aws/docker/library/node:20-bookworm"
+	// +default="public.ecr.aws/docker/library/node:22-bookworm"
 	nodeImage string,
 	// Image whose Go toolchain (/usr/local/go) runs the CDK app.
 	// +optional
@@ -126,8 +126,9 @@ func (m *EcsBluegreen) DeployInfra(
 	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop).
 	// +optional
 	cdkContext []string,
-	// Deploy without asking for approval of IAM and security-group changes
-	// (--require-approval never). Required where nobody can answer, e.g. CI.
+	// Approve IAM and security-group changes (--require-approval never). The CDK runs without a
+	// terminal here and cannot ask, so a deployment that adds or widens permissions (every first one)
+	// fails without it: review them with diff first.
 	// +optional
 	approve bool,
 	// Run `cdk bootstrap` for the app's account and region first. Idempotent; needed once per account and region.
@@ -140,7 +141,7 @@ func (m *EcsBluegreen) DeployInfra(
 	method string,
 	// Image with Node.js and npm, for the CDK CLI and jsii.
 	// +optional
-	// +default="public.ecr.aws/docker/library/node:20-bookworm"
+	// +default="public.ecr.aws/docker/library/node:22-bookworm"
 	nodeImage string,
 	// Image whose Go toolchain (/usr/local/go) runs the CDK app.
 	// +optional

@@ -35,7 +35,7 @@ type EcsBluegreen struct {
 func New(
 	// The project directory (defaults to the repository holding this module).
 	// +defaultPath="/"
-	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache"]
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
 	source *dagger.Directory,
 	// AWS region, e.g. eu-west-1.
 	// +optional
@@ -50,7 +50,7 @@ func New(
 	// AWS session token for temporary credentials (OIDC, assumed roles, CodeBuild), e.g. env:AWS_SESSION_TOKEN.
 	// +optional
 	awsSessionToken *dagger.Secret,
-	// Endpoint URL that replaces every AWS API endpoint, for LocalStack or moto (e.g. http://localhost:5000).
+	// Endpoint URL that replaces every AWS API endpoint, for LocalStack or moto (e.g. http://host.docker.internal:4566: it must be reachable from inside the engine's containers, where localhost is the container itself).
 	// +optional
 	awsEndpoint string,
 ) *EcsBluegreen {

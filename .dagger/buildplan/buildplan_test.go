@@ -1,6 +1,7 @@
 package buildplan
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -30,9 +31,15 @@ func TestParsePlatform(t *testing.T) {
 
 func TestPlatformGoEnvCrossCompilesStatically(t *testing.T) {
 	p, _ := ParsePlatform("linux/arm64")
-	env := p.GoEnv()
-	if env["CGO_ENABLED"] != "0" || env["GOOS"] != "linux" || env["GOARCH"] != "arm64" {
+	env := map[string]string{}
+	for _, e := range p.GoEnv() {
+		env[e.Name] = e.Value
+	}
+	if env["CGO_ENABLED"] != "0" || env["GOOS"] != "linux" || env["GOARCH"] != "arm64" || len(env) != 3 {
 		t.Fatalf("env = %v", env)
+	}
+	if fmt.Sprint(p.GoEnv()) != fmt.Sprint(p.GoEnv()) {
+		t.Fatal("GoEnv order changes between calls")
 	}
 	if p.FargateCPUArchitecture() != "ARM64" {
 		t.Fatal("arm64 must map to ARM64")

@@ -38,11 +38,15 @@ func ParsePlatform(s string) (Platform, error) {
 	return Platform{}, fmt.Errorf("platform %q is not supported: Fargate runs %s", s, strings.Join(names, " or "))
 }
 
+// EnvVar is one environment variable.
+type EnvVar struct{ Name, Value string }
+
 // GoEnv is the environment that cross-compiles a static binary for p: the
 // builder runs natively on the engine's platform, only the target changes,
-// so no emulation is ever involved.
-func (p Platform) GoEnv() map[string]string {
-	return map[string]string{"CGO_ENABLED": "0", "GOOS": p.OS, "GOARCH": p.Arch}
+// so no emulation is ever involved. The order is fixed: a container's
+// environment is part of its cache key.
+func (p Platform) GoEnv() []EnvVar {
+	return []EnvVar{{"CGO_ENABLED", "0"}, {"GOARCH", p.Arch}, {"GOOS", p.OS}}
 }
 
 // FargateCPUArchitecture is the runtimePlatform.cpuArchitecture value a task

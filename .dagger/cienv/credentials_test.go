@@ -133,7 +133,7 @@ func TestBuildStepExportsCredentialsWithoutPrintingThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "--progress plain call --region eu-west-1 --aws-access-key-id env:AWS_ACCESS_KEY_ID --aws-secret-access-key env:AWS_SECRET_ACCESS_KEY " +
-		"--aws-session-token env:AWS_SESSION_TOKEN release --stack webapp-service --version 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432 export --path dist"
+		"--aws-session-token env:AWS_SESSION_TOKEN release --stack webapp-service --version 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432 export --path dist --wipe"
 	if got := strings.Join(strings.Fields(string(args)), " "); got != want {
 		t.Errorf("dagger argv = %q\nwant          %q", got, want)
 	}

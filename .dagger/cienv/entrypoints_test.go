@@ -26,7 +26,7 @@ func realModule(t *testing.T) Module {
 
 // checkReleaseCall asserts what both entry points must run: the constructor's
 // AWS options from env: references and release --stack … --version <revision>
-// … export --path dist.
+// … export --path dist --wipe.
 func checkReleaseCall(t *testing.T, c Call, revision string) {
 	t.Helper()
 	for flag, want := range map[string]string{
@@ -41,6 +41,10 @@ func checkReleaseCall(t *testing.T, c Call, revision string) {
 	}
 	if len(c.Chain) != 2 || c.Chain[0].Name != "release" || c.Chain[1].Name != "export" || c.Chain[1].Flags["path"] != "dist" {
 		t.Fatalf("chain = %+v, want release … export --path dist", c.Chain)
+	}
+	// Without --wipe a deployment.json from an earlier run would ride along.
+	if _, ok := c.Chain[1].Flags["wipe"]; !ok {
+		t.Errorf("export flags = %v, want --wipe so dist holds only this release", c.Chain[1].Flags)
 	}
 	if c.Chain[0].Flags["stack"] != "$SERVICE_STACK" {
 		t.Errorf("release --stack = %q, want $SERVICE_STACK", c.Chain[0].Flags["stack"])
