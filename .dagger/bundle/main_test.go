@@ -11,11 +11,7 @@ import (
 	"dagger/ecs-bluegreen/internal/moto"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { moto.Main(m) }
 
 const (
 	testDigest   = "sha256:2222222222222222222222222222222222222222222222222222222222222222"

@@ -22,11 +22,7 @@ import (
 	"dagger/ecs-bluegreen/internal/testtool"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { moto.Main(m) }
 
 // appName is the infra app's default appName (cdk.json); the stacks are named after it.
 const appName = "webapp"

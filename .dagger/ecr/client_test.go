@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"os"
 	"strings"
 	"testing"
 
@@ -16,11 +15,7 @@ import (
 	"dagger/ecs-bluegreen/internal/moto"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { moto.Main(m) }
 
 func motoConfig(t *testing.T) aws.Config {
 	t.Helper()

@@ -28,11 +28,7 @@ import (
 	"dagger/ecs-bluegreen/internal/moto"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { moto.Main(m) }
 
 // testRegistry is an in-process OCI registry on a loopback port that, like
 // ECR, demands Basic auth and can refuse to move tags.

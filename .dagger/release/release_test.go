@@ -3,7 +3,6 @@ package release
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -19,11 +18,7 @@ import (
 	"dagger/ecs-bluegreen/internal/moto"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { moto.Main(m) }
 
 const digest = "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 

@@ -2,7 +2,6 @@ package stackout
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,11 +11,7 @@ import (
 	"dagger/ecs-bluegreen/internal/moto"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { moto.Main(m) }
 
 func motoConfig(t *testing.T) aws.Config {
 	t.Helper()

@@ -3,16 +3,11 @@ package moto
 import (
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { Main(m) }
 
 func TestSharedServerAnswersAndResets(t *testing.T) {
 	s := Shared(t)
