@@ -11,26 +11,15 @@ import (
 	awsecr "github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 
-	"dagger/ecs-bluegreen/awsenv"
+	"dagger/ecs-bluegreen/internal/awstest"
 	"dagger/ecs-bluegreen/internal/moto"
 )
 
 func TestMain(m *testing.M) { moto.Main(m) }
 
-func motoConfig(t *testing.T) aws.Config {
-	t.Helper()
-	m := moto.Shared(t)
-	cfg, err := awsenv.Config(context.Background(),
-		awsenv.Credentials{AccessKeyID: moto.AccessKey, SecretAccessKey: moto.SecretKey}, moto.Region, m.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
 func TestAccountAndRegistryAuth(t *testing.T) {
 	ctx := context.Background()
-	c := New(motoConfig(t))
+	c := New(awstest.MotoConfig(t))
 	account, err := c.AccountID(ctx)
 	if err != nil || account != moto.Account {
 		t.Fatalf("AccountID = %q, %v", account, err)
@@ -52,7 +41,7 @@ func TestAccountAndRegistryAuth(t *testing.T) {
 
 func TestResolveRegistry(t *testing.T) {
 	ctx := context.Background()
-	c := New(motoConfig(t))
+	c := New(awstest.MotoConfig(t))
 	r, err := c.ResolveRegistry(ctx, "")
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +63,7 @@ func TestResolveRegistry(t *testing.T) {
 
 func TestImageDigestForTag(t *testing.T) {
 	ctx := context.Background()
-	cfg := motoConfig(t)
+	cfg := awstest.MotoConfig(t)
 	c := New(cfg)
 	raw := awsecr.NewFromConfig(cfg)
 	if _, err := c.ImageDigestForTag(ctx, "webapp", "v1"); err == nil || !strings.Contains(err.Error(), "deploy-infra") {

@@ -15,6 +15,7 @@ import (
 
 	"dagger/ecs-bluegreen/awsenv"
 	"dagger/ecs-bluegreen/bundle"
+	"dagger/ecs-bluegreen/internal/awstest"
 	"dagger/ecs-bluegreen/internal/moto"
 )
 
@@ -37,13 +38,9 @@ type world struct {
 
 func newWorld(t *testing.T, mode string) *world {
 	t.Helper()
-	srv := moto.Shared(t)
-	cfg, err := awsenv.Config(context.Background(), awsenv.Credentials{AccessKeyID: moto.AccessKey, SecretAccessKey: moto.SecretKey}, moto.Region, srv.URL, awsenv.WithMaxAttempts(1))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := awstest.MotoConfig(t, awsenv.WithMaxAttempts(1))
 	w := &world{cfg: cfg, ecs: ecs.NewFromConfig(cfg), cd: codedeploy.NewFromConfig(cfg)}
-	w.subnets, w.sg = network(t, srv.URL)
+	w.subnets, w.sg = network(t, aws.ToString(cfg.BaseEndpoint))
 	subnetA, subnetB, sg := w.subnets[0], w.subnets[1], w.sg
 	ctx := context.Background()
 	must := func(_ any, err error) {

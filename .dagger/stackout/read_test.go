@@ -5,26 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
-	"dagger/ecs-bluegreen/awsenv"
+	"dagger/ecs-bluegreen/internal/awstest"
 	"dagger/ecs-bluegreen/internal/moto"
 )
 
 func TestMain(m *testing.M) { moto.Main(m) }
 
-func motoConfig(t *testing.T) aws.Config {
-	t.Helper()
-	m := moto.Shared(t)
-	cfg, err := awsenv.Config(context.Background(), awsenv.Credentials{AccessKeyID: moto.AccessKey, SecretAccessKey: moto.SecretKey}, moto.Region, m.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
 func TestReadFromDeployedStack(t *testing.T) {
-	cfg := motoConfig(t)
+	cfg := awstest.MotoConfig(t)
 	moto.CreateOutputsStack(t, cfg, "webapp-service", validOutputs())
 	got, err := Read(context.Background(), cfg, "webapp-service")
 	if err != nil {
@@ -36,7 +24,7 @@ func TestReadFromDeployedStack(t *testing.T) {
 }
 
 func TestReadReportsMissingOutputs(t *testing.T) {
-	cfg := motoConfig(t)
+	cfg := awstest.MotoConfig(t)
 	o := validOutputs()
 	delete(o, KeyLogGroupName)
 	moto.CreateOutputsStack(t, cfg, "webapp-service", o)
@@ -47,7 +35,7 @@ func TestReadReportsMissingOutputs(t *testing.T) {
 }
 
 func TestReadMissingStack(t *testing.T) {
-	cfg := motoConfig(t)
+	cfg := awstest.MotoConfig(t)
 	_, err := Read(context.Background(), cfg, "nothere-service")
 	if err == nil || !strings.Contains(err.Error(), "nothere-service does not exist") || !strings.Contains(err.Error(), "deploy-infra") {
 		t.Fatalf("err = %v", err)
