@@ -21,35 +21,17 @@ func (s *ServiceStack) alarms() {
 			"TargetGroup":  tg.group.TargetGroupFullName(),
 			"LoadBalancer": s.LoadBalancer.LoadBalancerFullName(),
 		}
-		unhealthy := awscloudwatch.NewAlarm(s.Stack, jsii.String("UnhealthyHosts-"+tg.name), &awscloudwatch.AlarmProps{
-			AlarmName:        jsii.String(cfg.AppName + "-unhealthy-hosts-" + tg.name),
-			AlarmDescription: jsii.String("Unhealthy " + tg.name + " targets of " + cfg.AppName),
-			Metric: awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
-				Namespace:     jsii.String("AWS/ApplicationELB"),
-				MetricName:    jsii.String("UnHealthyHostCount"),
-				Statistic:     jsii.String("Maximum"),
-				Period:        awscdk.Duration_Minutes(jsii.Number(1)),
-				DimensionsMap: dims,
-			}),
-			Threshold:          jsii.Number(float64(cfg.UnhealthyHostThreshold)),
-			EvaluationPeriods:  jsii.Number(2),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		unhealthy := s.targetAlarm(dims, targetAlarmSpec{
+			id: "UnhealthyHosts-" + tg.name, name: cfg.AppName + "-unhealthy-hosts-" + tg.name,
+			description: "Unhealthy " + tg.name + " targets of " + cfg.AppName,
+			metric:      "UnHealthyHostCount", statistic: "Maximum",
+			threshold: cfg.UnhealthyHostThreshold, periods: 2,
 		})
-		errors := awscloudwatch.NewAlarm(s.Stack, jsii.String("Target5xx-"+tg.name), &awscloudwatch.AlarmProps{
-			AlarmName:        jsii.String(cfg.AppName + "-http-5xx-" + tg.name),
-			AlarmDescription: jsii.String("HTTP 5xx answered by " + tg.name + " targets of " + cfg.AppName),
-			Metric: awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
-				Namespace:     jsii.String("AWS/ApplicationELB"),
-				MetricName:    jsii.String("HTTPCode_Target_5XX_Count"),
-				Statistic:     jsii.String("Sum"),
-				Period:        awscdk.Duration_Minutes(jsii.Number(1)),
-				DimensionsMap: dims,
-			}),
-			Threshold:          jsii.Number(float64(cfg.HTTP5xxThreshold)),
-			EvaluationPeriods:  jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		errors := s.targetAlarm(dims, targetAlarmSpec{
+			id: "Target5xx-" + tg.name, name: cfg.AppName + "-http-5xx-" + tg.name,
+			description: "HTTP 5xx answered by " + tg.name + " targets of " + cfg.AppName,
+			metric:      "HTTPCode_Target_5XX_Count", statistic: "Sum",
+			threshold: cfg.HTTP5xxThreshold, periods: 1,
 		})
 		s.Alarms = append(s.Alarms, unhealthy, errors)
 	}
@@ -61,5 +43,33 @@ func (s *ServiceStack) alarms() {
 		CompositeAlarmName: jsii.String(cfg.AppName + "-deployment-health"),
 		AlarmDescription:   jsii.String("Any unhealthy-host or 5xx alarm of " + cfg.AppName),
 		AlarmRule:          awscloudwatch.AlarmRule_AnyOf(rules...),
+	})
+}
+
+// targetAlarmSpec is one per-target-group ALB alarm.
+type targetAlarmSpec struct {
+	id, name, description string
+	metric, statistic     string
+	threshold, periods    int
+}
+
+// targetAlarm raises an alarm when a one-minute ALB target-group metric
+// reaches its threshold for the given number of periods; no data (no
+// traffic, e.g. the idle green group) is not a breach.
+func (s *ServiceStack) targetAlarm(dims *map[string]*string, a targetAlarmSpec) awscloudwatch.Alarm {
+	return awscloudwatch.NewAlarm(s.Stack, jsii.String(a.id), &awscloudwatch.AlarmProps{
+		AlarmName:        jsii.String(a.name),
+		AlarmDescription: jsii.String(a.description),
+		Metric: awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace:     jsii.String("AWS/ApplicationELB"),
+			MetricName:    jsii.String(a.metric),
+			Statistic:     jsii.String(a.statistic),
+			Period:        awscdk.Duration_Minutes(jsii.Number(1)),
+			DimensionsMap: dims,
+		}),
+		Threshold:          jsii.Number(float64(a.threshold)),
+		EvaluationPeriods:  jsii.Number(float64(a.periods)),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
 }

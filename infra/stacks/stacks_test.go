@@ -150,8 +150,17 @@ func TestServiceCodeDeployMode(t *testing.T) {
 			})}},
 		})
 		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(4))
-		for _, m := range []string{"UnHealthyHostCount", "HTTPCode_Target_5XX_Count"} {
-			tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), obj{"MetricName": m, "Namespace": "AWS/ApplicationELB"})
+		// Defaults: 1 unhealthy host for 2 minutes, 5 target 5xx in a minute; an idle
+		// target group (no data) never alarms.
+		for _, a := range []obj{
+			{"MetricName": "UnHealthyHostCount", "Statistic": "Maximum", "Threshold": 1, "EvaluationPeriods": 2},
+			{"MetricName": "HTTPCode_Target_5XX_Count", "Statistic": "Sum", "Threshold": 5, "EvaluationPeriods": 1},
+		} {
+			a["Namespace"] = "AWS/ApplicationELB"
+			a["Period"] = 60
+			a["ComparisonOperator"] = "GreaterThanOrEqualToThreshold"
+			a["TreatMissingData"] = "notBreaching"
+			tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), a)
 		}
 		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::CompositeAlarm"), jsii.Number(1))
 	})
