@@ -16,11 +16,9 @@ import (
 	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/bundle"
 	bluegreen "dagger/ecs-bluegreen/deploy"
-	"dagger/ecs-bluegreen/ecr"
 	"dagger/ecs-bluegreen/internal/dagger"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/release"
-	"dagger/ecs-bluegreen/stackout"
 )
 
 // Publish builds the app image and pushes it to its ECR repository (or a
@@ -316,59 +314,21 @@ type publishArgs struct {
 // digest before pushing and makes the push idempotent. check, when set, runs
 // with the final reference before anything is pushed.
 func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArgs, check func(publish.Reference) error) (publish.Result, error) {
-	tag, err := publish.ResolveTag(a.tag, a.version)
-	if err != nil {
-		return publish.Result{}, err
+	opts := release.TargetOptions{
+		Stack: a.stack, Repository: a.repository, Tag: a.tag, Version: a.version, Registry: a.registry,
 	}
-	repoURI := a.repository
-	if repoURI == "" {
-		t, err := stackout.Read(ctx, cfg, a.stack)
-		if err != nil {
-			return publish.Result{}, err
-		}
-		repoURI = t.RepositoryUri
-	}
-	_, repoName, err := ecr.SplitRepositoryURI(repoURI)
-	if err != nil {
-		// A bare repository name rather than a URI.
-		if verr := ecr.ValidateRepositoryName(repoURI); verr != nil {
-			return publish.Result{}, verr
-		}
-		repoName = repoURI
-	}
-
-	target := publish.Request{Log: os.Stderr}
-	ecrClient := ecr.New(cfg)
-	if a.registry != "" && a.registryPassword != nil {
-		if err := ecr.ValidateRegistry(a.registry); err != nil {
-			return publish.Result{}, fmt.Errorf("registry: %w", err)
-		}
+	if a.registryPassword != nil {
 		pw, err := a.registryPassword.Plaintext(ctx)
 		if err != nil {
 			return publish.Result{}, err
 		}
-		target.Auth = publish.Auth{Username: a.registryUsername, Password: pw}
-		if target.Target, err = publish.ParseReference(a.registry + "/" + repoName + ":" + tag); err != nil {
-			return publish.Result{}, err
-		}
-	} else {
-		reg, err := ecrClient.ResolveRegistry(ctx, a.registry)
-		if err != nil {
-			return publish.Result{}, err
-		}
-		target.Auth = publish.Auth{Username: reg.Auth.Username, Password: reg.Auth.Password}
-		if target.Target, err = publish.ParseReference(reg.Address + "/" + repoName + ":" + tag); err != nil {
-			return publish.Result{}, err
-		}
-		if a.registry == "" {
-			if target.Immutable, err = ecrClient.TagsImmutable(ctx, repoName); err != nil {
-				return publish.Result{}, err
-			}
-			target.Lookup = func(ctx context.Context, tag string) (string, error) {
-				return ecrClient.ImageDigestForTag(ctx, repoName, tag)
-			}
-		}
+		opts.RegistryAuth = &publish.Auth{Username: a.registryUsername, Password: pw}
 	}
+	target, err := release.PushTarget(ctx, cfg, opts)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	target.Log = os.Stderr
 
 	img, err := m.Build(ctx, a.platform, a.version, a.goImage, "")
 	if err != nil {
