@@ -1,0 +1,205 @@
+package buildplan
+
+import (
+	"archive/tar"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+
+	"dagger/ecs-bluegreen/imagebuild"
+)
+
+// TestImageFromLayoutRuns builds the real app for this machine, assembles the
+// image, writes the layout tar, reads the image back from it, extracts the
+// root filesystem and runs /app from it: the page and /healthz must answer.
+func TestImageFromLayoutRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the app")
+	}
+	if runtime.GOOS != "linux" || (runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64") {
+		t.Skipf("the image is linux/amd64 or linux/arm64; this machine is %s/%s", runtime.GOOS, runtime.GOARCH)
+	}
+	work := t.TempDir()
+	bin := filepath.Join(work, "app")
+	args := GoBuildArgs("runs1", "./app", bin)
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	binary, _ := os.ReadFile(bin)
+	labels, _ := Labels("app", "runs1", "")
+	p := Platform{"linux", runtime.GOARCH}
+	created, _ := SourceDate(0)
+	img, err := imagebuild.Build(ImageSpec(p, binary, []byte("certs\n"), labels, created))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tarball bytes.Buffer
+	digest, err := imagebuild.WriteLayout(&tarball, img)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	back := readLayoutImage(t, tarball.Bytes(), digest)
+	cf, _ := back.ConfigFile()
+	if cf.Config.User != "65532:65532" || strings.Join(cf.Config.Entrypoint, " ") != BinaryPath || cf.Config.Labels["org.opencontainers.image.revision"] != "runs1" {
+		t.Fatalf("config = %+v", cf.Config)
+	}
+	root := filepath.Join(work, "rootfs")
+	extract(t, back, root)
+	for _, e := range RootFS() {
+		if _, err := os.Stat(filepath.Join(root, e.Path)); err != nil {
+			t.Errorf("image lacks %s: %v", e.Path, err)
+		}
+	}
+
+	port := freePort(t)
+	app := exec.Command(filepath.Join(root, "app"))
+	app.Env = []string{"PORT=" + port}
+	if err := app.Start(); err != nil {
+		t.Fatalf("the binary from the image does not start: %v", err)
+	}
+	t.Cleanup(func() { _ = app.Process.Kill(); _ = app.Wait() })
+	for _, path := range []string{"/healthz", "/"} {
+		body := get(t, "http://127.0.0.1:"+port+path)
+		if path == "/" && !strings.Contains(body, "runs1") {
+			t.Errorf("page does not show the stamped version:\n%s", body)
+		}
+	}
+}
+
+// readLayoutImage unpacks a layout tar and returns the image index.json names.
+func readLayoutImage(t *testing.T, b []byte, digest v1.Hash) v1.Image {
+	t.Helper()
+	dir := t.TempDir()
+	tr := tar.NewReader(bytes.NewReader(b))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := filepath.Join(dir, filepath.FromSlash(h.Name))
+		if h.Typeflag == tar.TypeDir {
+			_ = os.MkdirAll(target, 0o755)
+			continue
+		}
+		data, _ := io.ReadAll(tr)
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := p.ImageIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := idx.Image(digest)
+	if err != nil {
+		t.Fatalf("layout does not hold %s: %v", digest, err)
+	}
+	return img
+}
+
+// extract writes the image's flattened root filesystem under root.
+func extract(t *testing.T, img v1.Image, root string) {
+	t.Helper()
+	rc := mutate.Extract(img)
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := filepath.Join(root, filepath.FromSlash(h.Name))
+		if h.Typeflag == tar.TypeDir {
+			_ = os.MkdirAll(target, 0o755)
+			continue
+		}
+		_ = os.MkdirAll(filepath.Dir(target), 0o755)
+		data, _ := io.ReadAll(tr)
+		// Owner write is added so the test can clean up; execute bits stay as built.
+		if err := os.WriteFile(target, data, os.FileMode(h.Mode)|0o200); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+// get polls url until it answers 200 (the app needs a moment to listen).
+func get(t *testing.T, url string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return string(b)
+			}
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestSourceDateAndPlatformList(t *testing.T) {
+	d, err := SourceDate(0)
+	if err != nil || !d.Equal(time.Unix(0, 0)) {
+		t.Fatalf("SourceDate(0) = %v, %v", d, err)
+	}
+	d, _ = SourceDate(1767225600)
+	if d.Format(time.RFC3339) != "2026-01-01T00:00:00Z" {
+		t.Fatalf("SourceDate = %v", d)
+	}
+	if _, err := SourceDate(-1); err == nil || !strings.Contains(err.Error(), "-1") {
+		t.Fatalf("negative epoch: %v", err)
+	}
+	ps, err := ParsePlatforms([]string{"linux/arm64", "amd64", "linux/aarch64"})
+	if err != nil || fmt.Sprint(ps) != "[linux/amd64 linux/arm64]" {
+		t.Fatalf("ParsePlatforms = %v, %v", ps, err)
+	}
+	if _, err := ParsePlatforms(nil); err == nil {
+		t.Fatal("empty list accepted")
+	}
+	if _, err := ParsePlatforms([]string{"linux/amd64", "linux/s390x"}); err == nil || !strings.Contains(err.Error(), "linux/s390x") {
+		t.Fatalf("bad platform: %v", err)
+	}
+}
