@@ -203,3 +203,40 @@ func TestSourceDateAndPlatformList(t *testing.T) {
 		t.Fatalf("bad platform: %v", err)
 	}
 }
+
+func TestGoImageAndArchitecture(t *testing.T) {
+	for ref, pinned := range map[string]bool{
+		"public.ecr.aws/docker/library/golang:1.26-bookworm":     false,
+		"golang@sha256:" + strings.Repeat("a", 64):               true,
+		"golang:1.26-bookworm@sha256:" + strings.Repeat("b", 64): true,
+	} {
+		g, err := ParseGoImage(ref)
+		if err != nil || g.Pinned != pinned {
+			t.Errorf("ParseGoImage(%q) = %+v, %v", ref, g, err)
+		}
+	}
+	for _, bad := range []string{"", "golang@sha256:abc", "UPPER/Case:tag x"} {
+		if _, err := ParseGoImage(bad); err == nil || !strings.Contains(err.Error(), "go image") {
+			t.Errorf("ParseGoImage(%q) accepted or unclear: %v", bad, err)
+		}
+	}
+	if DigestOf("golang:1@sha256:"+strings.Repeat("c", 64)) != "sha256:"+strings.Repeat("c", 64) || DigestOf("golang:1") != "" {
+		t.Error("DigestOf")
+	}
+	arm := func(a string) error {
+		if a != "ARM64" {
+			return fmt.Errorf("runs on ARM64, not %s", a)
+		}
+		return nil
+	}
+	both, _ := ParsePlatforms([]string{"linux/amd64", "linux/arm64"})
+	if err := CheckPlatforms(both, arm); err != nil {
+		t.Errorf("index with arm64 refused: %v", err)
+	}
+	if err := CheckPlatforms(both[:1], arm); err == nil || !strings.Contains(err.Error(), "X86_64") {
+		t.Errorf("amd64-only image accepted for ARM64: %v", err)
+	}
+	if p, err := PlatformFor(arm); err != nil || p.Arch != "arm64" {
+		t.Errorf("PlatformFor = %v, %v", p, err)
+	}
+}

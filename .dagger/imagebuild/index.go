@@ -6,6 +6,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
@@ -57,4 +58,20 @@ func Platforms(idx v1.ImageIndex) ([]v1.Descriptor, error) {
 		return nil, err
 	}
 	return im.Manifests, nil
+}
+
+// Describe returns the descriptor a registry and an index use for img: media
+// type, digest, size and the platform from its config.
+func Describe(img v1.Image) (v1.Descriptor, error) {
+	d, err := partial.Descriptor(img)
+	if err != nil {
+		return v1.Descriptor{}, err
+	}
+	d.ArtifactType = ""
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return v1.Descriptor{}, err
+	}
+	d.Platform = cf.Platform()
+	return *d, nil
 }

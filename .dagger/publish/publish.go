@@ -26,6 +26,10 @@ type Request struct {
 	Lookup Lookup
 	// Log receives one line per decision; nil discards.
 	Log io.Writer
+	// Revision is the image's revision label (the stamped version). When the
+	// tag holds a different image with the same revision, the conflict says
+	// so (ExplainConflict). Optional.
+	Revision string
 }
 
 // Result is the outcome of Publish.
@@ -78,7 +82,7 @@ func Publish(ctx context.Context, req Request) (Result, error) {
 	}
 	plan, err := Plan(req.Target.Tag, existing, local, req.Immutable)
 	if err != nil {
-		return Result{}, err
+		return Result{}, ExplainConflict(ctx, req, err)
 	}
 	fmt.Fprintln(log, plan.Message)
 	done := req.Target
@@ -94,7 +98,7 @@ func Publish(ctx context.Context, req Request) (Result, error) {
 		}
 		after, err := AfterPushFailure(req.Target.Tag, pushErr, remoteNow, local)
 		if err != nil {
-			return Result{}, err
+			return Result{}, ExplainConflict(ctx, req, err)
 		}
 		fmt.Fprintln(log, after.Message)
 		return Result{Reference: done, Message: after.Message}, nil
