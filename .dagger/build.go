@@ -58,7 +58,7 @@ func (m *EcsBluegreen) Build(
 	if err != nil {
 		return nil, err
 	}
-	return dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(img.platforms[0].platform.String())}).
+	return dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(img.platforms[0].String())}).
 		Import(file), nil
 }
 

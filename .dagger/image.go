@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -21,26 +22,16 @@ type imageArgs struct {
 	sourceDateEpoch             int
 }
 
-// builtPlatform is one platform's part of an assembled image.
-type builtPlatform struct {
-	platform buildplan.Platform
-	// binary is the path of the compiled app in this function's container.
-	binary string
-	// manifest describes the platform's image manifest.
-	manifest v1.Descriptor
-}
-
 // assembled is an app image written as an OCI layout tar in this function's
 // working directory.
 type assembled struct {
+	*compiled
 	// tarball is the layout tar's path, relative to the working directory.
 	tarball string
 	// digest is the digest of the image (one platform) or index (several).
-	digest    string
-	version   string
-	goImage   buildplan.GoImage
-	args      imageArgs
-	platforms []builtPlatform
+	digest string
+	// manifests describe each platform's image manifest, in platform order.
+	manifests []v1.Descriptor
 }
 
 // file returns the layout tar as a Dagger file, loaded byte for byte from
@@ -49,11 +40,28 @@ func (a *assembled) file(ctx context.Context) (*dagger.File, error) {
 	return dag.CurrentModule().WorkdirFile(a.tarball).Sync(ctx)
 }
 
-// assemble compiles the app for every platform in one Go builder (one exec
-// per platform, run in parallel), brings the binaries and the builder's CA
-// bundle into this function, and assembles the image here with imagebuild:
-// one layer, fixed timestamps, so the digest depends only on the inputs.
-func (m *EcsBluegreen) assemble(ctx context.Context, source *dagger.Directory, a imageArgs) (*assembled, error) {
+// compiled is the app binary of each platform, in this function's
+// working directory, with the inputs that produced them.
+type compiled struct {
+	dir       string
+	version   string
+	goImage   buildplan.GoImage
+	created   time.Time
+	labels    []buildplan.Label
+	args      imageArgs
+	platforms []buildplan.Platform
+	certs     []byte
+}
+
+// binary is the path of platform p's app binary.
+func (c *compiled) binary(p buildplan.Platform) string {
+	return filepath.Join(c.dir, platformDir(p), "app")
+}
+
+// compile checks the image inputs, then compiles the app for every platform
+// in one Go builder (one exec per platform, run in parallel) and brings the
+// binaries and the builder's CA bundle into this function with one export.
+func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a imageArgs) (*compiled, error) {
 	if len(a.platforms) == 0 {
 		a.platforms = []string{"linux/amd64"}
 	}
@@ -99,16 +107,25 @@ func (m *EcsBluegreen) assemble(ctx context.Context, source *dagger.Directory, a
 	if err != nil {
 		return nil, err
 	}
+	return &compiled{dir: work, version: ver, goImage: goImage, created: created, labels: labels, args: a, platforms: platforms, certs: certs}, nil
+}
 
-	res := &assembled{version: ver, goImage: goImage, args: a, tarball: filepath.Join(work, "image.tar")}
+// assemble compiles the app and assembles the image here with imagebuild
+// (one layer, fixed timestamps, so the digest depends only on the inputs),
+// written as an OCI layout tar.
+func (m *EcsBluegreen) assemble(ctx context.Context, source *dagger.Directory, a imageArgs) (*assembled, error) {
+	c, err := m.compile(ctx, source, a)
+	if err != nil {
+		return nil, err
+	}
+	res := &assembled{compiled: c, tarball: filepath.Join(c.dir, "image.tar")}
 	var images []v1.Image
-	for _, p := range platforms {
-		bin := filepath.Join(work, platformDir(p), "app")
-		binary, err := os.ReadFile(bin)
+	for _, p := range c.platforms {
+		binary, err := os.ReadFile(c.binary(p))
 		if err != nil {
 			return nil, err
 		}
-		img, err := imagebuild.Build(buildplan.ImageSpec(p, binary, certs, labels, created))
+		img, err := imagebuild.Build(buildplan.ImageSpec(p, binary, c.certs, c.labels, c.created))
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +134,7 @@ func (m *EcsBluegreen) assemble(ctx context.Context, source *dagger.Directory, a
 			return nil, err
 		}
 		images = append(images, img)
-		res.platforms = append(res.platforms, builtPlatform{platform: p, binary: bin, manifest: d})
+		res.manifests = append(res.manifests, d)
 	}
 	var top imagebuild.Top = images[0]
 	if len(images) > 1 {

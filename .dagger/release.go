@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -201,6 +200,7 @@ func (m *EcsBluegreen) Release(
 			return nil, err
 		}
 		imageURI = res.Reference.String()
+		opts.Attestations = attestations(res.Referrers)
 	} else if _, err := plan.Preflight(opts, imageURI); err != nil {
 		return nil, err
 	}
@@ -351,7 +351,7 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	if err != nil {
 		return publish.Result{}, err
 	}
-	defer os.RemoveAll(filepath.Dir(img.tarball))
+	defer os.RemoveAll(img.dir)
 	target.Tarball = img.tarball
 	target.Revision = img.version
 	if check != nil {
@@ -361,7 +361,12 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 			return publish.Result{}, err
 		}
 	}
-	return publish.Publish(ctx, target)
+	res, err := publish.Publish(ctx, target)
+	if err != nil {
+		return res, err
+	}
+	res.Referrers, err = m.attest(ctx, a.source, img, target)
+	return res, err
 }
 
 // filesDirectory returns the files as a directory, sorted for a stable result.

@@ -214,7 +214,7 @@ func TestLoadModuleReadsTheConstructor(t *testing.T) {
 	if _, ok := m.Functions["build"]; !ok {
 		t.Errorf("functions %v lack build", m.FunctionNames())
 	}
-	for _, fn := range []string{"build", "tarball", "serve", "test", "publish", "release", "synth", "diff", "deploy-infra"} {
+	for _, fn := range []string{"build", "tarball", "sbom", "serve", "test", "publish", "release", "synth", "diff", "deploy-infra"} {
 		if p := m.Functions[fn].Params["source"]; p.Type != "*dagger.Directory" {
 			t.Errorf("%s --source = %+v, want a *dagger.Directory", fn, p)
 		}

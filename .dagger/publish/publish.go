@@ -40,6 +40,8 @@ type Result struct {
 	Pushed bool
 	// Message is the decision, as logged.
 	Message string
+	// Referrers are the SBOM and provenance attached to the image (Attach).
+	Referrers []Attached
 }
 
 // Publish pushes an image tarball unless the tag already holds it:
