@@ -96,11 +96,17 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 		ctr = ctr.WithExec(buildplan.GoBuildArgs(ver, "./app", buildplan.BuilderBinary))
 		out = out.WithFile(platformDir(p)+"/app", ctr.File(buildplan.BuilderBinary))
 	}
+	// A directory under the working directory: CurrentModule.workdirFile
+	// can hand files from there back to the engine byte for byte.
 	work, err := os.MkdirTemp(".", "image-")
 	if err != nil {
 		return nil, err
 	}
-	if _, err := out.Export(ctx, work); err != nil {
+	abs, err := filepath.Abs(work)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := out.Export(ctx, abs); err != nil {
 		return nil, fmt.Errorf("bringing the compiled app out of the builder: %w", err)
 	}
 	certs, err := os.ReadFile(filepath.Join(work, "ca-certificates.crt"))

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"dagger/ecs-bluegreen/imagebuild"
@@ -83,34 +82,10 @@ func TestImageFromLayoutRuns(t *testing.T) {
 	}
 }
 
-// readLayoutImage unpacks a layout tar and returns the image index.json names.
+// readLayoutImage reads the image index.json names back from a layout tar.
 func readLayoutImage(t *testing.T, b []byte, digest v1.Hash) v1.Image {
 	t.Helper()
-	dir := t.TempDir()
-	tr := tar.NewReader(bytes.NewReader(b))
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		target := filepath.Join(dir, filepath.FromSlash(h.Name))
-		if h.Typeflag == tar.TypeDir {
-			_ = os.MkdirAll(target, 0o755)
-			continue
-		}
-		data, _ := io.ReadAll(tr)
-		if err := os.WriteFile(target, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p, err := layout.FromPath(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := p.ImageIndex()
+	idx, err := imagebuild.ReadLayout(bytes.NewReader(b), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

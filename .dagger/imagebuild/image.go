@@ -94,7 +94,12 @@ func Build(spec Spec) (v1.Image, error) {
 	layer, err := tarball.LayerFromOpener(
 		func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(layerTar)), nil },
 		tarball.WithMediaType(types.OCILayer),
-		tarball.WithCompressionLevel(gzip.BestCompression),
+		// Fastest gzip: on a Go binary it is about 3x faster than the
+		// default level and 10x faster than the best, for a layer about
+		// 10% larger (BenchmarkBuildAndWriteLayout): this runs on every
+		// rebuild, the size matters once per pull. The level is part of
+		// the digest; changing it changes every image.
+		tarball.WithCompressionLevel(gzip.BestSpeed),
 		tarball.WithCompressedCaching,
 	)
 	if err != nil {
