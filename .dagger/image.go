@@ -148,16 +148,9 @@ func (m *EcsBluegreen) assemble(ctx context.Context, source *dagger.Directory, a
 			return nil, err
 		}
 	}
-	f, err := os.Create(res.tarball)
+	digest, err := imagebuild.WriteLayoutFile(res.tarball, top)
 	if err != nil {
 		return nil, err
-	}
-	digest, err := imagebuild.WriteLayout(f, top)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("writing the image layout: %w", err)
 	}
 	res.digest = digest.String()
 	return res, nil

@@ -32,15 +32,7 @@ func TestImageFromLayoutRuns(t *testing.T) {
 		t.Skipf("the image is linux/amd64 or linux/arm64; this machine is %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
 	work := t.TempDir()
-	bin := filepath.Join(work, "app")
-	args := GoBuildArgs("runs1", "./app", bin)
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	binary, _ := os.ReadFile(bin)
+	binary, _ := os.ReadFile(buildApp(t, "runs1"))
 	labels, _ := Labels("app", "runs1", "")
 	p := Platform{"linux", runtime.GOARCH}
 	created, _ := SourceDate(0)

@@ -3,7 +3,6 @@ package imagebuild
 import (
 	"archive/tar"
 	"bytes"
-	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -54,15 +53,8 @@ func layoutBytes(t *testing.T, specs ...Spec) ([]byte, v1.Hash) {
 		top = idx
 	}
 	file := filepath.Join(t.TempDir(), "image.tar")
-	f, err := os.Create(file)
+	h, err := WriteLayoutFile(file, top)
 	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := WriteLayout(f, top)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(file)
@@ -76,13 +68,9 @@ func layoutBytes(t *testing.T, specs ...Spec) ([]byte, v1.Hash) {
 // reproducibility test compares two separate processes.
 func TestMain(m *testing.M) {
 	if out := os.Getenv("IMAGEBUILD_WRITE_LAYOUT"); out != "" {
-		f, err := os.Create(out)
+		img, err := Build(testSpec("amd64"))
 		if err == nil {
-			var img v1.Image
-			if img, err = Build(testSpec("amd64")); err == nil {
-				_, err = WriteLayout(f, img)
-			}
-			err = errors.Join(err, f.Close())
+			_, err = WriteLayoutFile(out, img)
 		}
 		if err != nil {
 			os.Stderr.WriteString(err.Error())

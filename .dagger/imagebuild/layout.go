@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -81,6 +82,23 @@ func WriteLayout(w io.Writer, top Top) (v1.Hash, error) {
 		return v1.Hash{}, err
 	}
 	return desc.Digest, nil
+}
+
+// WriteLayoutFile writes top's layout tar to a new file at path (see
+// WriteLayout).
+func WriteLayoutFile(path string, top Top) (v1.Hash, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return v1.Hash{}, err
+	}
+	h, err := WriteLayout(f, top)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return v1.Hash{}, fmt.Errorf("writing the image layout %s: %w", path, err)
+	}
+	return h, nil
 }
 
 // writeEntry copies one blob into the tar; its size is read first because a

@@ -3,7 +3,6 @@ package publish
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,14 +40,7 @@ func builtLayout(t testing.TB, revision string, created time.Time, archs ...stri
 		top = idx
 	}
 	file := filepath.Join(t.TempDir(), "image.tar")
-	f, err := os.Create(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := imagebuild.WriteLayout(f, top); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if _, err := imagebuild.WriteLayoutFile(file, top); err != nil {
 		t.Fatal(err)
 	}
 	return file, imgs
