@@ -74,6 +74,58 @@ func TestImageFromLayoutRuns(t *testing.T) {
 	}
 }
 
+// TestAppImageDigestDependsOnlyOnTheInputs builds the real app from two
+// copies of its source in different directories, as two machines would, and
+// assembles both images: the layout tars must be identical. A different
+// version or platform must give another digest. The digests are logged.
+func TestAppImageDigestDependsOnlyOnTheInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the app four times")
+	}
+	image := func(dir, version, arch string) ([]byte, v1.Hash) {
+		binary, err := os.ReadFile(buildAppIn(t, dir, version, arch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels, _ := Labels("ecs-bluegreen app", version, "")
+		created, _ := SourceDate(0)
+		img, err := imagebuild.Build(ImageSpec(Platform{"linux", arch}, binary, []byte("certs\n"), labels, created))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		d, err := imagebuild.WriteLayout(&buf, img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes(), d
+	}
+	var copies []string
+	for range 2 {
+		dir := t.TempDir()
+		if err := os.CopyFS(filepath.Join(dir, "app"), os.DirFS("../../app")); err != nil {
+			t.Fatal(err)
+		}
+		gomod, _ := os.ReadFile("../../go.mod")
+		if err := os.WriteFile(filepath.Join(dir, "go.mod"), gomod, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		copies = append(copies, dir)
+	}
+	a, da := image(copies[0], "abc1234", "amd64")
+	b, db := image(copies[1], "abc1234", "amd64")
+	t.Logf("linux/amd64 abc1234: %s (build in %s) and %s (build in %s)", da, copies[0], db, copies[1])
+	if da != db || !bytes.Equal(a, b) {
+		t.Fatalf("the same source in two directories gave %s and %s", da, db)
+	}
+	_, dv := image(copies[1], "def5678", "amd64")
+	_, dp := image(copies[0], "abc1234", "arm64")
+	t.Logf("version def5678: %s; linux/arm64: %s", dv, dp)
+	if dv == da || dp == da || dv == dp {
+		t.Fatalf("version or platform did not change the digest: %s %s %s", da, dv, dp)
+	}
+}
+
 // readLayoutImage reads the image index.json names back from a layout tar.
 func readLayoutImage(t *testing.T, b []byte, digest v1.Hash) v1.Image {
 	t.Helper()

@@ -18,11 +18,17 @@ import (
 // the image build does, and returns the binary's path.
 func buildApp(t *testing.T, version string) string {
 	t.Helper()
+	return buildAppIn(t, "../..", version, runtime.GOARCH)
+}
+
+// buildAppIn compiles the app of the module in dir for linux/arch.
+func buildAppIn(t *testing.T, dir, version, arch string) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "app")
 	args := GoBuildArgs(version, "./app", bin)
 	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
