@@ -178,7 +178,7 @@ func (m *EcsBluegreen) Release(
 	if err != nil {
 		return nil, err
 	}
-	if platform, err = releasePlatforms(platform, image, plan.CheckArchitecture); err != nil {
+	if platform, err = buildplan.ReleasePlatforms(platform, image != "", plan.CheckArchitecture); err != nil {
 		return nil, err
 	}
 	opts := release.Options{Mode: mode, Hooks: hookMap, PlatformVersion: platformVersion, GitRevision: version, Now: time.Now().UTC()}

@@ -258,4 +258,16 @@ func TestGoImageAndArchitecture(t *testing.T) {
 	if p, err := PlatformFor(arm); err != nil || p.Arch != "arm64" {
 		t.Errorf("PlatformFor = %v, %v", p, err)
 	}
+	if got, err := ReleasePlatforms(nil, false, arm); err != nil || fmt.Sprint(got) != "[linux/arm64]" {
+		t.Errorf("default release platform for ARM64 = %v, %v", got, err)
+	}
+	if got, err := ReleasePlatforms(nil, true, arm); err != nil || got != nil {
+		t.Errorf("prebuilt image: %v, %v", got, err)
+	}
+	if got, err := ReleasePlatforms([]string{"arm64", "linux/amd64"}, false, arm); err != nil || fmt.Sprint(got) != "[linux/amd64 linux/arm64]" {
+		t.Errorf("index release = %v, %v", got, err)
+	}
+	if _, err := ReleasePlatforms([]string{"linux/amd64"}, true, arm); err == nil {
+		t.Error("an amd64 image accepted for an ARM64 task definition")
+	}
 }
