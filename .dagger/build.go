@@ -151,7 +151,10 @@ func (m *EcsBluegreen) Test(
 	// +optional
 	short bool,
 ) (string, error) {
-	ctr := goBuilder(goImage, source)
+	ctr, err := goBuilder(ctx, goImage, source)
+	if err != nil {
+		return "", err
+	}
 	var out strings.Builder
 	for _, step := range buildplan.TestSteps(short) {
 		run := ctr.WithWorkdir("/src/"+step.Dir).
@@ -176,17 +179,30 @@ func (m *EcsBluegreen) Test(
 // go.sum are mounted file by file before the download: a file is keyed on its
 // own content, so `go mod download` stays cached across source edits (a
 // directory filtered to those two files would be keyed on the whole source).
-// Module and build caches live on volumes.
-func goBuilder(goImage string, src *dagger.Directory) *dagger.Container {
-	return dag.Container().From(goImage).
+// A module without dependencies has no go.sum. Module and build caches live
+// on volumes.
+func goBuilder(ctx context.Context, goImage string, src *dagger.Directory) (*dagger.Container, error) {
+	hasMod, err := src.Exists(ctx, "go.mod")
+	if err != nil {
+		return nil, err
+	}
+	if !hasMod {
+		return nil, fmt.Errorf("the source has no go.mod at its root: pass --source the project directory (the one holding go.mod and app/)")
+	}
+	ctr := dag.Container().From(goImage).
 		WithMountedCache("/go/pkg/mod", dag.CacheVolume("ecs-bluegreen-go-mod")).
 		WithMountedCache("/root/.cache/go-build", dag.CacheVolume("ecs-bluegreen-go-build")).
 		WithEnvVariable("GOFLAGS", "-mod=readonly").
 		WithWorkdir("/src").
-		WithFile("/src/go.mod", src.File("go.mod")).
-		WithFile("/src/go.sum", src.File("go.sum")).
-		WithExec([]string{"go", "mod", "download"}).
-		WithDirectory("/src", src)
+		WithFile("/src/go.mod", src.File("go.mod"))
+	hasSum, err := src.Exists(ctx, "go.sum")
+	if err != nil {
+		return nil, err
+	}
+	if hasSum {
+		ctr = ctr.WithFile("/src/go.sum", src.File("go.sum"))
+	}
+	return ctr.WithExec([]string{"go", "mod", "download"}).WithDirectory("/src", src), nil
 }
 
 // appSource is the part of the source the app image is built from; its

@@ -86,7 +86,10 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 		return nil, err
 	}
 
-	builder := goBuilder(goImage.Ref, appSource(source))
+	builder, err := goBuilder(ctx, goImage.Ref, appSource(source))
+	if err != nil {
+		return nil, err
+	}
 	out := dag.Directory().WithFile("ca-certificates.crt", dag.Container().From(goImage.Ref).File(buildplan.CACertPath))
 	for _, p := range platforms {
 		ctr := builder
