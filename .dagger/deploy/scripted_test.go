@@ -123,8 +123,31 @@ type scriptedCodeDeploy struct {
 	revisionARN string
 	// latency is added to the fake clock on every request.
 	latency time.Duration
+	// description is the scripted deployment's description (default
+	// "release abc123"); a created deployment takes the one it was sent.
+	description string
+	// creator is the scripted deployment's creator (default "user", or
+	// "codeDeployRollback" when a phase names RollbackOf).
+	creator string
+	// awaitCreate makes the scripted deployment exist only once
+	// CreateDeployment has been called: it then answers with s.id, and a
+	// second CreateDeployment while it is active is refused with
+	// DeploymentLimitExceededException, as CodeDeploy does.
+	awaitCreate bool
+	// history holds the group's other deployments (see scripted_history_test.go).
+	history []pastDeployment
+	// group is the deployment group's schedule (see scripted_history_test.go).
+	settings groupSettings
+	// dropResponses makes the server process a request and then reset the
+	// connection instead of answering, the first n times per operation.
+	dropResponses map[string]int
+	// credsExpireAt, when set, makes every request from that offset on answer
+	// ExpiredTokenException.
+	credsExpireAt time.Duration
 
 	mu        sync.Mutex
+	createdAt *time.Duration
+	appSpec   string
 	stopAt    time.Duration
 	isStopped bool
 	stops     []stopCall
@@ -186,8 +209,16 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(code)
 		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, typ, msg)
 	}
-	if id, ok := in["deploymentId"]; ok && id != s.id {
+	if s.credsExpireAt > 0 && s.clock.offset() >= s.credsExpireAt {
+		fail(400, "ExpiredTokenException", "The security token included in the request is expired")
+		return
+	}
+	if id, ok := in["deploymentId"]; ok && !s.knows(fmt.Sprint(id)) {
 		fail(400, "DeploymentDoesNotExistException", fmt.Sprintf("The deployment %v could not be found.", id))
+		return
+	}
+	if s.serveHistory(w, op, in, fail) {
+		s.maybeDrop(w, op)
 		return
 	}
 	if s.targetsFail && strings.Contains(op, "DeploymentTargets") {
@@ -200,6 +231,10 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 		if s.getFailsFrom > 0 && s.clock.offset() >= s.getFailsFrom {
 			fail(503, "ServiceUnavailableException", "try again later")
 			return
+		}
+		if p, ok := s.past(fmt.Sprint(in["deploymentId"])); ok {
+			out = map[string]any{"deploymentInfo": s.pastInfo(p)}
+			break
 		}
 		s.mu.Lock()
 		s.getAt = append(s.getAt, s.clock.offset())
@@ -237,23 +272,43 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		out = map[string]any{"status": "Pending", "statusMessage": "Stop request received"}
 	case "ListDeployments":
-		ids := []string{}
-		if isActive(s.current().Status) && in["applicationName"] == s.app && in["deploymentGroupName"] == s.group {
-			ids = append(ids, s.id)
-		}
-		out = map[string]any{"deployments": ids}
+		out = map[string]any{"deployments": s.list(in)}
 	case "CreateDeployment":
+		if !s.awaitCreate {
+			s.mu.Lock()
+			s.created = append(s.created, in)
+			s.mu.Unlock()
+			out = map[string]any{"deploymentId": "d-CREATED01"}
+			break
+		}
+		if s.exists() && isActive(s.current().Status) {
+			fail(400, "DeploymentLimitExceededException", fmt.Sprintf("The Deployment Group '%s' already has an active Deployment '%s'", s.group, s.id))
+			return
+		}
 		s.mu.Lock()
 		s.created = append(s.created, in)
+		at := s.clock.offset()
+		s.createdAt = &at
+		s.description, _ = in["description"].(string)
+		if rev, ok := in["revision"].(map[string]any); ok {
+			if asc, ok := rev["appSpecContent"].(map[string]any); ok {
+				s.appSpec = fmt.Sprint(asc["content"])
+			}
+		}
 		s.mu.Unlock()
-		out = map[string]any{"deploymentId": "d-CREATED01"}
+		out = map[string]any{"deploymentId": s.id}
 	default:
 		fail(400, "UnknownOperationException", "unsupported operation "+op)
 		return
 	}
+	if s.maybeDrop(w, op) {
+		return
+	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	_ = json.NewEncoder(w).Encode(out)
+	_ = writeJSON(w, out)
 }
+
+func writeJSON(w io.Writer, v any) error { return json.NewEncoder(w).Encode(v) }
 
 func (s *scriptedCodeDeploy) info(p phase) map[string]any {
 	t0 := s.clock.start
@@ -263,8 +318,8 @@ func (s *scriptedCodeDeploy) info(p phase) map[string]any {
 		"deploymentGroupName":                s.group,
 		"status":                             p.Status,
 		"computePlatform":                    "ECS",
-		"createTime":                         epoch(t0),
-		"description":                        "release abc123",
+		"createTime":                         epoch(t0.Add(s.createOffset())),
+		"description":                        s.describe(),
 		"instanceTerminationWaitTimeStarted": p.TermWait,
 	}
 	if p.Status != "Created" && p.Status != "Queued" {
@@ -273,8 +328,10 @@ func (s *scriptedCodeDeploy) info(p phase) map[string]any {
 	if p.Status == "Succeeded" || p.Status == "Failed" || p.Status == "Stopped" {
 		d["completeTime"] = epoch(t0.Add(p.At))
 	}
-	if s.revisionARN != "" {
-		c := appSpecFor(s.revisionARN)
+	if c := s.appSpec; c != "" || s.revisionARN != "" {
+		if c == "" {
+			c = appSpecFor(s.revisionARN)
+		}
 		d["revision"] = map[string]any{"revisionType": "AppSpecContent", "appSpecContent": map[string]any{"content": c, "sha256": SHA256Hex(c)}}
 	}
 	if p.ErrCode != "" {
@@ -283,13 +340,23 @@ func (s *scriptedCodeDeploy) info(p phase) map[string]any {
 	if p.RollbackID != "" || p.RollbackMsg != "" || p.RollbackOf != "" {
 		d["rollbackInfo"] = map[string]any{"rollbackDeploymentId": p.RollbackID, "rollbackMessage": p.RollbackMsg, "rollbackTriggeringDeploymentId": p.RollbackOf}
 	}
-	if p.RollbackOf != "" {
+	switch {
+	case s.creator != "":
+		d["creator"] = s.creator
+	case p.RollbackOf != "":
 		d["creator"] = "codeDeployRollback"
-	} else {
+	default:
 		d["creator"] = "user"
 	}
+	bg := map[string]any{}
 	if p.ReadyAction != "" {
-		d["blueGreenDeploymentConfiguration"] = map[string]any{"deploymentReadyOption": map[string]any{"actionOnTimeout": p.ReadyAction, "waitTimeInMinutes": p.ReadyWait}}
+		bg["deploymentReadyOption"] = map[string]any{"actionOnTimeout": p.ReadyAction, "waitTimeInMinutes": p.ReadyWait}
+	}
+	if s.settings.TerminationWait > 0 {
+		bg["terminateBlueInstancesOnDeploymentSuccess"] = map[string]any{"action": "TERMINATE", "terminationWaitTimeInMinutes": int(s.settings.TerminationWait / time.Minute)}
+	}
+	if len(bg) > 0 {
+		d["blueGreenDeploymentConfiguration"] = bg
 	}
 	return d
 }
@@ -304,6 +371,10 @@ func (s *scriptedCodeDeploy) target(p phase) map[string]any {
 		e := map[string]any{"lifecycleEventName": name, "status": st}
 		if st != "Pending" {
 			e["startTime"] = epoch(s.clock.start.Add(time.Duration(i+1) * time.Second))
+		}
+		if st == "Succeeded" && name == "AfterAllowTraffic" && p.TermWait {
+			// The termination wait starts when the last traffic event ends.
+			e["endTime"] = epoch(s.clock.start.Add(p.At))
 		}
 		if st == "Failed" {
 			e["diagnostics"] = map[string]any{"errorCode": p.Diagnostic[0], "message": p.Diagnostic[1]}
