@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -52,4 +53,25 @@ func TestWaitCancelAfterFullShiftNeverRollsBack(t *testing.T) {
 		t.Fatalf("a fully shifted deployment was stopped on cancel: %+v", stops)
 	}
 	mustContain(t, out, "traffic fully shifted; waiting for the old task set to terminate")
+}
+
+// Credentials that expire during the wait leave the deployment unwatched and
+// unstoppable (the stop with rollback cannot be sent either), which is why
+// CheckCredentials refuses such a timeout up front.
+func TestExpiringCredentialsAreRefusedBeforeTheWait(t *testing.T) {
+	clock := newFakeClock()
+	s := newScripted(t, clock, phase{Status: "InProgress", Events: rep("Succeeded", 2), TaskSets: true})
+	s.credsExpireAt = 50 * time.Minute
+	expiry := clock.Now().Add(s.credsExpireAt)
+	if err := CheckCredentials(clock.Now(), time.Hour, expiry); err == nil {
+		t.Fatal("a 1h timeout with credentials expiring in 50m was accepted")
+	}
+	if err := CheckCredentials(clock.Now(), 40*time.Minute, expiry); err != nil {
+		t.Fatalf("a 40m timeout with 50m of credentials left: %v", err)
+	}
+	_, err, out := runWait(t, context.Background(), s, Options{Timeout: time.Hour})
+	if !errors.Is(err, ErrLostTrack) || len(s.stopCalls()) != 0 {
+		t.Fatalf("err = %v, stops = %+v; want the deployment lost and never stopped", err, s.stopCalls())
+	}
+	mustContain(t, out, "ExpiredTokenException")
 }

@@ -113,15 +113,20 @@ func keepReleaseSettings(in *bundle.Input, served string) error {
 // definition runs on (runtimePlatform.cpuArchitecture; Fargate's default is
 // X86_64): such tasks would fail to start only after the traffic shift began.
 func (p *Plan) CheckArchitecture(fargateArch string) error {
-	want := "X86_64"
-	if rp := p.TaskDefinition.RuntimePlatform; rp != nil && rp.CpuArchitecture != "" {
-		want = string(rp.CpuArchitecture)
-	}
-	if fargateArch != want {
+	if want := p.architecture(); fargateArch != want {
 		return fmt.Errorf("the image is built for %s but task family %s runs on %s: pass --platform %s, or change the task definition's cpuArchitecture in the infrastructure",
 			fargateArch, aws.ToString(p.TaskDefinition.Family), want, platformFor(want))
 	}
 	return nil
+}
+
+// architecture is the task definition's CPU architecture (Fargate's default
+// is X86_64).
+func (p *Plan) architecture() string {
+	if rp := p.TaskDefinition.RuntimePlatform; rp != nil && rp.CpuArchitecture != "" {
+		return string(rp.CpuArchitecture)
+	}
+	return "X86_64"
 }
 
 func platformFor(arch string) string {

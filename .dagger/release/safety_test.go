@@ -121,3 +121,27 @@ Hooks:
 		t.Error("an unreadable served appspec was ignored")
 	}
 }
+
+// Credentials that expire during the wait would leave the deployment
+// unwatched and unstoppable: such a timeout is refused before registering.
+func TestDeployRefusesATimeoutThatOutlivesTheCredentials(t *testing.T) {
+	w := newWorld(t, "codedeploy")
+	ctx := context.Background()
+	p, err := Load(ctx, w.cfg, w.ecs, "webapp-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Deploy(ctx, w.ecs, w.cd, DeployRequest{Options: Options{Mode: bundle.ModeDirect}, ImageURI: imageURI,
+		CredentialsExpire: time.Now().Add(50 * time.Minute), Wait: deploy.Options{Timeout: time.Hour}})
+	t.Logf("error: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "--timeout 1h0m outlives the AWS credentials") {
+		t.Fatalf("err = %v, want a refusal naming the timeout and the expiry", err)
+	}
+	if revs := w.revisions(t); len(revs) != 1 {
+		t.Fatalf("revisions = %v, want nothing registered", revs)
+	}
+	list, err := w.cd.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{ApplicationName: aws.String("webapp"), DeploymentGroupName: aws.String("webapp")})
+	if err != nil || len(list.Deployments) != 0 {
+		t.Fatalf("deployments = %v (%v), want none", list.Deployments, err)
+	}
+}

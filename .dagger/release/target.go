@@ -106,23 +106,15 @@ func PushTarget(ctx context.Context, cfg aws.Config, o TargetOptions) (publish.R
 	return req, nil
 }
 
-// overrideTarget is the target on a registry override. Its login is the one
-// given; without one, an ECR host gets the ECR login of its region and any
-// other registry gets no credentials at all: the ECR token is a 12-hour
-// credential for the caller's images and must not travel elsewhere.
+// overrideTarget is the target on a registry override, with the login
+// Login picks for it.
 func overrideTarget(ctx context.Context, cfg aws.Config, o TargetOptions, repoName, tag string) (publish.Request, error) {
 	var req publish.Request
-	switch account, region, isECR := ecr.ParseRegistryHost(o.Registry); {
-	case o.RegistryAuth != nil:
-		req.Auth = *o.RegistryAuth
-	case isECR:
-		login, err := ecr.ForRegistry(cfg, account, region).RegistryAuth(ctx)
-		if err != nil {
-			return req, err
-		}
-		req.Auth = publish.Auth{Username: login.Username, Password: login.Password}
+	auth, err := Login(ctx, cfg, o.Registry, o.RegistryAuth)
+	if err != nil {
+		return req, err
 	}
-	var err error
+	req.Auth = auth
 	req.Target, err = publish.ParseReference(o.Registry + "/" + repoName + ":" + tag)
 	return req, err
 }
