@@ -49,6 +49,13 @@ func RegisterRelease(ctx context.Context, api TaskDefinitionRegistrar, in *ecs.R
 			}
 			return aws.ToString(out.TaskDefinition.TaskDefinitionArn), nil
 		}
+		if refused(err) {
+			return "", fmt.Errorf("registering task definition family %q: %w", family, err)
+		}
+		// A moment for a revision registered just now to be listed.
+		if perr := pause(ctx, attempt); perr != nil {
+			return "", fmt.Errorf("registering task definition family %q: %w", family, err)
+		}
 		arn, ferr := findOwnRevision(ctx, api, family, releaseID)
 		switch {
 		case arn != "":
@@ -56,9 +63,6 @@ func RegisterRelease(ctx context.Context, api TaskDefinitionRegistrar, in *ecs.R
 		case ferr != nil:
 			return "", fmt.Errorf("registering task definition family %q: %w; whether the revision was registered anyway is unknown (looking for release %s failed: %v)", family, err, releaseID, ferr)
 		case !retryable(err) || attempt >= maxMutationAttempts:
-			return "", fmt.Errorf("registering task definition family %q: %w", family, err)
-		}
-		if perr := pause(ctx, attempt); perr != nil {
 			return "", fmt.Errorf("registering task definition family %q: %w", family, err)
 		}
 	}

@@ -157,8 +157,13 @@ func rolledBackFrom(description string) string {
 	return ""
 }
 
-// shortTaskDefinition is family:revision of an ARN (the ARN when it is not one).
+// shortTaskDefinition is family:revision of an ARN (the ARN when it is not
+// one; "an unrecorded task definition" when the deployment's revision did
+// not name one).
 func shortTaskDefinition(arn string) string {
+	if arn == "" {
+		return "an unrecorded task definition"
+	}
 	if _, rest, ok := strings.Cut(arn, ":task-definition/"); ok {
 		return rest
 	}

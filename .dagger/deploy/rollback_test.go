@@ -76,17 +76,7 @@ func TestRollbackRedeploysTheServedReleaseMarkedAsRollback(t *testing.T) {
 	if len(rendered) != 1 || rendered[0] != arns[0] {
 		t.Fatalf("rendered AppSpecs for %v, want only %s", rendered, arns[0])
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.created) != 1 {
-		t.Fatalf("CreateDeployment calls = %d", len(s.created))
-	}
-	rev := s.created[0]["revision"].(map[string]any)
-	asc := rev["appSpecContent"].(map[string]any)
-	if content := asc["content"].(string); !strings.Contains(content, arns[0]) || asc["sha256"] != SHA256Hex(content) {
-		t.Fatalf("deployed AppSpec %q (sha %s) does not point at %s", content, asc["sha256"], arns[0])
-	}
-	d, _ := s.created[0]["description"].(string)
+	d := s.onlyCreated(t, arns[0])
 	if r := (Report{Description: d}); !r.IsRollback() || !strings.Contains(d, "webapp:3 → webapp:1, as deployment d-FIRST0001 served it") {
 		t.Errorf("description = %q, want a rollback marker and what it does", d)
 	}
@@ -189,17 +179,8 @@ func TestRollbackGivenFinishedIDRedeploys(t *testing.T) {
 	if res.Action != ActionRedeployed || res.To != arns[0] || res.DeploymentID != "d-CREATED01" {
 		t.Fatalf("result = %+v", res)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.created) != 1 {
-		t.Fatalf("CreateDeployment calls = %d", len(s.created))
-	}
-	rev := s.created[0]["revision"].(map[string]any)
-	asc := rev["appSpecContent"].(map[string]any)
-	if rev["revisionType"] != "AppSpecContent" || !strings.Contains(asc["content"].(string), arns[0]) || asc["sha256"] != SHA256Hex(asc["content"].(string)) {
-		t.Fatalf("CreateDeployment revision = %v", rev)
-	}
-	if len(s.stops) != 0 {
+	s.onlyCreated(t, arns[0])
+	if len(s.stopCalls()) != 0 {
 		t.Fatalf("stopped a finished deployment: %+v", s.stops)
 	}
 }

@@ -37,6 +37,23 @@ func TestStartRecognisesItsDeploymentAfterALostResponse(t *testing.T) {
 	}
 }
 
+// A call refused before CodeDeploy did anything is tried again (the SDK's
+// retries are off for it), once nothing of the release is found.
+func TestStartRetriesACallThatCreatedNothing(t *testing.T) {
+	s := newScripted(t, newFakeClock(), phase{Status: "InProgress"})
+	s.awaitCreate = true
+	s.unavailable = map[string]int{"CreateDeployment": 2}
+	id, err := Start(context.Background(), s.client(1), Request{Application: target.Application, DeploymentGroup: target.DeploymentGroup, AppSpecContent: appSpecFor("arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:2")})
+	if err != nil || id != s.id {
+		t.Fatalf("Start = %q, %v", id, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.created) != 1 || s.calls["CreateDeployment"] != 3 {
+		t.Fatalf("created %d deployments in %d calls, want 1 in 3", len(s.created), s.calls["CreateDeployment"])
+	}
+}
+
 // A deployment someone else started is not ours: Start must not adopt it.
 func TestStartDoesNotAdoptAnotherDeployment(t *testing.T) {
 	s := newScripted(t, newFakeClock(), phase{Status: "InProgress"})

@@ -12,6 +12,20 @@ import (
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 )
 
+// MaxTimeout bounds a timeout given as text: longer than any sensible
+// blue/green deployment, including its bake and termination waits.
+const MaxTimeout = 48 * time.Hour
+
+// ParseTimeout reads a Wait timeout given as text, such as "30m" or "1h30m".
+// The error names the value and what is accepted.
+func ParseTimeout(value string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(value))
+	if err != nil || d <= 0 || d > MaxTimeout {
+		return 0, fmt.Errorf("timeout %q is not accepted; give a duration above 0 and at most %s, such as 30m or 1h30m", value, MaxTimeout)
+	}
+	return d, nil
+}
+
 // Schedule is how long a deployment group's own settings keep a deployment
 // running, whatever happens: waiting at the test-traffic stage, shifting
 // traffic step by step, and keeping the original task set for the

@@ -3,6 +3,8 @@ package deploy
 import (
 	"fmt"
 	"net/http"
+	"strings"
+	"testing"
 	"time"
 )
 
@@ -202,4 +204,23 @@ func (s *scriptedCodeDeploy) maybeDrop(w http.ResponseWriter, op string) bool {
 	}
 	_ = conn.Close()
 	return true
+}
+
+// onlyCreated checks that exactly one deployment was created, with an inline
+// AppSpec for taskDef and its SHA-256, and returns its description.
+func (s *scriptedCodeDeploy) onlyCreated(t *testing.T, taskDef string) string {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.created) != 1 {
+		t.Fatalf("CreateDeployment calls = %d, want 1", len(s.created))
+	}
+	rev, _ := s.created[0]["revision"].(map[string]any)
+	asc, _ := rev["appSpecContent"].(map[string]any)
+	content, _ := asc["content"].(string)
+	if rev["revisionType"] != "AppSpecContent" || !strings.Contains(content, taskDef) || asc["sha256"] != SHA256Hex(content) {
+		t.Fatalf("CreateDeployment revision = %v, want an inline AppSpec for %s with its SHA-256", rev, taskDef)
+	}
+	d, _ := s.created[0]["description"].(string)
+	return d
 }

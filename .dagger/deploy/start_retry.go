@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/smithy-go"
 )
 
 // The SDK retries a failed call up to its attempt limit. For the two calls
@@ -22,7 +23,8 @@ import (
 const (
 	// maxMutationAttempts bounds the attempts of a non-idempotent call.
 	maxMutationAttempts = 4
-	// mutationBackoff is the first pause between attempts; it doubles.
+	// mutationBackoff is the first pause after a failed attempt, before
+	// looking for what it created; it doubles.
 	mutationBackoff = 500 * time.Millisecond
 	// recentWindow is how far back a lost deployment is looked for (generous
 	// against clock skew between this machine and AWS).
@@ -36,16 +38,20 @@ func ecsOnce(o *ecs.Options)               { o.Retryer = retry.AddWithMaxAttempt
 // connections — the SDK's own judgement.
 func retryable(err error) bool { return retry.NewStandard().IsErrorRetryable(err) }
 
+// refused reports an answer that proves nothing was created: the service
+// processed the request and turned it down for the caller's fault
+// (validation, a missing group, access). DeploymentLimitExceeded is not such
+// proof: after a lost answer it is what the next attempt gets for the
+// deployment the first one created.
+func refused(err error) bool {
+	var apiErr smithy.APIError
+	var limit *types.DeploymentLimitExceededException
+	return errors.As(err, &apiErr) && apiErr.ErrorFault() == smithy.FaultClient && !errors.As(err, &limit) && !retryable(err)
+}
+
 // pause waits before attempt n+1, or returns the context's error.
 func pause(ctx context.Context, attempt int) error {
-	t := time.NewTimer(mutationBackoff << (attempt - 1))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return SystemClock.Sleep(ctx, mutationBackoff<<(attempt-1))
 }
 
 // createDeployment sends in once per attempt, and after each failure looks
@@ -58,6 +64,13 @@ func createDeployment(ctx context.Context, api DeploymentCreator, in *codedeploy
 		out, err := api.CreateDeployment(ctx, in, codeDeployOnce)
 		if err == nil {
 			return aws.ToString(out.DeploymentId), nil
+		}
+		if refused(err) {
+			return "", err
+		}
+		// A moment for a deployment created just now to be listed.
+		if perr := pause(ctx, attempt); perr != nil {
+			return "", err
 		}
 		id, ferr := findOwnDeployment(ctx, api, aws.ToString(in.ApplicationName), aws.ToString(in.DeploymentGroupName), releaseID, since)
 		switch {
@@ -76,9 +89,6 @@ func createDeployment(ctx context.Context, api DeploymentCreator, in *codedeploy
 			}
 		}
 		if !retryable(err) || attempt >= maxMutationAttempts {
-			return "", err
-		}
-		if perr := pause(ctx, attempt); perr != nil {
 			return "", err
 		}
 	}

@@ -49,20 +49,6 @@ var (
 	ErrLostTrack = errors.New("deployment could not be followed")
 )
 
-// MaxTimeout bounds a timeout given as text: longer than any sensible
-// blue/green deployment, including its bake and termination waits.
-const MaxTimeout = 48 * time.Hour
-
-// ParseTimeout reads a Wait timeout given as text, such as "30m" or "1h30m".
-// The error names the value and what is accepted.
-func ParseTimeout(value string) (time.Duration, error) {
-	d, err := time.ParseDuration(strings.TrimSpace(value))
-	if err != nil || d <= 0 || d > MaxTimeout {
-		return 0, fmt.Errorf("timeout %q is not accepted; give a duration above 0 and at most %s, such as 30m or 1h30m", value, MaxTimeout)
-	}
-	return d, nil
-}
-
 // Options tune Wait. The zero value means the defaults.
 type Options struct {
 	// PollInterval is the time between GetDeployment calls (default 5s). It
