@@ -32,7 +32,8 @@ func (m *EcsBluegreen) Publish(
 	// +optional
 	// +default="webapp-service"
 	stack string,
-	// Repository name or URI; overrides the stack output.
+	// Repository name or URI; overrides the stack output. A URI naming another account's or region's
+	// ECR registry is pushed there; a URI of any other registry needs --registry and its login.
 	// +optional
 	repository string,
 	// Git revision: stamped into the binary and, unless --tag is given, the image tag.
@@ -48,7 +49,8 @@ func (m *EcsBluegreen) Publish(
 	// Push to this registry (host[:port]) instead of ECR, e.g. a local registry.
 	// +optional
 	registry string,
-	// User name for --registry (with --registry-password); without them the ECR login is presented.
+	// User name for --registry (with --registry-password). Without them no credentials are sent,
+	// unless --registry is an ECR host (then its region's ECR login is).
 	// +optional
 	registryUsername string,
 	// Password or token for --registry.
@@ -130,7 +132,8 @@ func (m *EcsBluegreen) Release(
 	// Push to this registry (host[:port]) instead of ECR.
 	// +optional
 	registry string,
-	// User name for --registry.
+	// User name for --registry (with --registry-password); without them no credentials are sent,
+	// unless --registry is an ECR host.
 	// +optional
 	registryUsername string,
 	// Password or token for --registry.
