@@ -528,6 +528,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeout", err))
 				}
 			}
+			var credentialsExpireAt string
+			if inputArgs["credentialsExpireAt"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["credentialsExpireAt"]), &credentialsExpireAt)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg credentialsExpireAt", err))
+				}
+			}
 			var hooks []string
 			if inputArgs["hooks"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["hooks"]), &hooks)
@@ -577,7 +584,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, hooks, platformVersion, registry, registryUsername, registryPassword, goImage, sourceDateEpoch)
+			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, goImage, sourceDateEpoch)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -612,7 +619,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeout", err))
 				}
 			}
-			return (*EcsBluegreen).Rollback(&parent, ctx, stack, deploymentId, noWait, timeout)
+			var credentialsExpireAt string
+			if inputArgs["credentialsExpireAt"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["credentialsExpireAt"]), &credentialsExpireAt)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg credentialsExpireAt", err))
+				}
+			}
+			return (*EcsBluegreen).Rollback(&parent, ctx, stack, deploymentId, noWait, timeout, credentialsExpireAt)
 		case "Sbom":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
