@@ -87,14 +87,20 @@ func (d *appSpecDecoder) resource(n *yaml.Node, p string) map[string]AppSpecReso
 func (d *appSpecDecoder) properties(n *yaml.Node, p string) AppSpecProperties {
 	var pr AppSpecProperties
 	d.object(n, p, map[string]func(*yaml.Node, string){
-		"TaskDefinition": func(n *yaml.Node, p string) { pr.TaskDefinition, _ = d.scalar(n, p, "a task definition ARN or <TASK_DEFINITION>") },
+		"TaskDefinition": func(n *yaml.Node, p string) {
+			pr.TaskDefinition, _ = d.scalar(n, p, "a task definition ARN or <TASK_DEFINITION>")
+		},
 		"LoadBalancerInfo": func(n *yaml.Node, p string) {
 			d.object(n, p, map[string]func(*yaml.Node, string){
-				"ContainerName": func(n *yaml.Node, p string) { pr.LoadBalancerInfo.ContainerName, _ = d.scalar(n, p, "a container name") },
+				"ContainerName": func(n *yaml.Node, p string) {
+					pr.LoadBalancerInfo.ContainerName, _ = d.scalar(n, p, "a container name")
+				},
 				"ContainerPort": func(n *yaml.Node, p string) { pr.LoadBalancerInfo.ContainerPort = d.integer(n, p) },
 			})
 		},
-		"PlatformVersion": func(n *yaml.Node, p string) { pr.PlatformVersion, _ = d.scalar(n, p, "LATEST or a version such as 1.4.0") },
+		"PlatformVersion": func(n *yaml.Node, p string) {
+			pr.PlatformVersion, _ = d.scalar(n, p, "LATEST or a version such as 1.4.0")
+		},
 		"NetworkConfiguration": func(n *yaml.Node, p string) {
 			nc := &NetworkConfiguration{}
 			pr.NetworkConfiguration = nc

@@ -89,7 +89,9 @@ func ruleFargateUnsupported(r *run) {
 		return
 	}
 	file := r.a.fileOf(FileTaskDef)
-	bad := func(field, what string) { r.addf(file, field, "is not supported on Fargate (%s); remove it or drop FARGATE", what) }
+	bad := func(field, what string) {
+		r.addf(file, field, "is not supported on Fargate (%s); remove it or drop FARGATE", what)
+	}
 	if td.IpcMode != "" {
 		bad("ipcMode", "no IPC namespace sharing")
 	}

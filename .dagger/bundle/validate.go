@@ -7,7 +7,6 @@ import (
 	"io"
 	"reflect"
 	"strings"
-
 )
 
 // ValidateFiles checks a bundle produced elsewhere (or edited by hand) before
