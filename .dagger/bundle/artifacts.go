@@ -29,6 +29,12 @@ var artifactNames = map[string]string{
 	FileRelease:            FileRelease,
 }
 
+// kindLabels name the kinds of artifact in messages.
+var kindLabels = map[string]string{
+	FileImageDetail: "image detail file", FileTaskDef: "task definition", FileAppSpec: "appspec",
+	FileImageDefinitions: "image definitions file", FileRelease: "release summary",
+}
+
 // ArtifactKind says which artifact a file is: by its base name when it is one
 // of the names AWS and this module use, else by its content (a task
 // definition, an appspec, an imageDetail or imagedefinitions document). It
@@ -127,7 +133,7 @@ func loadArtifacts(e *engine, files map[string][]byte) *Artifacts {
 			continue
 		}
 		if prev, dup := a.file[kind]; dup {
-			e.rule("one-file-each").addf(name, "", "is a second %s (beside %s); keep one, the action reads only one", kind, prev)
+			e.rule("one-file-each").addf(name, "", "is a second %s (beside %s); keep one, the action reads only one", kindLabels[kind], prev)
 			continue
 		}
 		a.file[kind], a.raw[kind] = name, files[name]

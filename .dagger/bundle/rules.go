@@ -37,6 +37,7 @@ var allRules = []Rule{
 	{Name: "imagedetail-json", Class: ClassAWS, Doc: docFileRef, Summary: "imageDetail.json is an object with the string ImageURI (exact case)"},
 	{Name: "imagedefinitions-json", Class: ClassAWS, Doc: docFileRef, Summary: "imagedefinitions.json is a non-empty list of {name, imageUri}"},
 	{Name: "release-json", Class: ClassAWS, Doc: "", Summary: "release.json is this module's release summary"},
+	{Name: "one-file-each", Class: ClassPolicy, Doc: docAppSpecFile, Summary: "one file of each kind (appspec.yaml and appspec.json side by side leave it to the action's settings which one deploys)"},
 
 	// The task definition on its own.
 	{Name: "sdk-required", Class: ClassAWS, Doc: docRegisterAPI, Summary: "required members, as the AWS SDK's own parameter validation checks them", check: ruleSDKRequired},
