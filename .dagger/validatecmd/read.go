@@ -37,7 +37,7 @@ func ReadPaths(paths []string) (map[string][]byte, error) {
 		}
 		names := make([]string, 0, len(entries))
 		for _, e := range entries {
-			if e.Type().IsRegular() && isArtifactName(e.Name()) {
+			if e.Type().IsRegular() && IsArtifactName(e.Name()) {
 				names = append(names, e.Name())
 			}
 		}
@@ -56,8 +56,9 @@ func ReadPaths(paths []string) (map[string][]byte, error) {
 	return files, nil
 }
 
-// isArtifactName reports whether a file name is one bundle reads by name.
-func isArtifactName(name string) bool {
+// IsArtifactName reports whether a file name is one bundle reads by name
+// (taskdef.json, appspec.yaml, …); directories contribute only those.
+func IsArtifactName(name string) bool {
 	_, ok := bundle.ArtifactKind(name, nil)
 	return ok
 }
