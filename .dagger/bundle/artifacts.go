@@ -164,15 +164,16 @@ func loadArtifacts(e *engine, files map[string][]byte) *Artifacts {
 // decodeTaskDefRules decodes a task definition, reporting bad JSON and a
 // document that does not fit the RegisterTaskDefinition shape.
 func decodeTaskDefRules(e *engine, file string, data []byte) *ecs.RegisterTaskDefinitionInput {
-	if _, err := parseJSONDoc(data); err != nil {
-		e.rule("taskdef-json").addf(file, "", "is not valid JSON: %v", err)
-		return nil
-	}
 	var c collector
 	reg := decodeTaskDef(&c, file, data)
-	shape := e.rule("taskdef-shape")
 	for _, v := range c.vs {
-		shape.addf(file, strings.TrimPrefix(strings.TrimPrefix(v.Field, file), ": "), "%s", v.Message)
+		// decodeTaskDef reports unparsable JSON on the file itself, and
+		// everything else (the shape) on a member.
+		rule := e.rule("taskdef-shape")
+		if v.Field == file && strings.HasPrefix(v.Message, "is not valid JSON") {
+			rule = e.rule("taskdef-json")
+		}
+		rule.addf(file, strings.TrimPrefix(strings.TrimPrefix(v.Field, file), ": "), "%s", v.Message)
 	}
 	return reg
 }
