@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -164,9 +165,23 @@ func ruleAppSpecContainerPort(r *run) {
 	if pr == nil || td == nil || pr.LoadBalancerInfo.ContainerName == "" {
 		return
 	}
-	var c collector
-	checkContainerPort(&c, r.a.targetPath()+".LoadBalancerInfo", td, pr.LoadBalancerInfo.ContainerName, pr.LoadBalancerInfo.ContainerPort)
-	r.addCollected(r.a.fileOf(FileAppSpec), &c)
+	file, p := r.a.fileOf(FileAppSpec), r.a.targetPath()+".LoadBalancerInfo"
+	name, port := pr.LoadBalancerInfo.ContainerName, pr.LoadBalancerInfo.ContainerPort
+	cd := findContainer(td, name)
+	if cd == nil {
+		r.addf(file, p+".ContainerName", "must be a container of %s (%s), got %q", r.a.fileOf(FileTaskDef), containerNames(td), name)
+		return
+	}
+	var ports []string
+	for _, pm := range cd.PortMappings {
+		if pm.ContainerPort != nil {
+			if *pm.ContainerPort == port {
+				return
+			}
+			ports = append(ports, strconv.Itoa(int(*pm.ContainerPort)))
+		}
+	}
+	r.addf(file, p+".ContainerPort", "must be a containerPort of container %q (%s), got %d", name, listOrNone(ports), port)
 }
 
 // A NetworkConfiguration applies only to tasks in the awsvpc network mode.

@@ -50,9 +50,9 @@ func TestValidateFilesRefusesBadArtifacts(t *testing.T) {
 			f[FileAppSpec] = []byte(s[:end] + strings.Replace(s[start:end], "TargetService", "Second", 1) + s[end:])
 		}, "appspec.yaml: Resources: must hold exactly one resource"},
 		{"appspec container not in taskdef", ModePipeline, replaceIn(FileAppSpec, `ContainerName: "webapp"`, `ContainerName: "api"`),
-			`appspec.yaml: Resources[0].TargetService.Properties.LoadBalancerInfo.ContainerName: "api" is not a container of the task definition; its containers are "webapp"`},
+			`appspec.yaml: Resources[0].TargetService.Properties.LoadBalancerInfo.ContainerName: must be a container of taskdef.json ("webapp"), got "api"`},
 		{"appspec port not mapped", ModePipeline, replaceIn(FileAppSpec, "ContainerPort: 3000", "ContainerPort: 8080"),
-			`appspec.yaml: Resources[0].TargetService.Properties.LoadBalancerInfo.ContainerPort: 8080 is not a containerPort of container "webapp"`},
+			`appspec.yaml: Resources[0].TargetService.Properties.LoadBalancerInfo.ContainerPort: must be a containerPort of container "webapp" (3000), got 8080`},
 		{"appspec hooked twice", ModePipeline, func(t *testing.T, f map[string][]byte) {
 			f[FileAppSpec] = append(f[FileAppSpec], []byte("  - AfterAllowTestTraffic: \"other\"\n")...)
 		}, "appspec.yaml: Hooks.AfterAllowTestTraffic: must be hooked at most once"},
