@@ -2,7 +2,6 @@ package bundle
 
 import (
 	"fmt"
-	"sort"
 )
 
 // Rule is one named check of the engine. Every rule checks one documented
@@ -160,14 +159,4 @@ func checkParsed(c *collector, a *Artifacts) {
 	for _, v := range (&Report{Findings: e.findings}).Violations() {
 		c.vs = append(c.vs, v)
 	}
-}
-
-// ruleNames lists rule names in order, for tests and help text.
-func ruleNames() []string {
-	var out []string
-	for _, r := range allRules {
-		out = append(out, r.Name)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -3,7 +3,6 @@ package bundle
 import (
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 // AppSpec rules. CodeDeploy publishes no machine-readable schema of the ECS
@@ -207,6 +206,3 @@ func ruleAppSpecPlatformFargate(r *run) {
 	r.addf(r.a.fileOf(FileAppSpec), r.a.targetPath()+".PlatformVersion",
 		"must be left out: it applies to Fargate only, and %s does not require FARGATE", r.a.fileOf(FileTaskDef))
 }
-
-// describeList formats names for messages.
-func describeList(names []string) string { return strings.Join(names, ", ") }

@@ -79,6 +79,12 @@ func ruleFargateSize(r *run) {
 	for _, v := range c.vs {
 		r.addf(r.a.fileOf(FileTaskDef), v.Field, "%s", v.Message)
 	}
+	// Windows containers on Fargate start at 1 vCPU.
+	if rp := td.RuntimePlatform; c.ok() && rp != nil && strings.HasPrefix(string(rp.OperatingSystemFamily), "WINDOWS") {
+		if cpu, ok := parseUnits(aws.ToString(td.Cpu), "vcpu", 1024); ok && cpu < 1024 {
+			r.addf(r.a.fileOf(FileTaskDef), "cpu", "must be at least 1024 (1 vCPU) for Windows on Fargate, got %q", aws.ToString(td.Cpu))
+		}
+	}
 }
 
 // Parameters Fargate does not accept, task- and container-level.
