@@ -2,7 +2,6 @@ package bundle
 
 import (
 	"fmt"
-	"strconv"
 )
 
 // AppSpec rules. CodeDeploy publishes no machine-readable schema of the ECS
@@ -171,16 +170,9 @@ func ruleAppSpecContainerPort(r *run) {
 		r.addf(file, p+".ContainerName", "must be a container of %s (%s), got %q", r.a.fileOf(FileTaskDef), containerNames(td), name)
 		return
 	}
-	var ports []string
-	for _, pm := range cd.PortMappings {
-		if pm.ContainerPort != nil {
-			if *pm.ContainerPort == port {
-				return
-			}
-			ports = append(ports, strconv.Itoa(int(*pm.ContainerPort)))
-		}
+	if mapped, ports := mapsPort(cd, port); !mapped {
+		r.addf(file, p+".ContainerPort", "must be a containerPort of container %q (%s), got %d", name, listOrNone(ports), port)
 	}
-	r.addf(file, p+".ContainerPort", "must be a containerPort of container %q (%s), got %d", name, listOrNone(ports), port)
 }
 
 // A NetworkConfiguration applies only to tasks in the awsvpc network mode.

@@ -175,17 +175,27 @@ func checkContainerPort(c *collector, field string, in *ecs.RegisterTaskDefiniti
 		c.addf(field+".ContainerName", "%q is not a container of the task definition; its containers are %s", name, containerNames(in))
 		return
 	}
-	var ports []string
-	for _, pm := range cd.PortMappings {
-		if pm.ContainerPort != nil {
-			if *pm.ContainerPort == port {
-				return
-			}
-			ports = append(ports, fmt.Sprint(*pm.ContainerPort))
-		}
+	mapped, ports := mapsPort(cd, port)
+	if mapped {
+		return
 	}
 	if len(ports) == 0 {
 		ports = []string{"none"}
 	}
 	c.addf(field+".ContainerPort", "%d is not a containerPort of container %q; its port mappings are %s", port, name, strings.Join(ports, ", "))
+}
+
+// mapsPort reports whether a container maps port, and lists the container
+// ports it does map, for messages.
+func mapsPort(cd *ecstypes.ContainerDefinition, port int32) (bool, []string) {
+	var ports []string
+	for _, pm := range cd.PortMappings {
+		if pm.ContainerPort != nil {
+			if *pm.ContainerPort == port {
+				return true, nil
+			}
+			ports = append(ports, fmt.Sprint(*pm.ContainerPort))
+		}
+	}
+	return false, ports
 }
