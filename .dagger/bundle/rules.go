@@ -61,6 +61,7 @@ var allRules = []Rule{
 	{Name: "resources-fit-task", Class: ClassAWS, Doc: docTaskDefParams, Summary: "the containers' cpu and memory limits fit in the task's", check: ruleResourcesFitTask},
 	{Name: "essential-container", Class: ClassAWS, Doc: docTaskDefParams, Summary: "at least one container is essential", check: ruleEssentialContainer},
 	{Name: "awslogs-options", Class: ClassAWS, Doc: docAwslogs, Summary: "awslogs has awslogs-group and awslogs-region, and awslogs-stream-prefix on Fargate", check: ruleAwslogsOptions},
+	{Name: "firelens-router", Class: ClassAWS, Doc: docLogging, Summary: "the awsfirelens log driver has a log router (a container with firelensConfiguration) in the task", check: ruleFirelensRouter},
 	{Name: "execution-role", Class: ClassAWS, Doc: docExecRole, Summary: "an execution role when containers pull private ECR images on Fargate, use awslogs on Fargate, secrets, repository credentials or environment files", check: ruleExecutionRole},
 	{Name: "role-format", Class: ClassAWS, Doc: docTaskDefParams, Summary: "taskRoleArn and executionRoleArn are IAM role names or role ARNs", check: ruleRoleFormat},
 	{Name: "depends-on", Class: ClassAWS, Doc: docDependency, Summary: "dependsOn names another container of the task; HEALTHY needs its health check", check: ruleDependsOn},

@@ -192,9 +192,9 @@ func ruleAppSpecNetworkMode(r *run) {
 // https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-resources.html
 func ruleAppSpecPlatformFargate(r *run) {
 	pr, td := r.a.target(), r.a.TaskDef
-	if pr == nil || td == nil || pr.PlatformVersion == "" || isFargate(td) {
+	if pr == nil || td == nil || pr.PlatformVersion == "" || !excludesFargate(td) {
 		return
 	}
 	r.addf(r.a.fileOf(FileAppSpec), r.a.targetPath()+".PlatformVersion",
-		"must be left out: it applies to Fargate only, and %s does not require FARGATE", r.a.fileOf(FileTaskDef))
+		"must be left out: it applies to Fargate only, and the requiresCompatibilities of %s do not include FARGATE", r.a.fileOf(FileTaskDef))
 }

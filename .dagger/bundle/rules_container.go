@@ -226,3 +226,24 @@ func ruleHealthCheck(r *run) {
 		}
 	}
 }
+
+// The awsfirelens log driver sends logs to a log router: a container of the
+// same task with a firelensConfiguration.
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/firelens-taskdef.html
+func ruleFirelensRouter(r *run) {
+	td := r.a.TaskDef
+	if td == nil {
+		return
+	}
+	for _, cd := range td.ContainerDefinitions {
+		if cd.FirelensConfiguration != nil {
+			return
+		}
+	}
+	for i, cd := range td.ContainerDefinitions {
+		if lc := cd.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwsfirelens {
+			r.addf(r.a.fileOf(FileTaskDef), containerPath(td, i)+".logConfiguration.logDriver",
+				"awsfirelens needs a log router: a container of the task with a firelensConfiguration, and there is none")
+		}
+	}
+}

@@ -42,8 +42,8 @@ func ruleEphemeralStorage(r *run) {
 	}
 	file := r.a.fileOf(FileTaskDef)
 	switch size := td.EphemeralStorage.SizeInGiB; {
-	case !isFargate(td):
-		r.addf(file, "ephemeralStorage", "is a Fargate setting; leave it out when the task does not require FARGATE")
+	case excludesFargate(td):
+		r.addf(file, "ephemeralStorage", "is a Fargate setting; leave it out when requiresCompatibilities does not include FARGATE")
 	case size < 21 || size > 200:
 		r.addf(file, "ephemeralStorage.sizeInGiB", "must be 21–200, got %d", size)
 	}

@@ -19,6 +19,13 @@ func isFargate(td *ecs.RegisterTaskDefinitionInput) bool {
 	return slices.Contains(td.RequiresCompatibilities, ecstypes.CompatibilityFargate)
 }
 
+// excludesFargate reports whether the task definition rules Fargate out: it
+// lists compatibilities and FARGATE is not among them. (With none listed, ECS
+// still marks a task definition that fits Fargate as compatible with it.)
+func excludesFargate(td *ecs.RegisterTaskDefinitionInput) bool {
+	return len(td.RequiresCompatibilities) > 0 && !isFargate(td)
+}
+
 // networkMode is the task's network mode; ECS's default is bridge (Linux).
 func networkMode(td *ecs.RegisterTaskDefinitionInput) ecstypes.NetworkMode {
 	if td.NetworkMode == "" {
