@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -98,24 +99,22 @@ func (s *Server) stopServiceDeployment(_ *http.Request, body []byte) (any, *apiE
 	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, clientError("SerializationException", "%v", err)
 	}
-	if in.StopType == "" {
-		in.StopType = "ROLLBACK"
-	}
-	if in.StopType != "ROLLBACK" && in.StopType != "ABORT" {
-		return nil, invalidParameter("stopType %q is not valid; valid values are ABORT, ROLLBACK", in.StopType)
+	stopType, e := oneOf("stopType", in.StopType, "ROLLBACK", "ABORT")
+	if e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.byArn[in.ServiceDeploymentArn]
-	if d == nil {
-		return nil, clientError("ServiceDeploymentNotFoundException", "The service deployment %s does not exist.", in.ServiceDeploymentArn)
+	d, e := s.deploymentNamed(in.ServiceDeploymentArn)
+	if e != nil {
+		return nil, e
 	}
 	if d.status != "PENDING" && d.status != "IN_PROGRESS" {
 		return nil, clientError("ConflictException", "The service deployment is in status %s and cannot be stopped.", d.status)
 	}
 	now := s.clock.Now()
 	d.stopRequestedAt, d.updated = now, now
-	if in.StopType == "ROLLBACK" {
+	if stopType == "ROLLBACK" {
 		if d.source == nil {
 			return nil, clientError("ConflictException", "The service deployment has no source service revision to roll back to.")
 		}
@@ -139,17 +138,15 @@ func (s *Server) continueServiceDeployment(_ *http.Request, body []byte) (any, *
 	if in.HookID == "" {
 		return nil, invalidParameter("hookId is required")
 	}
-	if in.Action == "" {
-		in.Action = "CONTINUE"
-	}
-	if in.Action != "CONTINUE" && in.Action != "ROLLBACK" {
-		return nil, invalidParameter("action %q is not valid; valid values are CONTINUE, ROLLBACK", in.Action)
+	action, e := oneOf("action", in.Action, "CONTINUE", "ROLLBACK")
+	if e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.byArn[in.ServiceDeploymentArn]
-	if d == nil {
-		return nil, clientError("ServiceDeploymentNotFoundException", "The service deployment %s does not exist.", in.ServiceDeploymentArn)
+	d, e := s.deploymentNamed(in.ServiceDeploymentArn)
+	if e != nil {
+		return nil, e
 	}
 	var hook *hookDetail
 	for _, h := range d.hooks {
@@ -162,12 +159,33 @@ func (s *Server) continueServiceDeployment(_ *http.Request, body []byte) (any, *
 	}
 	now := s.clock.Now()
 	hook.status, d.updated = "SUCCEEDED", now
-	if in.Action == "ROLLBACK" {
+	if action == "ROLLBACK" {
 		s.startRollback(d, now, "Rolled back by ContinueServiceDeployment at lifecycle hook "+hook.id+".")
 	} else if !d.awaiting() {
 		d.stepStart = now
 	}
 	return map[string]any{"serviceDeploymentArn": d.arn}, nil
+}
+
+// deploymentNamed finds a deployment by ARN. The caller holds s.mu.
+func (s *Server) deploymentNamed(arn string) (*deployment, *apiError) {
+	if d := s.byArn[arn]; d != nil {
+		return d, nil
+	}
+	return nil, clientError("ServiceDeploymentNotFoundException", "The service deployment %s does not exist.", arn)
+}
+
+// oneOf returns value, or def when it is empty, if it is among allowed
+// (def first).
+func oneOf(name, value, def string, others ...string) (string, *apiError) {
+	allowed := append([]string{def}, others...)
+	if value == "" {
+		return def, nil
+	}
+	if !slices.Contains(allowed, value) {
+		return "", invalidParameter("%s %q is not valid; valid values are %s", name, value, strings.Join(allowed, ", "))
+	}
+	return value, nil
 }
 
 // brief is the ListServiceDeployments shape of d.

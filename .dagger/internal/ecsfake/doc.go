@@ -30,3 +30,28 @@
 // one call. See Timings for the stage durations the stand-in uses where ECS
 // itself decides how long a stage takes.
 package ecsfake
+
+// What the stand-in does not emulate, so a test does not lean on it:
+//
+//   - No tasks run. Task counts follow the plan (the new revision's tasks
+//     count as running once SCALE_UP ends); there are no task failures,
+//     health checks, circuit breaker or ROLLBACK_FAILED.
+//   - Alarms are not read from CloudWatch: a test sets them with SetAlarm.
+//   - Lambda hooks are not invoked: each succeeds after Timings.Hook unless
+//     FailHook says otherwise; hook payloads and IN_PROGRESS re-invocations
+//     are not modelled.
+//   - Where ECS's reporting is not documented, the stand-in chooses: a
+//     PRE_PRODUCTION_TRAFFIC_SHIFT hook and a linear or canary step bake
+//     report lifecycleStage PRODUCTION_TRAFFIC_SHIFT; a rollback keeps the
+//     stage it started in; a PAUSE timeout without a configured action rolls
+//     back.
+//   - Configuration problems are refused on CreateService and UpdateService
+//     (one at a time, as ECS answers); ECS may report some of them only as a
+//     failed deployment.
+//   - A service's first deployment (CreateService) is SUCCESSFUL at once; a
+//     ROLLING deployment has no lifecycle stages.
+//   - DescribeServiceRevisions, the createdAt filter of
+//     ListServiceDeployments, early success criteria, Service Connect and
+//     Network Load Balancers are not implemented.
+//   - Traffic percentages become ALB weights out of 999 (ALB's maximum), so
+//     a 10 % canary reads as green 100 / blue 899 on the rule.

@@ -124,10 +124,9 @@ func (s *Server) advance(d *deployment, now time.Time) {
 // progress takes one step of an IN_PROGRESS deployment if one is due by now,
 // and reports whether it did.
 func (s *Server) progress(d *deployment, now time.Time) bool {
-	cur := d.plan[d.idx]
 	// The next transition is the end of the current step; a waiting PAUSE
 	// hook holds it until continued or timed out.
-	next := d.stepStart.Add(cur.dur)
+	next := d.stepStart.Add(d.stepDur)
 	var expiring *hookDetail
 	if d.awaiting() {
 		for _, h := range d.hooks {
@@ -175,7 +174,7 @@ func (s *Server) progress(d *deployment, now time.Time) bool {
 // weights and the hooks of its stage fire.
 func (s *Server) enter(d *deployment, i int, at time.Time) {
 	st := d.plan[i]
-	d.idx, d.stage, d.stepStart, d.updated = i, st.stage, at, at
+	d.idx, d.stage, d.stepStart, d.stepDur, d.updated = i, st.stage, at, st.dur, at
 	d.prod, d.test = st.prod, st.test
 	d.hooks = nil
 	if st.hookStage != "" {
@@ -196,14 +195,26 @@ func (s *Server) enter(d *deployment, i int, at time.Time) {
 					minutes = *t.TimeoutInMinutes
 				}
 			}
-			if hd.targetType == "PAUSE" {
+			switch {
+			case hd.targetType == "PAUSE":
 				hd.status = "AWAITING_ACTION"
 				hd.expiresAt = at.Add(time.Duration(minutes) * time.Minute)
+			case s.failing[hd.targetArn]:
+				hd.status = "FAILED"
+			default:
+				// A Lambda hook takes a while; the stage lasts at least that.
+				d.stepDur = max(d.stepDur, s.timings.Hook)
 			}
 			d.hooks = append(d.hooks, hd)
 		}
 	}
 	s.applyWeights(d)
+	for _, h := range d.hooks {
+		if h.status == "FAILED" {
+			s.startRollback(d, at, fmt.Sprintf("Lifecycle hook %s (%s) failed at %s.", h.id, h.targetArn, st.hookStage))
+			return
+		}
+	}
 }
 
 // startRollback sends traffic back to the source revision at time at.

@@ -15,6 +15,7 @@ type Timings struct {
 	TestShift       time.Duration // TEST_TRAFFIC_SHIFT (default 15s)
 	ProductionShift time.Duration // each PRODUCTION_TRAFFIC_SHIFT step (default 15s)
 	CleanUp         time.Duration // CLEAN_UP: the old revision drains (default 1m)
+	Hook            time.Duration // a stage whose Lambda hooks run lasts at least this (default 30s)
 	Rollback        time.Duration // ROLLBACK_IN_PROGRESS (default 1m)
 }
 
@@ -30,6 +31,7 @@ func (t Timings) withDefaults() Timings {
 	def(&t.TestShift, 15*time.Second)
 	def(&t.ProductionShift, 15*time.Second)
 	def(&t.CleanUp, time.Minute)
+	def(&t.Hook, 30*time.Second)
 	def(&t.Rollback, time.Minute)
 	return t
 }

@@ -46,6 +46,7 @@ type Server struct {
 	services map[string]*service // "cluster/service" → state
 	byArn    map[string]*deployment
 	alarms   map[string]time.Time // alarms in ALARM → since when
+	failing  map[string]bool      // Lambda hook functions that answer FAILED
 	failures []error              // the stand-in's own calls to moto that failed
 }
 
@@ -75,6 +76,7 @@ func Start(opts Options) (*Server, error) {
 		services: map[string]*service{},
 		byArn:    map[string]*deployment{},
 		alarms:   map[string]time.Time{},
+		failing:  map[string]bool{},
 	}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
@@ -110,6 +112,15 @@ func (s *Server) SetAlarm(name string, on bool) {
 	} else {
 		delete(s.alarms, name)
 	}
+}
+
+// FailHook makes every later run of the Lambda hook functionArn report
+// FAILED (fail) or SUCCEEDED again (!fail). A failed hook rolls its
+// deployment back, as ECS does.
+func (s *Server) FailHook(functionArn string, fail bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failing[functionArn] = fail
 }
 
 // Failures returns the errors of the stand-in's own calls to moto (rewriting

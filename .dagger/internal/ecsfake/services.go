@@ -33,13 +33,9 @@ func (s *Server) createService(r *http.Request, body []byte) (any, *apiError) {
 	if e := s.validate(svc, cfg, svc.loadBalancers); e != nil {
 		return nil, e
 	}
-	out, up, e := s.forward(r, body)
-	if e != nil || up != nil {
-		return answer(up), e
-	}
-	resp, m, e := decodeServiceAnswer(out)
-	if e != nil {
-		return nil, e
+	resp, m, pass, e := s.forwardService(r, body)
+	if e != nil || pass != nil {
+		return pass, e
 	}
 	svc.arn, svc.clusterArn = str(m["serviceArn"]), str(m["clusterArn"])
 
@@ -96,13 +92,9 @@ func (s *Server) updateService(r *http.Request, body []byte) (any, *apiError) {
 		}
 		taskDef = arn
 	}
-	out, up, e := s.forward(r, body)
-	if e != nil || up != nil {
-		return answer(up), e
-	}
-	resp, m, e := decodeServiceAnswer(out)
-	if e != nil {
-		return nil, e
+	resp, m, pass, e := s.forwardService(r, body)
+	if e != nil || pass != nil {
+		return pass, e
 	}
 
 	s.mu.Lock()
@@ -236,16 +228,22 @@ func parseServiceRequest(body []byte) (serviceRequest, deploymentConfig, *apiErr
 	return req, cfg, nil
 }
 
-func decodeServiceAnswer(out []byte) (map[string]any, map[string]any, *apiError) {
-	var resp map[string]any
+// forwardService sends a CreateService or UpdateService to moto and decodes
+// its answer and the service in it. A non-200 answer comes back as pass, to
+// hand on untouched.
+func (s *Server) forwardService(r *http.Request, body []byte) (resp, svc map[string]any, pass any, e *apiError) {
+	out, up, e := s.forward(r, body)
+	if e != nil || up != nil {
+		return nil, nil, answer(up), e
+	}
 	if err := decodeJSON(out, &resp); err != nil {
-		return nil, nil, &apiError{status: http.StatusInternalServerError, code: "ServerException", msg: "decoding moto's answer: " + err.Error()}
+		return nil, nil, nil, &apiError{status: http.StatusInternalServerError, code: "ServerException", msg: "decoding moto's answer: " + err.Error()}
 	}
-	m, ok := resp["service"].(map[string]any)
+	svc, ok := resp["service"].(map[string]any)
 	if !ok {
-		return nil, nil, &apiError{status: http.StatusInternalServerError, code: "ServerException", msg: "moto's answer carries no service"}
+		return nil, nil, nil, &apiError{status: http.StatusInternalServerError, code: "ServerException", msg: "moto's answer carries no service"}
 	}
-	return resp, m, nil
+	return resp, svc, nil, nil
 }
 
 // decodeJSON keeps numbers as written, so re-encoding moto's answers changes nothing.

@@ -54,6 +54,7 @@ type deployment struct {
 
 	idx       int       // current step in plan; -1 before the first
 	stepStart time.Time // when the current step's own duration began
+	stepDur   time.Duration
 	hooks     []*hookDetail
 
 	prod, test float64 // traffic % on the target revision now
