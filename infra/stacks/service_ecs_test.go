@@ -111,7 +111,7 @@ func TestServiceECSBlueGreenDefaults(t *testing.T) {
 		t.Errorf("no PAUSE hook, yet metadata %v", m)
 	}
 	for _, r := range findResources(s.json["service"], "AWS::IAM::Role") {
-		if strings.Contains(strings.ToLower(strings.Join(stringsOf(dig(r, "Properties", "Description")), "")), "lifecycle hooks") {
+		if d, _ := dig(r, "Properties", "Description").(string); strings.Contains(d, "lifecycle hooks") {
 			t.Errorf("hook role without hooks: %v", r)
 		}
 	}
@@ -124,19 +124,7 @@ var ecsContractOutputs = append(slices.DeleteFunc(slices.Clone(contractOutputs),
 }), OutDeploymentStrategy, OutProductionListenerRule, OutTestListenerRule, OutBlueTargetGroup, OutGreenTargetGroup)
 
 func TestServiceECSOutputs(t *testing.T) {
-	outs, _ := synth(t, "ecs").json["service"]["Outputs"].(map[string]any)
-	var keys []string
-	for k := range outs {
-		if !strings.HasPrefix(k, "ExportsOutput") {
-			keys = append(keys, k)
-		}
-	}
-	want := slices.Clone(ecsContractOutputs)
-	slices.Sort(keys)
-	slices.Sort(want)
-	if !slices.Equal(keys, want) {
-		t.Fatalf("outputs\n got %v\nwant %v", keys, want)
-	}
+	outs := assertContract(t, synth(t, "ecs").json["service"], ecsContractOutputs)
 	for k, v := range map[string]any{OutDeploymentMode: "ecs", OutDeploymentStrategy: "CANARY"} {
 		if got := dig(outs, k, "Value"); got != v {
 			t.Errorf("%s = %v, want %v", k, got, v)
@@ -169,11 +157,24 @@ func TestPipelineECSDeployAction(t *testing.T) {
 	}
 }
 
-func stringsOf(v any) []string {
-	if s, ok := v.(string); ok {
-		return []string{s}
+// assertContract checks that a service template declares exactly the
+// contract outputs (besides CDK's cross-stack exports) and returns them.
+func assertContract(t *testing.T, tpl map[string]any, contract []string) map[string]any {
+	t.Helper()
+	outs, _ := tpl["Outputs"].(map[string]any)
+	var keys []string
+	for k := range outs {
+		if !strings.HasPrefix(k, "ExportsOutput") {
+			keys = append(keys, k)
+		}
 	}
-	return nil
+	want := slices.Clone(contract)
+	slices.Sort(keys)
+	slices.Sort(want)
+	if !slices.Equal(keys, want) {
+		t.Fatalf("outputs\n got %v\nwant %v", keys, want)
+	}
+	return outs
 }
 
 // TestECSMigrationKeepsTrafficPath checks what the codedeploy → ecs
