@@ -29,9 +29,9 @@ func TestBlueGreenDeploymentSucceeds(t *testing.T) {
 	cfg := blueGreen(5)
 	cfg.Alarms = &types.DeploymentAlarms{AlarmNames: []string{"blue-5xx", "green-5xx"}, Enable: true, Rollback: true}
 	cfg.MaximumPercent, cfg.MinimumHealthyPercent = aws.Int32(200), aws.Int32(100)
-	e.createService(t, cfg)
+	e.CreateService(t, cfg)
 
-	svc := e.describeService(t)
+	svc := e.DescribeService(t)
 	first := aws.ToString(svc.CurrentServiceDeployment)
 	if !deploymentArn.MatchString(first) {
 		t.Fatalf("the service's first deployment ARN %q does not have ECS's format", first)
@@ -43,11 +43,11 @@ func TestBlueGreenDeploymentSucceeds(t *testing.T) {
 		t.Fatalf("DescribeServices deploymentConfiguration = %+v, want the one given to CreateService", got)
 	}
 
-	arn := e.deploy(t)
+	arn := e.Deploy(t)
 	if arn == first || !deploymentArn.MatchString(arn) {
 		t.Fatalf("UpdateService minted deployment %q (first was %q)", arn, first)
 	}
-	d := e.deployment(t, arn)
+	d := e.Deployment(t, arn)
 	if d.Status != types.ServiceDeploymentStatusPending || !revisionArn.MatchString(aws.ToString(d.TargetServiceRevision.Arn)) ||
 		len(d.SourceServiceRevisions) != 1 || !revisionArn.MatchString(aws.ToString(d.SourceServiceRevisions[0].Arn)) {
 		t.Fatalf("new deployment = %s, target %+v, sources %+v", line(d), d.TargetServiceRevision, d.SourceServiceRevisions)
@@ -71,22 +71,22 @@ func TestBlueGreenDeploymentSucceeds(t *testing.T) {
 		t.Errorf("alarms after success = %s", final.Alarms.Status)
 	}
 	// ECS moved production traffic to green on the listener rules.
-	if w := ecsfake.RuleWeights(t, e.srv.URL, e.lb.ProductionRule); w[e.lb.Green] != 999 || w[e.lb.Blue] != 0 {
+	if w := ecsfake.RuleWeights(t, e.Server.URL, e.Listeners.ProductionRule); w[e.Listeners.Green] != 999 || w[e.Listeners.Blue] != 0 {
 		t.Fatalf("production rule weights after the deployment = %v, want green 999 / blue 0", w)
 	}
-	svc = e.describeService(t)
-	if aws.ToString(svc.TaskDefinition) != e.v2 || aws.ToString(svc.CurrentServiceDeployment) != arn {
+	svc = e.DescribeService(t)
+	if aws.ToString(svc.TaskDefinition) != e.V2 || aws.ToString(svc.CurrentServiceDeployment) != arn {
 		t.Fatalf("service after success: task definition %s, current deployment %s", aws.ToString(svc.TaskDefinition), aws.ToString(svc.CurrentServiceDeployment))
 	}
 
 	// The next deployment swaps back to blue.
-	e.clock.Advance(time.Minute)
-	second := e.deployTaskDefinition(t, e.register(t, "v3"))
+	e.Clock.Advance(time.Minute)
+	second := e.DeployTaskDefinition(t, e.Register(t, "v3"))
 	e.follow(t, second, 30*time.Second, time.Hour, nil)
-	if w := ecsfake.RuleWeights(t, e.srv.URL, e.lb.ProductionRule); w[e.lb.Blue] != 999 || w[e.lb.Green] != 0 {
+	if w := ecsfake.RuleWeights(t, e.Server.URL, e.Listeners.ProductionRule); w[e.Listeners.Blue] != 999 || w[e.Listeners.Green] != 0 {
 		t.Fatalf("production rule weights after the second deployment = %v, want blue 999", w)
 	}
-	list, err := e.ecs.ListServiceDeployments(context.Background(), &ecs.ListServiceDeploymentsInput{Cluster: aws.String(e.cluster), Service: aws.String(e.service)})
+	list, err := e.ECS.ListServiceDeployments(context.Background(), &ecs.ListServiceDeploymentsInput{Cluster: aws.String(e.Cluster), Service: aws.String(e.Service)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,14 +97,14 @@ func TestBlueGreenDeploymentSucceeds(t *testing.T) {
 	if !slices.Equal(arns, []string{second, arn, first}) {
 		t.Fatalf("ListServiceDeployments = %v, want newest first %v", arns, []string{second, arn, first})
 	}
-	e.noFailures(t)
+	e.NoFailures(t)
 }
 
 func TestLinearShiftsInSteps(t *testing.T) {
 	e := newEnv(t)
-	e.createService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(1),
+	e.CreateService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(1),
 		LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(30), StepBakeTimeInMinutes: aws.Int32(2)}})
-	arn := e.deploy(t)
+	arn := e.Deploy(t)
 	weights, final := productionWeights(t, e, arn, 15*time.Second, 2*time.Hour)
 	if final.Status != types.ServiceDeploymentStatusSuccessful {
 		t.Fatalf("final = %s", line(final))
@@ -112,25 +112,25 @@ func TestLinearShiftsInSteps(t *testing.T) {
 	if want := []float64{0, 30, 60, 90, 100}; !slices.Equal(weights, want) {
 		t.Fatalf("production weights = %v, want %v", weights, want)
 	}
-	if w := ecsfake.RuleWeights(t, e.srv.URL, e.lb.ProductionRule)[e.lb.Green]; w != 999 {
+	if w := ecsfake.RuleWeights(t, e.Server.URL, e.Listeners.ProductionRule)[e.Listeners.Green]; w != 999 {
 		t.Fatalf("green weight on the production rule = %d, want 999", w)
 	}
-	e.noFailures(t)
+	e.NoFailures(t)
 }
 
 func TestCanaryShiftsThenBakes(t *testing.T) {
 	e := newEnv(t)
-	e.createService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(2),
+	e.CreateService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(2),
 		CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(10), CanaryBakeTimeInMinutes: aws.Int32(5)}})
-	arn := e.deploy(t)
+	arn := e.Deploy(t)
 	// Mid-canary, the listener rule carries the split.
 	_, mid := e.follow(t, arn, 15*time.Second, time.Hour, func(d types.ServiceDeployment) bool {
 		return aws.ToFloat64(d.TargetServiceRevision.RequestedProductionTrafficWeight) == 10
 	})
-	if w := ecsfake.RuleWeights(t, e.srv.URL, e.lb.ProductionRule); w[e.lb.Green] != 100 || w[e.lb.Blue] != 899 {
+	if w := ecsfake.RuleWeights(t, e.Server.URL, e.Listeners.ProductionRule); w[e.Listeners.Green] != 100 || w[e.Listeners.Blue] != 899 {
 		t.Fatalf("production rule mid-canary = %v, want green 100 / blue 899 (10 %%)", w)
 	}
-	canaryAt := e.clock.Now()
+	canaryAt := e.Clock.Now()
 	weights, final := productionWeights(t, e, arn, 15*time.Second, time.Hour)
 	if final.Status != types.ServiceDeploymentStatusSuccessful || !slices.Equal(weights, []float64{10, 100}) {
 		t.Fatalf("after %s: weights %v, final %s", line(mid), weights, line(final))
@@ -139,7 +139,7 @@ func TestCanaryShiftsThenBakes(t *testing.T) {
 	if got := final.FinishedAt.Sub(canaryAt); got < 8*time.Minute || got > 8*time.Minute+30*time.Second {
 		t.Errorf("from the canary to the end: %s", got)
 	}
-	e.noFailures(t)
+	e.NoFailures(t)
 }
 
 func assertInOrder(t *testing.T, lines []string, want []string) {

@@ -24,6 +24,10 @@
 // rules and shift their weights in moto's ELBv2 exactly as ECS does in a real
 // account: a test reads the rule weights through the ordinary ELBv2 API.
 //
+// Env sets up a whole world for a test (the stand-in on a manual clock, the
+// SDK client, listeners, a cluster, two task definition revisions), so the
+// release's tests start from one call.
+//
 // Deployments advance on an injectable Clock, lazily: every request first
 // moves each active deployment through the stages whose time has come, so a
 // test that advances a ManualClock by an hour sees an hour of deployment in

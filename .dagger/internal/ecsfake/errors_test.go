@@ -19,7 +19,7 @@ import (
 
 func TestRefusesWhatECSRefuses(t *testing.T) {
 	e := newEnv(t)
-	single := ecsfake.NewListeners(t, e.srv.URL, true)
+	single := ecsfake.NewListeners(t, e.Server.URL, true)
 	lambda := aws.String("arn:aws:lambda:us-east-1:123456789012:function:smoke")
 	role := aws.String("arn:aws:iam::123456789012:role/hooks")
 	pause := func(stage types.DeploymentLifecycleHookStage) func(*ecs.CreateServiceInput) {
@@ -71,9 +71,9 @@ func TestRefusesWhatECSRefuses(t *testing.T) {
 		}, "Both targetGroup and alternateTargetGroup must be associated with the productionListenerRule or testListenerRule"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in := e.serviceInput(blueGreen(5))
+			in := e.ServiceInput(blueGreen(5))
 			tc.change(in)
-			_, err := e.ecs.CreateService(context.Background(), in)
+			_, err := e.ECS.CreateService(context.Background(), in)
 			var invalid *types.InvalidParameterException
 			if !errors.As(err, &invalid) || !strings.Contains(invalid.ErrorMessage(), tc.want) {
 				t.Fatalf("CreateService: %v; want InvalidParameterException containing %q", err, tc.want)
@@ -81,33 +81,33 @@ func TestRefusesWhatECSRefuses(t *testing.T) {
 		})
 	}
 	// Nothing reached moto: the service does not exist.
-	out, err := e.ecs.DescribeServices(context.Background(), &ecs.DescribeServicesInput{Cluster: aws.String(e.cluster), Services: []string{e.service}})
+	out, err := e.ECS.DescribeServices(context.Background(), &ecs.DescribeServicesInput{Cluster: aws.String(e.Cluster), Services: []string{e.Service}})
 	if err != nil || len(out.Services) != 0 {
 		t.Fatalf("after refused creations DescribeServices = %d services, %v", len(out.Services), err)
 	}
-	e.noFailures(t)
+	e.NoFailures(t)
 }
 
 func TestRefusedUpdateKeepsTheConfiguration(t *testing.T) {
 	e := newEnv(t)
-	e.createService(t, blueGreen(5))
-	_, err := e.ecs.UpdateService(context.Background(), &ecs.UpdateServiceInput{Cluster: aws.String(e.cluster), Service: aws.String(e.service), TaskDefinition: aws.String(e.v2),
+	e.CreateService(t, blueGreen(5))
+	_, err := e.ECS.UpdateService(context.Background(), &ecs.UpdateServiceInput{Cluster: aws.String(e.Cluster), Service: aws.String(e.Service), TaskDefinition: aws.String(e.V2),
 		DeploymentConfiguration: &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(100.5)}}})
 	var invalid *types.InvalidParameterException
 	if !errors.As(err, &invalid) {
 		t.Fatalf("UpdateService with canaryPercent 100.5: %v, want InvalidParameterException", err)
 	}
-	svc := e.describeService(t)
-	if svc.DeploymentConfiguration.Strategy != types.DeploymentStrategyBlueGreen || aws.ToString(svc.TaskDefinition) != e.v1 {
+	svc := e.DescribeService(t)
+	if svc.DeploymentConfiguration.Strategy != types.DeploymentStrategyBlueGreen || aws.ToString(svc.TaskDefinition) != e.V1 {
 		t.Fatalf("after a refused update: strategy %s, task definition %s", svc.DeploymentConfiguration.Strategy, aws.ToString(svc.TaskDefinition))
 	}
 	// A valid update replaces the stored configuration and deploys with it.
-	_, err = e.ecs.UpdateService(context.Background(), &ecs.UpdateServiceInput{Cluster: aws.String(e.cluster), Service: aws.String(e.service), TaskDefinition: aws.String(e.v2),
+	_, err = e.ECS.UpdateService(context.Background(), &ecs.UpdateServiceInput{Cluster: aws.String(e.Cluster), Service: aws.String(e.Service), TaskDefinition: aws.String(e.V2),
 		DeploymentConfiguration: &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(3), CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(12.5)}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := e.deployment(t, aws.ToString(e.describeService(t).CurrentServiceDeployment))
+	d := e.Deployment(t, aws.ToString(e.DescribeService(t).CurrentServiceDeployment))
 	if d.DeploymentConfiguration == nil || d.DeploymentConfiguration.Strategy != types.DeploymentStrategyCanary || aws.ToFloat64(d.DeploymentConfiguration.CanaryConfiguration.CanaryPercent) != 12.5 {
 		t.Fatalf("deployment configuration = %+v", d.DeploymentConfiguration)
 	}
@@ -115,29 +115,29 @@ func TestRefusedUpdateKeepsTheConfiguration(t *testing.T) {
 
 func TestDeploymentCallErrors(t *testing.T) {
 	e := newEnv(t)
-	e.createService(t, blueGreen(5))
+	e.CreateService(t, blueGreen(5))
 	ctx := context.Background()
 	missing := "arn:aws:ecs:us-east-1:123456789012:service-deployment/web/webapp/AAAAAAAA-bbbbbbbbbbbb"
 
-	out, err := e.ecs.DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{missing}})
+	out, err := e.ECS.DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{missing}})
 	if err != nil || len(out.ServiceDeployments) != 0 || len(out.Failures) != 1 || aws.ToString(out.Failures[0].Reason) != "MISSING" {
 		t.Fatalf("describing an unknown deployment: %+v, %v; want one MISSING failure", out, err)
 	}
-	_, err = e.ecs.DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: make([]string, 21)})
+	_, err = e.ECS.DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: make([]string, 21)})
 	var invalid *types.InvalidParameterException
 	if !errors.As(err, &invalid) {
 		t.Fatalf("describing 21 deployments: %v, want InvalidParameterException", err)
 	}
-	_, err = e.ecs.StopServiceDeployment(ctx, &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: aws.String(missing), StopType: types.StopServiceDeploymentStopTypeRollback})
+	_, err = e.ECS.StopServiceDeployment(ctx, &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: aws.String(missing), StopType: types.StopServiceDeploymentStopTypeRollback})
 	var notFound *types.ServiceDeploymentNotFoundException
 	if !errors.As(err, &notFound) {
 		t.Fatalf("stopping an unknown deployment: %v, want ServiceDeploymentNotFoundException", err)
 	}
-	_, err = e.ecs.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String(e.cluster), Service: aws.String(e.service), MaxResults: aws.Int32(101)})
+	_, err = e.ECS.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String(e.Cluster), Service: aws.String(e.Service), MaxResults: aws.Int32(101)})
 	if !errors.As(err, &invalid) {
 		t.Fatalf("listing 101: %v, want InvalidParameterException", err)
 	}
-	_, err = e.ecs.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String(e.cluster), Service: aws.String("nope")})
+	_, err = e.ECS.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String(e.Cluster), Service: aws.String("nope")})
 	var noService *types.ServiceNotFoundException
 	if !errors.As(err, &noService) {
 		t.Fatalf("listing an unknown service: %v, want ServiceNotFoundException", err)
@@ -148,7 +148,7 @@ func TestDeploymentCallErrors(t *testing.T) {
 	}
 
 	// The wire shape: HTTP 400 with __type and message, as ECS answers.
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/", strings.NewReader(`{"serviceDeploymentArn":"`+missing+`","hookId":"h"}`))
+	req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/", strings.NewReader(`{"serviceDeploymentArn":"`+missing+`","hookId":"h"}`))
 	req.Header.Set("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ContinueServiceDeployment")
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	resp, err := http.DefaultClient.Do(req)

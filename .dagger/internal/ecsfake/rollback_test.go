@@ -25,13 +25,13 @@ func assertRolledBack(t *testing.T, e *env, d types.ServiceDeployment, reason st
 		t.Fatalf("rollback = %q to %s; want a reason containing %q, back to the source revision %s", aws.ToString(d.Rollback.Reason),
 			aws.ToString(d.Rollback.ServiceRevisionArn), reason, aws.ToString(d.SourceServiceRevisions[0].Arn))
 	}
-	if w := ecsfake.RuleWeights(t, e.srv.URL, e.lb.ProductionRule); w[e.lb.Blue] != 999 || w[e.lb.Green] != 0 {
+	if w := ecsfake.RuleWeights(t, e.Server.URL, e.Listeners.ProductionRule); w[e.Listeners.Blue] != 999 || w[e.Listeners.Green] != 0 {
 		t.Fatalf("production rule after the rollback = %v, want blue 999", w)
 	}
-	if td := aws.ToString(e.describeService(t).TaskDefinition); td != e.v1 {
-		t.Fatalf("service task definition after the rollback = %s, want %s", td, e.v1)
+	if td := aws.ToString(e.DescribeService(t).TaskDefinition); td != e.V1 {
+		t.Fatalf("service task definition after the rollback = %s, want %s", td, e.V1)
 	}
-	e.noFailures(t)
+	e.NoFailures(t)
 }
 
 func TestAlarmRollsBack(t *testing.T) {
@@ -39,14 +39,14 @@ func TestAlarmRollsBack(t *testing.T) {
 	cfg := &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(10),
 		CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(20), CanaryBakeTimeInMinutes: aws.Int32(10)},
 		Alarms:              &types.DeploymentAlarms{AlarmNames: []string{"blue-5xx", "green-5xx"}, Enable: true, Rollback: true}}
-	e.createService(t, cfg)
-	arn := e.deploy(t)
-	e.srv.SetAlarm("unrelated", true) // an alarm the deployment does not watch changes nothing
+	e.CreateService(t, cfg)
+	arn := e.Deploy(t)
+	e.Server.SetAlarm("unrelated", true) // an alarm the deployment does not watch changes nothing
 	_, mid := e.follow(t, arn, 15*time.Second, time.Hour, func(d types.ServiceDeployment) bool {
 		return aws.ToFloat64(d.TargetServiceRevision.RequestedProductionTrafficWeight) == 20
 	})
-	e.clock.Advance(time.Minute)
-	e.srv.SetAlarm("green-5xx", true)
+	e.Clock.Advance(time.Minute)
+	e.Server.SetAlarm("green-5xx", true)
 	lines, final := e.follow(t, arn, 15*time.Second, time.Hour, nil)
 	assertInOrder(t, lines, []string{"ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL"})
 	if mid.Status != types.ServiceDeploymentStatusInProgress {
@@ -62,9 +62,9 @@ func TestAlarmWithoutRollbackOnlyMonitors(t *testing.T) {
 	e := newEnv(t)
 	cfg := blueGreen(1)
 	cfg.Alarms = &types.DeploymentAlarms{AlarmNames: []string{"green-5xx"}, Enable: true, Rollback: false}
-	e.createService(t, cfg)
-	arn := e.deploy(t)
-	e.srv.SetAlarm("green-5xx", true)
+	e.CreateService(t, cfg)
+	arn := e.Deploy(t)
+	e.Server.SetAlarm("green-5xx", true)
 	_, final := e.follow(t, arn, 15*time.Second, time.Hour, nil)
 	if final.Status != types.ServiceDeploymentStatusSuccessful {
 		t.Fatalf("with rollback off, final = %s", line(final))
@@ -73,27 +73,27 @@ func TestAlarmWithoutRollbackOnlyMonitors(t *testing.T) {
 
 func TestStopWithRollback(t *testing.T) {
 	e := newEnv(t)
-	e.createService(t, blueGreen(30))
-	arn := e.deploy(t)
+	e.CreateService(t, blueGreen(30))
+	arn := e.Deploy(t)
 	_, d := e.follow(t, arn, 15*time.Second, time.Hour, func(d types.ServiceDeployment) bool {
 		return d.LifecycleStage == types.ServiceDeploymentLifecycleStageBakeTime
 	})
-	if w := ecsfake.RuleWeights(t, e.srv.URL, e.lb.ProductionRule); w[e.lb.Green] != 999 {
+	if w := ecsfake.RuleWeights(t, e.Server.URL, e.Listeners.ProductionRule); w[e.Listeners.Green] != 999 {
 		t.Fatalf("production during the bake = %v, want green", w)
 	}
 	ctx := context.Background()
-	out, err := e.ecs.StopServiceDeployment(ctx, &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), StopType: types.StopServiceDeploymentStopTypeRollback})
+	out, err := e.ECS.StopServiceDeployment(ctx, &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), StopType: types.StopServiceDeploymentStopTypeRollback})
 	if err != nil || aws.ToString(out.ServiceDeploymentArn) != arn {
 		t.Fatalf("StopServiceDeployment: %v", err)
 	}
-	if d = e.deployment(t, arn); d.Status != types.ServiceDeploymentStatusRollbackRequested {
+	if d = e.Deployment(t, arn); d.Status != types.ServiceDeploymentStatusRollbackRequested {
 		t.Fatalf("right after the stop: %s", line(d))
 	}
 	lines, final := e.follow(t, arn, 15*time.Second, time.Hour, nil)
 	assertInOrder(t, lines, []string{"ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS BAKE_TIME prod=0% test=0%", "ROLLBACK_SUCCESSFUL"})
 	assertRolledBack(t, e, final, "StopServiceDeployment")
 
-	_, err = e.ecs.StopServiceDeployment(ctx, &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), StopType: types.StopServiceDeploymentStopTypeRollback})
+	_, err = e.ECS.StopServiceDeployment(ctx, &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), StopType: types.StopServiceDeploymentStopTypeRollback})
 	var conflict *types.ConflictException
 	if !errors.As(err, &conflict) {
 		t.Fatalf("stopping a finished deployment: %v, want ConflictException", err)
@@ -133,24 +133,24 @@ func awaiting(t *testing.T, e *env, arn string) (types.ServiceDeployment, string
 
 func TestPauseHookHoldsUntilContinued(t *testing.T) {
 	e := newEnv(t)
-	e.createService(t, pauseAt(types.DeploymentLifecycleHookStagePreProductionTrafficShift, 120, types.DeploymentLifecycleHookActionRollback))
-	arn := e.deploy(t)
+	e.CreateService(t, pauseAt(types.DeploymentLifecycleHookStagePreProductionTrafficShift, 120, types.DeploymentLifecycleHookActionRollback))
+	arn := e.Deploy(t)
 	d, hook := awaiting(t, e, arn)
 	if aws.ToFloat64(d.TargetServiceRevision.RequestedTestTrafficWeight) != 100 || aws.ToFloat64(d.TargetServiceRevision.RequestedProductionTrafficWeight) != 0 {
 		t.Fatalf("paused before production: %s", line(d))
 	}
 	// An hour later (the timeout is two) it still waits, production untouched.
-	e.clock.Advance(time.Hour)
-	if d = e.deployment(t, arn); d.Status != types.ServiceDeploymentStatusInProgress || !strings.Contains(line(d), "PAUSE:AWAITING_ACTION") {
+	e.Clock.Advance(time.Hour)
+	if d = e.Deployment(t, arn); d.Status != types.ServiceDeploymentStatusInProgress || !strings.Contains(line(d), "PAUSE:AWAITING_ACTION") {
 		t.Fatalf("an hour into the pause: %s", line(d))
 	}
 	ctx := context.Background()
-	_, err := e.ecs.ContinueServiceDeployment(ctx, &ecs.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), HookId: aws.String("not-a-hook"), Action: types.DeploymentLifecycleHookActionContinue})
+	_, err := e.ECS.ContinueServiceDeployment(ctx, &ecs.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), HookId: aws.String("not-a-hook"), Action: types.DeploymentLifecycleHookActionContinue})
 	var invalid *types.InvalidParameterException
 	if !errors.As(err, &invalid) {
 		t.Fatalf("continuing an unknown hook: %v, want InvalidParameterException", err)
 	}
-	if _, err := e.ecs.ContinueServiceDeployment(ctx, &ecs.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), HookId: aws.String(hook), Action: types.DeploymentLifecycleHookActionContinue}); err != nil {
+	if _, err := e.ECS.ContinueServiceDeployment(ctx, &ecs.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), HookId: aws.String(hook), Action: types.DeploymentLifecycleHookActionContinue}); err != nil {
 		t.Fatalf("ContinueServiceDeployment: %v", err)
 	}
 	lines, final := e.follow(t, arn, 15*time.Second, time.Hour, nil)
@@ -158,22 +158,22 @@ func TestPauseHookHoldsUntilContinued(t *testing.T) {
 	if final.Status != types.ServiceDeploymentStatusSuccessful {
 		t.Fatalf("final = %s", line(final))
 	}
-	_, err = e.ecs.ContinueServiceDeployment(ctx, &ecs.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), HookId: aws.String(hook)})
+	_, err = e.ECS.ContinueServiceDeployment(ctx, &ecs.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), HookId: aws.String(hook)})
 	if !errors.As(err, &invalid) {
 		t.Fatalf("continuing the same hook twice: %v, want InvalidParameterException", err)
 	}
-	e.noFailures(t)
+	e.NoFailures(t)
 }
 
 func TestPauseHookContinueWithRollback(t *testing.T) {
 	e := newEnv(t)
-	e.createService(t, pauseAt(types.DeploymentLifecycleHookStagePostProductionTrafficShift, 60, types.DeploymentLifecycleHookActionContinue))
-	arn := e.deploy(t)
+	e.CreateService(t, pauseAt(types.DeploymentLifecycleHookStagePostProductionTrafficShift, 60, types.DeploymentLifecycleHookActionContinue))
+	arn := e.Deploy(t)
 	d, hook := awaiting(t, e, arn)
 	if aws.ToFloat64(d.TargetServiceRevision.RequestedProductionTrafficWeight) != 100 {
 		t.Fatalf("paused after production shift: %s", line(d))
 	}
-	if _, err := e.ecs.ContinueServiceDeployment(context.Background(), &ecs.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), HookId: aws.String(hook), Action: types.DeploymentLifecycleHookActionRollback}); err != nil {
+	if _, err := e.ECS.ContinueServiceDeployment(context.Background(), &ecs.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(arn), HookId: aws.String(hook), Action: types.DeploymentLifecycleHookActionRollback}); err != nil {
 		t.Fatalf("ContinueServiceDeployment ROLLBACK: %v", err)
 	}
 	_, final := e.follow(t, arn, 15*time.Second, time.Hour, nil)
@@ -190,11 +190,11 @@ func TestPauseHookTimeout(t *testing.T) {
 	} {
 		t.Run(string(tc.action), func(t *testing.T) {
 			e := newEnv(t)
-			e.createService(t, pauseAt(types.DeploymentLifecycleHookStagePostScaleUp, 30, tc.action))
-			arn := e.deploy(t)
+			e.CreateService(t, pauseAt(types.DeploymentLifecycleHookStagePostScaleUp, 30, tc.action))
+			arn := e.Deploy(t)
 			_, _ = awaiting(t, e, arn)
-			e.clock.Advance(29 * time.Minute)
-			if d := e.deployment(t, arn); d.Status != types.ServiceDeploymentStatusInProgress {
+			e.Clock.Advance(29 * time.Minute)
+			if d := e.Deployment(t, arn); d.Status != types.ServiceDeploymentStatusInProgress {
 				t.Fatalf("before the timeout: %s", line(d))
 			}
 			lines, final := e.follow(t, arn, time.Minute, 2*time.Hour, nil)
