@@ -88,7 +88,10 @@ func (m *EcsBluegreen) Publish(
 // `release export --path dist` writes them. With --deploy it registers the
 // task definition and runs the CodeDeploy blue/green deployment itself,
 // printing progress; a failed or timed-out deployment is rolled back and the
-// call fails. Everything is validated before the first push.
+// call fails. A stack in ecs mode (its DeploymentMode output) deploys with
+// the ECS controller's own blue/green, linear or canary instead: the task
+// definition is registered, the service updated, and the service deployment
+// followed the same way. Everything is validated before the first push.
 // +cache="never"
 func (m *EcsBluegreen) Release(
 	ctx context.Context,
@@ -115,16 +118,17 @@ func (m *EcsBluegreen) Release(
 	// the task definition's CPU architecture. Default: the platform of that architecture.
 	// +optional
 	platform []string,
-	// Register the task definition and run the blue/green deployment now, instead of only writing the pipeline artifacts.
+	// Register the task definition and run the blue/green deployment now (CodeDeploy, or the ECS service
+	// deployment in ecs mode), instead of only writing the pipeline artifacts.
 	// +optional
 	deploy bool,
-	// With --deploy: return as soon as the deployment is created (its id is in deployment.json).
+	// With --deploy: return as soon as the deployment is created (its id or service deployment ARN is in deployment.json).
 	// +optional
 	noWait bool,
 	// With --deploy: how long to follow the deployment before stopping it with rollback (e.g. 30m, 1h30m).
 	// It must cover the deployment group's schedule (traffic routing and termination wait). Once
 	// production traffic has fully moved, a timeout no longer stops anything: the call succeeds and
-	// says how much of the termination wait is left.
+	// says how much of the termination wait (ecs mode: bake time) is left.
 	// +optional
 	// +default="60m"
 	timeout string,
@@ -203,7 +207,7 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 	cd := codedeploy.NewFromConfig(cfg)
-	if waits {
+	if waits && !plan.Native() {
 		// Refused before the build, not only before registering.
 		if err := release.CheckWait(ctx, cd, plan.Target.CodeDeployApplication, plan.Target.DeploymentGroup, wait, expiry); err != nil {
 			return nil, err
@@ -246,17 +250,24 @@ func (m *EcsBluegreen) Release(
 		return filesDirectory(b.Files(), nil), nil
 	}
 	releaseID := bluegreen.NewReleaseID(time.Now())
-	out, err := plan.Deploy(ctx, ecsClient, cd, release.DeployRequest{
+	fmt.Fprintln(os.Stderr, plan.WatchNote())
+	req := release.DeployRequest{
 		Options: opts, ImageURI: imageURI, NoWait: noWait, ReleaseID: releaseID, CredentialsExpire: expiry,
 		Description: "release of " + imageURI,
 		Wait:        bluegreen.Options{Timeout: wait, Out: os.Stderr},
-	})
+	}
+	var out release.Outcome
+	if plan.Native() {
+		out, err = plan.DeployNative(ctx, ecsClient, req)
+	} else {
+		out, err = plan.Deploy(ctx, ecsClient, cd, req)
+	}
 	if err != nil {
 		return nil, err
 	}
 	summary := fmt.Sprintf("{\n  \"releaseId\": %q,\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": %t,\n  \"leftRunning\": %t\n}\n",
 		releaseID, out.DeploymentID, out.TaskDefinitionArn, out.Waited, out.Result.LeftRunning)
-	return filesDirectory(out.Bundle.Files(), map[string]string{"deployment.json": summary}), nil
+	return filesDirectory(out.Files, map[string]string{"deployment.json": summary}), nil
 }
 
 // Status reports a CodeDeploy deployment: its state, traffic shifted,

@@ -24,60 +24,70 @@ func elapsedStamp(d time.Duration) string {
 }
 
 // signature is what must differ between two reports for a new line to be
-// printed at once rather than at the next heartbeat.
+// printed at once rather than at the next heartbeat. It reads only the core.
 func signature(r Report) string {
+	c := r.Core
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s|%s|%t|%t|%s|%s|", r.Status, r.TargetStatus, r.WaitingForTestTraffic(), r.TerminationWaitStarted, r.ErrorCode, r.RollbackDeploymentID)
-	for _, e := range r.Events {
+	fmt.Fprintf(&b, "%s|%s|%s|%t|%s|%s|", c.Phase, c.Status, c.Stage, c.Shifted, c.ErrorCode, c.RollbackDeploymentID)
+	if c.Traffic.Known {
+		fmt.Fprintf(&b, "p=%s,t=%s,%t|", percent(c.Traffic.Production), percent(c.Traffic.Test), c.Traffic.HasTest)
+	}
+	if c.Tasks.Known {
+		fmt.Fprintf(&b, "tasks=%d/%d/%d|", c.Tasks.Running, c.Tasks.Desired, c.Tasks.Pending)
+	}
+	for _, e := range c.Events {
 		fmt.Fprintf(&b, "%s=%s,", e.Name, e.Status)
 	}
-	for _, ts := range r.TaskSets {
-		fmt.Fprintf(&b, "%s=%s,", ts.Label, percent(ts.Weight))
-	}
+	fmt.Fprintf(&b, "|%s|%s", strings.Join(c.Notes, ";"), strings.Join(c.Awaiting, ","))
 	return b.String()
 }
 
-// progressLine renders r. prev is the report behind the previous line (nil
-// for the first line); events whose status changed since then are listed so
-// that no transition seen by a poll goes unreported, otherwise the event in
-// progress is shown.
+// progressLine renders the core of r. prev is the report behind the
+// previous line (nil for the first line); events whose status changed since
+// then are listed so that no transition seen by a poll goes unreported,
+// otherwise the current stage is shown.
 func progressLine(elapsed time.Duration, r Report, prev *Report) string {
-	parts := []string{r.Status}
-	if w, ok := r.GreenWeight(); ok {
-		parts = append(parts, fmt.Sprintf("traffic %s%% → green", percent(w)))
+	c := r.Core
+	parts := []string{c.Status}
+	if t := c.Traffic; t.Known {
+		traffic := fmt.Sprintf("traffic %s%% → green", percent(t.Production))
+		if t.HasTest {
+			traffic += fmt.Sprintf(" (test %s%%)", percent(t.Test))
+		}
+		parts = append(parts, traffic)
 	}
-	if ev := changedEvents(r, prev); len(ev) > 0 {
+	if t := c.Tasks; t.Known {
+		parts = append(parts, fmt.Sprintf("green tasks %d/%d running", t.Running, t.Desired))
+	}
+	var before []Event
+	if prev != nil {
+		before = prev.Events
+	}
+	if ev := changedEvents(c.Events, before); len(ev) > 0 {
 		parts = append(parts, strings.Join(ev, ", "))
-	} else if e, ok := r.currentEvent(); ok {
-		parts = append(parts, e.Name+": "+e.Status)
+	} else if c.Stage != "" {
+		parts = append(parts, c.Stage)
 	}
-	if r.WaitingForTestTraffic() {
-		parts = append(parts, r.waitingNote())
-	}
-	if r.TerminationWaitStarted && !r.Finished() {
-		parts = append(parts, "waiting to terminate the original task set")
-	}
-	if e, ok := r.FailedEvent(); ok && e.Diagnostic != "" {
+	parts = append(parts, c.Notes...)
+	if e, ok := failedEvent(c.Events); ok && e.Diagnostic != "" {
 		parts = append(parts, e.Name+" failed: "+e.Diagnostic)
 	}
-	if r.ErrorCode != "" || r.ErrorMessage != "" {
-		parts = append(parts, "error "+joinNonEmpty(": ", r.ErrorCode, r.ErrorMessage))
+	if c.ErrorCode != "" || c.ErrorMessage != "" {
+		parts = append(parts, "error "+joinNonEmpty(": ", c.ErrorCode, c.ErrorMessage))
 	}
-	if r.RollbackDeploymentID != "" {
-		parts = append(parts, "rollback deployment "+r.RollbackDeploymentID)
+	if c.RollbackDeploymentID != "" {
+		parts = append(parts, "rollback deployment "+c.RollbackDeploymentID)
 	}
 	return elapsedStamp(elapsed) + " " + strings.Join(parts, " · ")
 }
 
-func changedEvents(r Report, prev *Report) []string {
+func changedEvents(now, prev []Event) []string {
 	before := map[string]string{}
-	if prev != nil {
-		for _, e := range prev.Events {
-			before[e.Name] = e.Status
-		}
+	for _, e := range prev {
+		before[e.Name] = e.Status
 	}
 	var out []string
-	for _, e := range r.Events {
+	for _, e := range now {
 		if old, seen := before[e.Name]; seen && old == e.Status {
 			continue
 		} else if !seen && (e.Status == "Pending" || e.Status == "") {

@@ -36,13 +36,12 @@ type TaskSet struct {
 // the deployment has started, the ECS target's lifecycle events and traffic
 // weights.
 type Report struct {
-	// ID is the deployment id.
+	// Core is what every mode reports in the same terms.
+	Core
+	// ID is the deployment id (a service deployment ARN in ecs mode).
 	ID string
 	// Application and DeploymentGroup locate the deployment.
 	Application, DeploymentGroup string
-	// Status is the deployment status (Created, Queued, InProgress, Ready,
-	// Baking, Succeeded, Failed, Stopped).
-	Status string
 	// Description is the deployment's description, if any.
 	Description string
 	// TaskDefinition is the task definition ARN the deployment's inline
@@ -57,17 +56,8 @@ type Report struct {
 	// TargetStatus is the ECS target's status; Ready means it waits for
 	// traffic to be rerouted.
 	TargetStatus string
-	// Events are the ECS target's lifecycle events in CodeDeploy's order.
-	Events []Event
 	// TaskSets are the blue and green task sets with their traffic weights.
 	TaskSets []TaskSet
-	// ErrorCode and ErrorMessage come from the deployment's error information.
-	ErrorCode, ErrorMessage string
-	// RollbackDeploymentID is the deployment CodeDeploy created to roll this
-	// one back, if any.
-	RollbackDeploymentID string
-	// RollbackMessage explains the rollback, if any.
-	RollbackMessage string
 	// Creator is who started the deployment: user, autoscaling,
 	// codeDeployRollback, …
 	Creator string
@@ -90,13 +80,39 @@ type Report struct {
 	TargetsUnavailable string
 }
 
-// Finished reports whether the deployment reached a final status.
-func (r Report) Finished() bool {
+// settle fills the core of a CodeDeploy report from what GetDeployment and
+// the ECS target said.
+func (r *Report) settle() {
 	switch types.DeploymentStatus(r.Status) {
-	case types.DeploymentStatusSucceeded, types.DeploymentStatusFailed, types.DeploymentStatusStopped:
-		return true
+	case types.DeploymentStatusCreated, types.DeploymentStatusQueued:
+		r.Phase = PhasePending
+	case types.DeploymentStatusSucceeded:
+		r.Phase = PhaseSucceeded
+	case types.DeploymentStatusFailed, types.DeploymentStatusStopped:
+		r.Phase = PhaseFailed
+	default:
+		r.Phase = PhaseRunning
 	}
-	return false
+	r.Stage = ""
+	if e, ok := r.currentEvent(); ok {
+		r.Stage = e.Name + ": " + e.Status
+	}
+	r.Traffic = Traffic{}
+	if w, ok := r.GreenWeight(); ok {
+		r.Traffic = Traffic{Known: true, Production: w}
+	}
+	r.Notes = nil
+	if r.WaitingForTestTraffic() {
+		r.Notes = append(r.Notes, r.waitingNote())
+		if !r.Finished() {
+			r.Phase = PhaseWaiting
+		}
+	}
+	if r.TerminationWaitStarted && !r.Finished() {
+		r.Notes = append(r.Notes, "waiting to terminate the original task set")
+	}
+	r.Shifted = r.TrafficShifted()
+	r.Rollback = r.IsRollback()
 }
 
 // WaitingForTestTraffic reports whether the deployment is parked at the
@@ -170,8 +186,10 @@ func (r Report) TerminationWaitLeft(now time.Time) (time.Duration, bool) {
 }
 
 // FailedEvent returns the first failed lifecycle event, if any.
-func (r Report) FailedEvent() (Event, bool) {
-	for _, e := range r.Events {
+func (r Report) FailedEvent() (Event, bool) { return failedEvent(r.Events) }
+
+func failedEvent(events []Event) (Event, bool) {
+	for _, e := range events {
 		if e.Status == string(types.LifecycleEventStatusFailed) {
 			return e, true
 		}
@@ -222,10 +240,10 @@ var taskDefinitionARNPattern = regexp.MustCompile(`arn:aws[a-z-]*:ecs:[a-z0-9-]+
 // reportFrom copies what GetDeployment returned.
 func reportFrom(d *types.DeploymentInfo) Report {
 	r := Report{
+		Core:            Core{Status: string(d.Status)},
 		ID:              aws.ToString(d.DeploymentId),
 		Application:     aws.ToString(d.ApplicationName),
 		DeploymentGroup: aws.ToString(d.DeploymentGroupName),
-		Status:          string(d.Status),
 		Description:     aws.ToString(d.Description),
 		Creator:         string(d.Creator),
 		Created:         aws.ToTime(d.CreateTime),
@@ -255,6 +273,7 @@ func reportFrom(d *types.DeploymentInfo) Report {
 			r.TerminationWaitMinutes = t.TerminationWaitTimeInMinutes
 		}
 	}
+	r.settle()
 	return r
 }
 
@@ -285,4 +304,5 @@ func (r *Report) addECSTarget(t *types.ECSTarget) {
 			Pending: ts.PendingCount,
 		})
 	}
+	r.settle()
 }

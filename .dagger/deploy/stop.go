@@ -32,6 +32,31 @@ func (c *codeDeployTracker) stop(ctx context.Context) (string, string, error) {
 
 func (c *codeDeployTracker) permanent(err error) bool { return isNoSuchDeployment(err) }
 
+func (c *codeDeployTracker) failure(r Report) string { return failureDetail(r) }
+
+func (c *codeDeployTracker) service() string { return "CodeDeploy" }
+
+func (c *codeDeployTracker) stopCall() string { return "StopDeployment" }
+
+func (c *codeDeployTracker) followHint() string {
+	return "`dagger call status --deployment-id " + c.id + "`"
+}
+
+func (c *codeDeployTracker) stopHint() string {
+	return "aws deploy stop-deployment --deployment-id " + c.id + " --auto-rollback-enabled"
+}
+
+func (c *codeDeployTracker) shiftedNote(r Report, now time.Time) string {
+	wait := "the termination wait has begun"
+	if total := r.TerminationWait(); total > 0 {
+		wait = fmt.Sprintf("%s of the %s termination wait left", minutes(total), minutes(total))
+		if left, ok := r.TerminationWaitLeft(now); ok {
+			wait = fmt.Sprintf("%s of the %s termination wait left", minutes(left), minutes(total))
+		}
+	}
+	return "waiting for the old task set to terminate (" + wait + ")"
+}
+
 // abort handles a timeout or a cancelled context. A deployment that already
 // finished is reported as such, a fully shifted one or a rollback is left to
 // finish (see Wait); otherwise it is stopped with rollback and watched for
@@ -56,12 +81,12 @@ func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 	if last.Status == "" {
 		lastState = "never read"
 	}
-	if last.TrafficShifted() {
+	if last.Shifted && !last.Finished() {
 		return w.leaveShifted(last, why, took)
 	}
-	if last.IsRollback() {
-		msg := fmt.Sprintf("deployment %s %s after %s (last state: %s); it is a rollback%s, so it was not stopped: stopping it with rollback would send production back to the release being rolled back. It keeps running in CodeDeploy — follow it with `dagger call status --deployment-id %s`",
-			w.id, why, took, lastState, ofDeployment(last.RollbackOf), w.id)
+	if last.Rollback {
+		msg := fmt.Sprintf("deployment %s %s after %s (last state: %s); it is a rollback%s, so it was not stopped: stopping it with rollback would send production back to the release being rolled back. It keeps running in %s — follow it with %s",
+			w.id, why, took, lastState, ofDeployment(last.RollbackOf), w.trk.service(), w.trk.followHint())
 		w.printf("%s", msg)
 		return w.done(fmt.Errorf("%w: %s", ErrTimedOut, msg))
 	}
@@ -73,13 +98,13 @@ func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 			w.show(r, false)
 			return w.finish(r)
 		}
-		msg := fmt.Sprintf("deployment %s %s after %s (last state: %s); stopping it with rollback failed: %v; stop it by hand: aws deploy stop-deployment --deployment-id %s --auto-rollback-enabled", w.id, why, took, lastState, err, w.id)
+		msg := fmt.Sprintf("deployment %s %s after %s (last state: %s); stopping it with rollback failed: %v; stop it by hand: %s", w.id, why, took, lastState, err, w.trk.stopHint())
 		w.printf("%s", msg)
 		return w.done(fmt.Errorf("%w: %s", ErrTimedOut, msg))
 	}
 	w.res.Stopped = true
 	w.res.StopStatus, w.res.StopMessage = status, message
-	w.printf("StopDeployment: %s", joinNonEmpty(" — ", w.res.StopStatus, w.res.StopMessage))
+	w.printf("%s: %s", w.trk.stopCall(), joinNonEmpty(" — ", w.res.StopStatus, w.res.StopMessage))
 
 	graceEnd := w.opts.Clock.Now().Add(w.opts.StopGrace)
 	for {
@@ -99,12 +124,15 @@ func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 		}
 	}
 	end := w.res.Report
-	msg := fmt.Sprintf("deployment %s %s after %s (last state: %s) and was stopped with rollback (StopDeployment: %s)",
-		w.id, why, took, lastState, joinNonEmpty(" — ", w.res.StopStatus, w.res.StopMessage))
-	if end.Finished() {
+	msg := fmt.Sprintf("deployment %s %s after %s (last state: %s) and was stopped with rollback (%s: %s)",
+		w.id, why, took, lastState, w.trk.stopCall(), joinNonEmpty(" — ", w.res.StopStatus, w.res.StopMessage))
+	switch {
+	case end.Finished():
 		msg += "; status now " + end.Status
-	} else {
-		msg += fmt.Sprintf("; the stop had not registered after %s (status %s) — check it with the status function", w.opts.StopGrace, end.Status)
+	case end.Rollback:
+		msg += fmt.Sprintf("; it is rolling back (status %s) — follow it with %s", end.Status, w.trk.followHint())
+	default:
+		msg += fmt.Sprintf("; the stop had not registered after %s (status %s) — follow it with %s", w.opts.StopGrace, end.Status, w.trk.followHint())
 	}
 	if end.RollbackDeploymentID != "" {
 		msg += "; rollback deployment " + end.RollbackDeploymentID
@@ -116,15 +144,8 @@ func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 // leaveShifted ends the wait with success when production traffic has fully
 // moved: a stop with rollback now would undo a finished shift.
 func (w *waiter) leaveShifted(r Report, why string, took time.Duration) (Result, error) {
-	wait := "the termination wait has begun"
-	if total := r.TerminationWait(); total > 0 {
-		wait = fmt.Sprintf("%s of the %s termination wait left", minutes(total), minutes(total))
-		if left, ok := r.TerminationWaitLeft(w.opts.Clock.Now()); ok {
-			wait = fmt.Sprintf("%s of the %s termination wait left", minutes(left), minutes(total))
-		}
-	}
-	w.printf("traffic fully shifted; waiting for the old task set to terminate (%s)", wait)
-	w.printf("deployment %s %s after %s with production already on the new release; it was not stopped and finishes on its own — follow it with `dagger call status --deployment-id %s`", w.id, why, took, w.id)
+	w.printf("traffic fully shifted; %s", w.trk.shiftedNote(r, w.opts.Clock.Now()))
+	w.printf("deployment %s %s after %s with production already on the new release; it was not stopped and finishes on its own — follow it with %s", w.id, why, took, w.trk.followHint())
 	w.res.LeftRunning = true
 	return w.done(nil)
 }

@@ -157,6 +157,19 @@ type tracker interface {
 	observe(ctx context.Context) (Report, error)
 	stop(ctx context.Context) (status, message string, err error)
 	permanent(err error) bool
+	// failure explains a final report that is not a success: what failed
+	// and what happened about rollback, starting with ": ".
+	failure(r Report) string
+	// service names where the deployment runs ("CodeDeploy", "ECS").
+	service() string
+	// stopCall names the API call stop makes.
+	stopCall() string
+	// followHint and stopHint tell a person how to follow the deployment
+	// and how to stop it by hand.
+	followHint() string
+	stopHint() string
+	// shiftedNote says what is left once production traffic has moved.
+	shiftedNote(r Report, now time.Time) string
 }
 
 type waiter struct {
@@ -208,7 +221,7 @@ func (w *waiter) run(ctx context.Context) (Result, error) {
 			failures++
 			w.printf("could not read the deployment (%d of %d attempts): %v", failures, maxReadFailures, err)
 			if failures >= maxReadFailures {
-				return w.done(fmt.Errorf("%w: %d reads of deployment %s failed in a row, last: %v; it was not stopped and keeps running in CodeDeploy — check it with the status function", ErrLostTrack, failures, w.id, err))
+				return w.done(fmt.Errorf("%w: %d reads of deployment %s failed in a row, last: %v; it was not stopped and keeps running in %s — follow it with %s", ErrLostTrack, failures, w.id, err, w.trk.service(), w.trk.followHint()))
 			}
 		default:
 			failures = 0
@@ -244,26 +257,30 @@ func (w *waiter) done(err error) (Result, error) {
 	return w.res, err
 }
 
-// finish turns a final status into the result: nil for Succeeded, an
+// finish turns a final report into the result: nil for a success, an
 // ErrFailed error that explains the failure otherwise.
 func (w *waiter) finish(r Report) (Result, error) {
 	w.res.Report = r
 	took := w.elapsed().Round(time.Second)
-	if r.Status == string(types.DeploymentStatusSucceeded) {
+	if r.Phase == PhaseSucceeded {
 		w.printf("deployment %s succeeded after %s", w.id, took)
 		return w.done(nil)
 	}
 	verb := "failed"
-	if r.Status == string(types.DeploymentStatusStopped) {
+	switch {
+	case r.Phase == PhaseRolledBack:
+		verb = "was rolled back"
+	case r.Status == string(types.DeploymentStatusStopped) || r.Status == "STOPPED":
 		verb = "was stopped"
 	}
-	msg := fmt.Sprintf("deployment %s %s after %s%s", w.id, verb, took, failureDetail(r))
+	msg := fmt.Sprintf("deployment %s %s after %s%s", w.id, verb, took, w.trk.failure(r))
 	w.printf("%s", msg)
 	return w.done(fmt.Errorf("%w: %s", ErrFailed, msg))
 }
 
-// failureDetail explains a Failed or Stopped report: the failing lifecycle
-// event, CodeDeploy's error information and what happened about rollback.
+// failureDetail explains a Failed or Stopped CodeDeploy report: the failing
+// lifecycle event, CodeDeploy's error information and what happened about
+// rollback.
 func failureDetail(r Report) string {
 	var parts []string
 	if e, ok := r.FailedEvent(); ok {

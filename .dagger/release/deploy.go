@@ -11,11 +11,15 @@ import (
 
 // Outcome is what a direct deployment did.
 type Outcome struct {
-	// Bundle holds the files for the registered revision.
+	// Bundle holds the files for the registered revision (codedeploy mode).
 	Bundle *bundle.Bundle
+	// Files are the release's files by name: the bundle's in codedeploy
+	// mode, taskdef.json as registered in ecs mode.
+	Files map[string][]byte
 	// TaskDefinitionArn is the revision registered for the image.
 	TaskDefinitionArn string
-	// DeploymentID is the CodeDeploy deployment.
+	// DeploymentID is the CodeDeploy deployment id, or the service
+	// deployment ARN in ecs mode.
 	DeploymentID string
 	// Waited is false with NoWait.
 	Waited bool
@@ -84,7 +88,7 @@ func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar
 	if err != nil {
 		return out, err
 	}
-	out.Bundle = b
+	out.Bundle, out.Files = b, b.Files()
 	spec := b.AppSpecContent()
 	id, err := deploy.Start(ctx, cd, deploy.Request{
 		Application:     p.Target.CodeDeployApplication,

@@ -68,8 +68,8 @@ func LoadTarget(ctx context.Context, api ECSReader, target stackout.ReleaseTarge
 	if s := aws.ToString(svc.Status); s != "" && s != "ACTIVE" {
 		return nil, fmt.Errorf("service %s is %s, not ACTIVE: nothing can be deployed to it", target.ServiceName, s)
 	}
-	if svc.DeploymentController != nil && svc.DeploymentController.Type != "" && svc.DeploymentController.Type != ecstypes.DeploymentControllerTypeCodeDeploy {
-		return nil, fmt.Errorf("service %s uses the %s deployment controller: blue/green releases need CODE_DEPLOY (deploy the stack in codedeploy mode)", target.ServiceName, svc.DeploymentController.Type)
+	if err := checkController(target, svc.DeploymentController); err != nil {
+		return nil, err
 	}
 	current := aws.ToString(svc.TaskDefinition)
 	if current == "" {
@@ -96,3 +96,26 @@ func LoadTarget(ctx context.Context, api ECSReader, target stackout.ReleaseTarge
 	}
 	return p, nil
 }
+
+// checkController refuses a service whose deployment controller is not the
+// one the stack's DeploymentMode output says: CODE_DEPLOY in codedeploy
+// mode, ECS in ecs mode (a stack half-way through a migration between them).
+func checkController(target stackout.ReleaseTarget, c *ecstypes.DeploymentController) error {
+	want := ecstypes.DeploymentControllerTypeCodeDeploy
+	if target.DeploymentMode == stackout.ModeECS {
+		want = ecstypes.DeploymentControllerTypeEcs
+	}
+	// A service that does not say (an emulator) is taken at the stack's word.
+	if c == nil || c.Type == "" {
+		return nil
+	}
+	if got := c.Type; got != want {
+		return fmt.Errorf("service %s uses the %s deployment controller but stack %s says deployment mode %s, which needs %s: finish the deploy-infra of that stack first",
+			target.ServiceName, c.Type, target.Stack, target.DeploymentMode, want)
+	}
+	return nil
+}
+
+// Native reports whether the stack deploys with the ECS controller's own
+// blue/green, linear or canary (deployment mode ecs).
+func (p *Plan) Native() bool { return p.Target.DeploymentMode == stackout.ModeECS }

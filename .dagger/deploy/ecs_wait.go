@@ -1,0 +1,116 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// ServiceDeploymentWatcher reads ECS service deployments and stops one with
+// rollback; it is what WaitService needs. *ecs.Client satisfies it.
+type ServiceDeploymentWatcher interface {
+	DescribeServiceDeployments(ctx context.Context, in *ecs.DescribeServiceDeploymentsInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServiceDeploymentsOutput, error)
+	StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDeploymentInput, optFns ...func(*ecs.Options)) (*ecs.StopServiceDeploymentOutput, error)
+}
+
+var _ ServiceDeploymentWatcher = (*ecs.Client)(nil)
+
+// errNoServiceDeployment: ECS does not know the service deployment.
+var errNoServiceDeployment = errors.New("no such service deployment")
+
+// WaitService is Wait for an ECS service deployment (the ECS controller's
+// blue/green, linear or canary), identified by its ARN: the same schedule,
+// progress lines, read budget and timeout rules. A timeout or cancellation
+// stops it with StopServiceDeployment ROLLBACK, unless production traffic
+// has fully moved (then the bake time is left to finish and WaitService
+// returns nil with Result.LeftRunning) or it is already rolling back. A
+// deployment ECS rolled back (an alarm, a failed hook, a PAUSE hook's
+// timeout) is a failed release: ErrFailed.
+func WaitService(ctx context.Context, api ServiceDeploymentWatcher, arn string, opts Options) (Result, error) {
+	if err := CheckServiceDeploymentARN(arn); err != nil {
+		return Result{}, err
+	}
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return Result{}, err
+	}
+	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn}}
+	return w.run(ctx)
+}
+
+// CheckServiceDeploymentARN refuses what cannot be a service deployment ARN.
+func CheckServiceDeploymentARN(arn string) error {
+	if !strings.HasPrefix(arn, "arn:") || !strings.Contains(arn, ":service-deployment/") || strings.ContainsAny(arn, " \t\r\n") {
+		return fmt.Errorf("service deployment %q is not a service deployment ARN; accepted: arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>", arn)
+	}
+	return nil
+}
+
+// ServiceStatus reads one service deployment.
+func ServiceStatus(ctx context.Context, api ServiceDeploymentWatcher, arn string) (Report, error) {
+	if err := CheckServiceDeploymentARN(arn); err != nil {
+		return Report{}, err
+	}
+	return (&ecsTracker{api: api, arn: arn}).observe(ctx)
+}
+
+// ecsTracker follows an ECS service deployment.
+type ecsTracker struct {
+	api ServiceDeploymentWatcher
+	arn string
+}
+
+func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
+	out, err := e.api.DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{e.arn}})
+	if err != nil {
+		return Report{ID: e.arn}, fmt.Errorf("reading service deployment %s: %w", e.arn, err)
+	}
+	for _, d := range out.ServiceDeployments {
+		if aws.ToString(d.ServiceDeploymentArn) == e.arn {
+			return ServiceReport(d), nil
+		}
+	}
+	reasons := make([]string, 0, len(out.Failures))
+	for _, f := range out.Failures {
+		reasons = append(reasons, aws.ToString(f.Reason))
+	}
+	return Report{ID: e.arn}, fmt.Errorf("reading service deployment %s: %w (%s)", e.arn, errNoServiceDeployment, strings.Join(reasons, "; "))
+}
+
+func (e *ecsTracker) stop(ctx context.Context) (string, string, error) {
+	_, err := e.api.StopServiceDeployment(ctx, &ecs.StopServiceDeploymentInput{
+		ServiceDeploymentArn: aws.String(e.arn), StopType: ecstypes.StopServiceDeploymentStopTypeRollback,
+	})
+	if err != nil {
+		return "", "", err
+	}
+	return "ROLLBACK requested", "", nil
+}
+
+func (e *ecsTracker) permanent(err error) bool {
+	var missing *ecstypes.ServiceDeploymentNotFoundException
+	var denied *ecstypes.AccessDeniedException
+	return errors.Is(err, errNoServiceDeployment) || errors.As(err, &missing) || errors.As(err, &denied)
+}
+
+func (e *ecsTracker) failure(r Report) string { return serviceFailure(r) }
+
+func (e *ecsTracker) service() string { return "ECS" }
+
+func (e *ecsTracker) stopCall() string { return "StopServiceDeployment" }
+
+func (e *ecsTracker) followHint() string { return "`dagger call status --deployment " + e.arn + "`" }
+
+func (e *ecsTracker) stopHint() string {
+	return "aws ecs stop-service-deployment --service-deployment-arn " + e.arn + " --stop-type ROLLBACK"
+}
+
+func (e *ecsTracker) shiftedNote(r Report, _ time.Time) string {
+	return "the bake time runs before ECS cleans up the old revision"
+}

@@ -1,0 +1,273 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"dagger/ecs-bluegreen/bundle"
+	"dagger/ecs-bluegreen/deploy"
+	"dagger/ecs-bluegreen/internal/ecsfake"
+	"dagger/ecs-bluegreen/stackout"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// nativeImage is the image the native tests release; the stand-in's task
+// family pulls from a registry that needs no execution role.
+const nativeImage = "registry.example/webapp:v3@" + digest
+
+// steppedClock is the waiter's clock on the stand-in's manual clock: each
+// Sleep moves both forward, and the events planned at a simulated time run
+// once the clock reaches it (an alarm, a person pressing continue, a
+// cancelled pipeline).
+type steppedClock struct {
+	*ecsfake.ManualClock
+	start  time.Time
+	mu     sync.Mutex
+	events []clockEvent
+}
+
+type clockEvent struct {
+	at time.Duration
+	do func()
+}
+
+func newSteppedClock(c *ecsfake.ManualClock) *steppedClock {
+	return &steppedClock{ManualClock: c, start: c.Now()}
+}
+
+// at runs do once the clock is d past its start.
+func (c *steppedClock) at(d time.Duration, do func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.events = append(c.events, clockEvent{d, do})
+}
+
+func (c *steppedClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.Advance(d)
+	c.mu.Lock()
+	var due []func()
+	kept := c.events[:0]
+	for _, e := range c.events {
+		if c.Now().Sub(c.start) >= e.at {
+			due = append(due, e.do)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	c.events = kept
+	c.mu.Unlock()
+	for _, do := range due {
+		do()
+	}
+	return ctx.Err()
+}
+
+// nativeWorld is the stand-in with a service on cfg and the plan a release
+// reads from an ecs-mode stack.
+func nativeWorld(t *testing.T, cfg *ecstypes.DeploymentConfiguration) (*ecsfake.Env, *Plan) {
+	t.Helper()
+	e := ecsfake.NewEnv(t)
+	e.CreateService(t, cfg)
+	target := stackout.ReleaseTarget{
+		Stack: "webapp-service", ClusterName: e.Cluster, ServiceName: e.Service, TaskFamily: "webapp",
+		TaskDefinitionArn: e.V1, ContainerName: "webapp", ContainerPort: 3000, DeploymentMode: stackout.ModeECS,
+		ProductionUrl: "http://prod.example", TestUrl: "http://prod.example:8080",
+	}
+	plan, err := LoadTarget(context.Background(), e.ECS, target)
+	if err != nil {
+		t.Fatalf("LoadTarget: %v", err)
+	}
+	return e, plan
+}
+
+func nativeRequest(clock deploy.Clock, out *strings.Builder, timeout time.Duration) DeployRequest {
+	return DeployRequest{
+		Options:  Options{Mode: bundle.ModeDirect, Now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)},
+		ImageURI: nativeImage, ReleaseID: "r-20261130T120000Z-0a1b2c3d",
+		Wait: deploy.Options{Clock: clock, Out: out, Timeout: timeout},
+	}
+}
+
+func canary() *ecstypes.DeploymentConfiguration {
+	return &ecstypes.DeploymentConfiguration{Strategy: ecstypes.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(10),
+		CanaryConfiguration: &ecstypes.CanaryConfiguration{CanaryPercent: aws.Float64(10), CanaryBakeTimeInMinutes: aws.Int32(5)},
+		Alarms:              &ecstypes.DeploymentAlarms{AlarmNames: []string{"green-5xx"}, Enable: true, Rollback: true}}
+}
+
+func TestDeployNativeCanarySucceeds(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	var out strings.Builder
+	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 0))
+	if err != nil {
+		t.Fatalf("DeployNative: %v\n%s", err, out.String())
+	}
+	t.Logf("progress:\n%s", out.String())
+	svc := e.DescribeService(t)
+	if aws.ToString(svc.TaskDefinition) != res.TaskDefinitionArn || res.DeploymentID != aws.ToString(svc.CurrentServiceDeployment) {
+		t.Errorf("service runs %s (deployment %s), release registered %s (deployment %s)", aws.ToString(svc.TaskDefinition), aws.ToString(svc.CurrentServiceDeployment), res.TaskDefinitionArn, res.DeploymentID)
+	}
+	if d := e.Deployment(t, res.DeploymentID); d.Status != ecstypes.ServiceDeploymentStatusSuccessful {
+		t.Errorf("deployment status %s", d.Status)
+	}
+	if res.Result.Report.Phase != deploy.PhaseSucceeded || !strings.Contains(string(res.Files[bundle.FileTaskDef]), nativeImage) {
+		t.Errorf("phase %s; taskdef.json %s", res.Result.Report.Phase, res.Files[bundle.FileTaskDef])
+	}
+	e.NoFailures(t)
+}
+
+// arnPattern hides the random part of service deployment ARNs in goldens.
+var arnPattern = regexp.MustCompile(`service-deployment/web/webapp/[A-Za-z0-9_-]+`)
+
+// TestDeployNativeCanaryProgressGolden pins the progress output of a canary
+// (10 %, 1 min canary bake, 1 min bake) on the stand-in's clock.
+func TestDeployNativeCanaryProgressGolden(t *testing.T) {
+	cfg := canary()
+	cfg.BakeTimeInMinutes = aws.Int32(1)
+	cfg.CanaryConfiguration.CanaryBakeTimeInMinutes = aws.Int32(1)
+	e, plan := nativeWorld(t, cfg)
+	var out strings.Builder
+	if _, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 0)); err != nil {
+		t.Fatalf("DeployNative: %v\n%s", err, out.String())
+	}
+	got := arnPattern.ReplaceAllString(out.String(), "service-deployment/web/webapp/ID")
+	golden := filepath.Join("testdata", "native_canary.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run Golden -update to write it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("progress differs from %s:\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+}
+
+// TestDeployNativeLinearSteps: a linear deployment moves production traffic
+// in equal steps, each one printed.
+func TestDeployNativeLinearSteps(t *testing.T) {
+	e, plan := nativeWorld(t, &ecstypes.DeploymentConfiguration{Strategy: ecstypes.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(0),
+		LinearConfiguration: &ecstypes.LinearConfiguration{StepPercent: aws.Float64(25), StepBakeTimeInMinutes: aws.Int32(1)}})
+	var out strings.Builder
+	if _, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 0)); err != nil {
+		t.Fatalf("DeployNative: %v\n%s", err, out.String())
+	}
+	var seen []string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if i := strings.Index(line, "traffic "); i >= 0 {
+			w := strings.Fields(line[i:])[1]
+			if len(seen) == 0 || seen[len(seen)-1] != w {
+				seen = append(seen, w)
+			}
+		}
+	}
+	if got := strings.Join(seen, " "); got != "0% 25% 50% 75% 100%" {
+		t.Errorf("production weights seen %q, want 0%% 25%% 50%% 75%% 100%%\n%s", got, out.String())
+	}
+}
+
+// TestDeployNativeAlarmRollsBack: an alarm during the canary makes ECS roll
+// back; the release fails and says so.
+func TestDeployNativeAlarmRollsBack(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	clock := newSteppedClock(e.Clock)
+	clock.at(3*time.Minute, func() { e.Server.SetAlarm("green-5xx", true) })
+	var out strings.Builder
+	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(clock, &out, 0))
+	if !errors.Is(err, deploy.ErrFailed) || res.Result.Report.Phase != deploy.PhaseRolledBack || res.Result.Stopped {
+		t.Fatalf("err %v, phase %s, stopped %v; want ErrFailed, rolled back by ECS\n%s", err, res.Result.Report.Phase, res.Result.Stopped, out.String())
+	}
+	if !strings.Contains(err.Error(), "was rolled back") || !strings.Contains(err.Error(), "production is on the previous revision") {
+		t.Errorf("error does not explain the rollback: %v", err)
+	}
+	if td := aws.ToString(e.DescribeService(t).TaskDefinition); td == res.TaskDefinitionArn {
+		t.Errorf("service still on the failed revision %s", td)
+	}
+}
+
+// TestDeployNativeTimeoutStopsWithRollback: a timeout before production
+// traffic has moved stops the deployment with ROLLBACK.
+func TestDeployNativeTimeoutStopsWithRollback(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	var out strings.Builder
+	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 4*time.Minute))
+	if !errors.Is(err, deploy.ErrTimedOut) || !res.Result.Stopped {
+		t.Fatalf("err %v, stopped %v\n%s", err, res.Result.Stopped, out.String())
+	}
+	if !strings.Contains(out.String(), "StopServiceDeployment: ROLLBACK requested") || !strings.Contains(err.Error(), "it is rolling back") {
+		t.Errorf("no stop in the progress:\n%s", out.String())
+	}
+	e.Clock.Advance(10 * time.Minute)
+	if d := e.Deployment(t, res.DeploymentID); d.Status != ecstypes.ServiceDeploymentStatusRollbackSuccessful {
+		t.Errorf("deployment %s after the stop, want ROLLBACK_SUCCESSFUL", d.Status)
+	}
+}
+
+// TestDeployNativeTimeoutAfterTheShiftLeavesItRunning: once production is
+// fully on the new revision a timeout never undoes the shift.
+func TestDeployNativeTimeoutAfterTheShiftLeavesItRunning(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	var out strings.Builder
+	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 10*time.Minute))
+	if err != nil || !res.Result.LeftRunning || res.Result.Stopped {
+		t.Fatalf("err %v, left running %v, stopped %v\n%s", err, res.Result.LeftRunning, res.Result.Stopped, out.String())
+	}
+	e.Clock.Advance(20 * time.Minute)
+	if d := e.Deployment(t, res.DeploymentID); d.Status != ecstypes.ServiceDeploymentStatusSuccessful {
+		t.Errorf("deployment %s, want SUCCESSFUL", d.Status)
+	}
+}
+
+// TestDeployNativeCancellationStopsWithRollback: a cancelled pipeline stops
+// the deployment with ROLLBACK before production has moved.
+func TestDeployNativeCancellationStopsWithRollback(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock := newSteppedClock(e.Clock)
+	clock.at(2*time.Minute, cancel)
+	var out strings.Builder
+	res, err := plan.DeployNative(ctx, e.ECS, nativeRequest(clock, &out, 0))
+	if !errors.Is(err, deploy.ErrTimedOut) || !res.Result.Stopped || !strings.Contains(err.Error(), "was cancelled") {
+		t.Fatalf("err %v, stopped %v\n%s", err, res.Result.Stopped, out.String())
+	}
+	if d := e.Deployment(t, res.DeploymentID); d.Status != ecstypes.ServiceDeploymentStatusRollbackRequested && d.Status != ecstypes.ServiceDeploymentStatusRollbackInProgress && d.Status != ecstypes.ServiceDeploymentStatusRollbackSuccessful {
+		t.Errorf("deployment %s after cancellation, want a rollback", d.Status)
+	}
+}
+
+// TestDeployNativeRefusesABusyService: a service deployment in progress
+// refuses the release, named, before anything is registered.
+func TestDeployNativeRefusesABusyService(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	busy := e.Deploy(t)
+	var out strings.Builder
+	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 0))
+	if err == nil || !strings.Contains(err.Error(), busy) || res.TaskDefinitionArn != "" {
+		t.Fatalf("err %v, registered %q; want a refusal naming %s", err, res.TaskDefinitionArn, busy)
+	}
+}
+
+func TestWatchNoteNamesBothListeners(t *testing.T) {
+	p := &Plan{Target: stackout.ReleaseTarget{ProductionUrl: "http://web-123.elb.amazonaws.com/", TestUrl: "http://web-123.elb.amazonaws.com:8080"}}
+	if got, want := p.WatchNote(), "watch the cutover: production http://web-123.elb.amazonaws.com/watch, test http://web-123.elb.amazonaws.com:8080/watch"; got != want {
+		t.Errorf("WatchNote() = %q, want %q", got, want)
+	}
+}
