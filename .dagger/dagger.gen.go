@@ -528,6 +528,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeout", err))
 				}
 			}
+			var waitUntil string
+			if inputArgs["waitUntil"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["waitUntil"]), &waitUntil)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg waitUntil", err))
+				}
+			}
 			var credentialsExpireAt string
 			if inputArgs["credentialsExpireAt"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["credentialsExpireAt"]), &credentialsExpireAt)
@@ -584,7 +591,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, goImage, sourceDateEpoch)
+			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, goImage, sourceDateEpoch)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

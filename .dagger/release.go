@@ -15,6 +15,7 @@ import (
 	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/bundle"
 	bluegreen "dagger/ecs-bluegreen/deploy"
+	"dagger/ecs-bluegreen/ecsdeploy"
 	"dagger/ecs-bluegreen/internal/dagger"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/release"
@@ -132,6 +133,12 @@ func (m *EcsBluegreen) Release(
 	// +optional
 	// +default="60m"
 	timeout string,
+	// With --deploy: how far to follow the deployment before returning. deployed (the end), traffic-shifted
+	// (all production traffic moved; before the bake time or CodeDeploy's termination wait), or a lifecycle
+	// stage such as TEST_TRAFFIC_SHIFT (in codedeploy mode the stages with a lifecycle event counterpart).
+	// +optional
+	// +default="deployed"
+	waitUntil string,
 	// When the AWS credentials expire, as an RFC 3339 time (e.g. "$AWS_CREDENTIAL_EXPIRATION");
 	// with --deploy, a --timeout that would outlive them is refused before anything is built.
 	// +optional
@@ -178,6 +185,10 @@ func (m *EcsBluegreen) Release(
 	if err != nil {
 		return nil, err
 	}
+	until, err := ecsdeploy.ParseCheckpoint(waitUntil)
+	if err != nil {
+		return nil, err
+	}
 	waits := deploy && !noWait
 	if waits {
 		if err := bluegreen.CheckCredentials(time.Now(), wait, expiry); err != nil {
@@ -207,6 +218,11 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 	cd := codedeploy.NewFromConfig(cfg)
+	if !plan.Native() {
+		if err := bluegreen.CheckCodeDeployCheckpoint(until); err != nil {
+			return nil, err
+		}
+	}
 	if waits && !plan.Native() {
 		// Refused before the build, not only before registering.
 		if err := release.CheckWait(ctx, cd, plan.Target.CodeDeployApplication, plan.Target.DeploymentGroup, wait, expiry); err != nil {
@@ -254,7 +270,7 @@ func (m *EcsBluegreen) Release(
 	req := release.DeployRequest{
 		Options: opts, ImageURI: imageURI, NoWait: noWait, ReleaseID: releaseID, CredentialsExpire: expiry,
 		Description: "release of " + imageURI,
-		Wait:        bluegreen.Options{Timeout: wait, Out: os.Stderr},
+		Wait:        bluegreen.Options{Timeout: wait, Out: os.Stderr, Until: until},
 	}
 	var out release.Outcome
 	if plan.Native() {
@@ -265,8 +281,8 @@ func (m *EcsBluegreen) Release(
 	if err != nil {
 		return nil, err
 	}
-	summary := fmt.Sprintf("{\n  \"releaseId\": %q,\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": %t,\n  \"leftRunning\": %t\n}\n",
-		releaseID, out.DeploymentID, out.TaskDefinitionArn, out.Waited, out.Result.LeftRunning)
+	summary := fmt.Sprintf("{\n  \"releaseId\": %q,\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": %t,\n  \"checkpoint\": %q,\n  \"leftRunning\": %t\n}\n",
+		releaseID, out.DeploymentID, out.TaskDefinitionArn, out.Waited, out.Result.Checkpoint, out.Result.LeftRunning)
 	return filesDirectory(out.Files, map[string]string{"deployment.json": summary}), nil
 }
 

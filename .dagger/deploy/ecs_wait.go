@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"dagger/ecs-bluegreen/ecsdeploy"
 )
 
 // ServiceDeploymentWatcher reads ECS service deployments and stops one with
@@ -62,8 +64,9 @@ func ServiceStatus(ctx context.Context, api ServiceDeploymentWatcher, arn string
 
 // ecsTracker follows an ECS service deployment.
 type ecsTracker struct {
-	api ServiceDeploymentWatcher
-	arn string
+	api  ServiceDeploymentWatcher
+	arn  string
+	last ecstypes.ServiceDeployment
 }
 
 func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
@@ -73,6 +76,7 @@ func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
 	}
 	for _, d := range out.ServiceDeployments {
 		if aws.ToString(d.ServiceDeploymentArn) == e.arn {
+			e.last = d
 			return ServiceReport(d), nil
 		}
 	}
@@ -102,6 +106,10 @@ func (e *ecsTracker) permanent(err error) bool {
 func (e *ecsTracker) failure(r Report) string { return serviceFailure(r) }
 
 func (e *ecsTracker) service() string { return "ECS" }
+
+func (e *ecsTracker) reached(_ Report, c ecsdeploy.Checkpoint) bool {
+	return ecsdeploy.Reached(e.last, c)
+}
 
 func (e *ecsTracker) stopCall() string { return "StopServiceDeployment" }
 

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+
+	"dagger/ecs-bluegreen/ecsdeploy"
 )
 
 // codeDeployTracker follows a CodeDeploy deployment and stops it with
@@ -35,6 +37,10 @@ func (c *codeDeployTracker) permanent(err error) bool { return isNoSuchDeploymen
 func (c *codeDeployTracker) failure(r Report) string { return failureDetail(r) }
 
 func (c *codeDeployTracker) service() string { return "CodeDeploy" }
+
+func (c *codeDeployTracker) reached(r Report, cp ecsdeploy.Checkpoint) bool {
+	return codeDeployReached(r, cp)
+}
 
 func (c *codeDeployTracker) stopCall() string { return "StopDeployment" }
 

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+
+	"dagger/ecs-bluegreen/ecsdeploy"
 )
 
 // Defaults and limits of Options.
@@ -66,6 +68,11 @@ type Options struct {
 	Out io.Writer
 	// Clock is the time source (default SystemClock).
 	Clock Clock
+	// Until is how far to follow the deployment (default ecsdeploy.Deployed:
+	// to the end). At an earlier checkpoint (traffic-shifted, a lifecycle
+	// stage) Wait returns nil with Result.Checkpoint set and the deployment
+	// goes on by itself.
+	Until ecsdeploy.Checkpoint
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -117,6 +124,9 @@ type Result struct {
 	LeftRunning bool
 	// StopStatus and StopMessage are StopDeployment's answer.
 	StopStatus, StopMessage string
+	// Checkpoint is the Options.Until checkpoint the deployment reached
+	// before it finished; empty when Wait followed it to the end.
+	Checkpoint string
 }
 
 // Wait follows deployment id until it settles, writing a progress line to
@@ -145,6 +155,9 @@ func Wait(ctx context.Context, api DeploymentWatcher, id string, opts Options) (
 	if err != nil {
 		return Result{}, err
 	}
+	if err := CheckCodeDeployCheckpoint(opts.Until); err != nil {
+		return Result{}, err
+	}
 	w := &waiter{id: id, opts: opts, trk: &codeDeployTracker{api: api, observer: &observer{api: api, id: id}}}
 	return w.run(ctx)
 }
@@ -170,6 +183,8 @@ type tracker interface {
 	stopHint() string
 	// shiftedNote says what is left once production traffic has moved.
 	shiftedNote(r Report, now time.Time) string
+	// reached reports whether the last observed deployment got to c.
+	reached(r Report, c ecsdeploy.Checkpoint) bool
 }
 
 type waiter struct {
@@ -201,7 +216,11 @@ func (w *waiter) run(ctx context.Context) (Result, error) {
 	w.start = clock.Now()
 	w.res.Report.ID = w.id
 	deadline := w.start.Add(w.opts.Timeout)
-	w.printf("following deployment %s (poll every %s, stop with rollback after %s)", w.id, every, w.opts.Timeout)
+	until := ""
+	if !w.opts.Until.IsDeployed() {
+		until = ", until " + w.opts.Until.String()
+	}
+	w.printf("following deployment %s (poll every %s%s, stop with rollback after %s)", w.id, every, until, w.opts.Timeout)
 
 	// Polls happen on a fixed schedule, start + k·PollInterval, so a slow
 	// request never stretches the gap between two polls beyond PollInterval
@@ -235,6 +254,12 @@ func (w *waiter) run(ctx context.Context) (Result, error) {
 			}
 			if r.Finished() {
 				return w.finish(r)
+			}
+			if until := w.opts.Until; !until.IsDeployed() && w.trk.reached(r, until) {
+				w.res.Checkpoint = until.String()
+				w.printf("deployment %s reached %s after %s; not waiting for the rest: it goes on in %s — follow it with %s",
+					w.id, until, w.elapsed().Round(time.Second), w.trk.service(), w.trk.followHint())
+				return w.done(nil)
 			}
 		}
 		now := clock.Now()

@@ -30,6 +30,16 @@ func (c Checkpoint) String() string {
 	return c.name
 }
 
+// Stage returns the lifecycle stage a stage checkpoint names; false for
+// deployed and traffic-shifted.
+func (c Checkpoint) Stage() (types.ServiceDeploymentLifecycleStage, bool) {
+	return c.stage, c.stage != ""
+}
+
+// IsDeployed reports whether c is deployed (the zero Checkpoint counts as
+// deployed): follow the deployment to its end.
+func (c Checkpoint) IsDeployed() bool { return c == Deployed || c == Checkpoint{} }
+
 // Stages are the lifecycle stages a deployment reports, in order. In a
 // linear or canary deployment PRODUCTION_TRAFFIC_SHIFT and
 // POST_PRODUCTION_TRAFFIC_SHIFT repeat at every step.

@@ -60,6 +60,9 @@ func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar
 	if req.Options.Mode != bundle.ModeDirect {
 		return out, fmt.Errorf("deploy needs mode %q, got %q", bundle.ModeDirect, req.Options.Mode)
 	}
+	if err := deploy.CheckCodeDeployCheckpoint(req.Wait.Until); err != nil {
+		return out, err
+	}
 	if req.ReleaseID == "" {
 		req.ReleaseID = deploy.NewReleaseID(time.Now())
 	}

@@ -17,6 +17,7 @@ import (
 
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/deploy"
+	"dagger/ecs-bluegreen/ecsdeploy"
 	"dagger/ecs-bluegreen/internal/ecsfake"
 	"dagger/ecs-bluegreen/stackout"
 )
@@ -269,5 +270,29 @@ func TestWatchNoteNamesBothListeners(t *testing.T) {
 	p := &Plan{Target: stackout.ReleaseTarget{ProductionUrl: "http://web-123.elb.amazonaws.com/", TestUrl: "http://web-123.elb.amazonaws.com:8080"}}
 	if got, want := p.WatchNote(), "watch the cutover: production http://web-123.elb.amazonaws.com/watch, test http://web-123.elb.amazonaws.com:8080/watch"; got != want {
 		t.Errorf("WatchNote() = %q, want %q", got, want)
+	}
+}
+
+// TestDeployNativeWaitUntilTrafficShifted: the release returns once all
+// production traffic is on the new revision, before the bake time, and the
+// deployment goes on to succeed by itself.
+func TestDeployNativeWaitUntilTrafficShifted(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	var out strings.Builder
+	req := nativeRequest(newSteppedClock(e.Clock), &out, 0)
+	req.Wait.Until = ecsdeploy.TrafficShifted
+	res, err := plan.DeployNative(context.Background(), e.ECS, req)
+	if err != nil || res.Result.Checkpoint != "traffic-shifted" {
+		t.Fatalf("err %v, checkpoint %q\n%s", err, res.Result.Checkpoint, out.String())
+	}
+	if !strings.Contains(out.String(), "reached traffic-shifted after 7m") {
+		t.Errorf("progress does not say where it stopped waiting:\n%s", out.String())
+	}
+	if d := e.Deployment(t, res.DeploymentID); d.Status != ecstypes.ServiceDeploymentStatusInProgress || d.LifecycleStage != ecstypes.ServiceDeploymentLifecycleStageBakeTime {
+		t.Errorf("deployment %s at %s when the release returned, want IN_PROGRESS in BAKE_TIME", d.Status, d.LifecycleStage)
+	}
+	e.Clock.Advance(15 * time.Minute)
+	if d := e.Deployment(t, res.DeploymentID); d.Status != ecstypes.ServiceDeploymentStatusSuccessful {
+		t.Errorf("deployment %s after the bake, want SUCCESSFUL", d.Status)
 	}
 }
