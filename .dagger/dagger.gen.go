@@ -263,6 +263,34 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*EcsBluegreen).Build(&parent, ctx, source, platform, version, goImage, sourceUrl, sourceDateEpoch)
+		case "Continue":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var deployment string
+			if inputArgs["deployment"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["deployment"]), &deployment)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg deployment", err))
+				}
+			}
+			var rollback bool
+			if inputArgs["rollback"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["rollback"]), &rollback)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg rollback", err))
+				}
+			}
+			var stack string
+			if inputArgs["stack"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["stack"]), &stack)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg stack", err))
+				}
+			}
+			return (*EcsBluegreen).Continue(&parent, ctx, deployment, rollback, stack)
 		case "DeployInfra":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -717,7 +745,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg deploymentID", err))
 				}
 			}
-			return (*EcsBluegreen).Status(&parent, ctx, deploymentId)
+			var stack string
+			if inputArgs["stack"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["stack"]), &stack)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg stack", err))
+				}
+			}
+			return (*EcsBluegreen).Status(&parent, ctx, deploymentId, stack)
 		case "Synth":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

@@ -113,7 +113,7 @@ func (e *ecsTracker) reached(_ Report, c ecsdeploy.Checkpoint) bool {
 
 func (e *ecsTracker) stopCall() string { return "StopServiceDeployment" }
 
-func (e *ecsTracker) followHint() string { return "`dagger call status --deployment " + e.arn + "`" }
+func (e *ecsTracker) followHint() string { return "`dagger call status --deployment-id " + e.arn + "`" }
 
 func (e *ecsTracker) stopHint() string {
 	return "aws ecs stop-service-deployment --service-deployment-arn " + e.arn + " --stop-type ROLLBACK"

@@ -16,7 +16,10 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, " (application %s, deployment group %s)", r.Application, r.DeploymentGroup)
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "  status:      %s\n", r.Status)
+	fmt.Fprintf(&b, "  status:      %s (%s)\n", r.Status, r.Phase)
+	if r.Stage != "" && r.Target == "" {
+		fmt.Fprintf(&b, "  stage:       %s\n", r.Stage)
+	}
 	if r.Description != "" {
 		fmt.Fprintf(&b, "  description: %s\n", r.Description)
 	}
@@ -46,6 +49,15 @@ func (r Report) String() string {
 			parts = append(parts, fmt.Sprintf("%s %s%% (%d/%d tasks running)", strings.ToLower(ts.Label), percent(ts.Weight), ts.Running, ts.Desired))
 		}
 		fmt.Fprintf(&b, "  traffic:     %s\n", strings.Join(parts, ", "))
+	} else if t := r.Traffic; t.Known {
+		fmt.Fprintf(&b, "  traffic:     production %s%%, test %s%% on the new revision", percent(t.Production), percent(t.Test))
+		if r.Tasks.Known {
+			fmt.Fprintf(&b, " (%d/%d tasks running)", r.Tasks.Running, r.Tasks.Desired)
+		}
+		b.WriteString("\n")
+	}
+	for _, id := range r.Awaiting {
+		fmt.Fprintf(&b, "  waiting:     PAUSE hook %s awaits action (dagger call continue, or continue --rollback)\n", id)
 	}
 	if r.WaitingForTestTraffic() {
 		fmt.Fprintf(&b, "  waiting:     %s\n", r.waitingNote())

@@ -188,9 +188,12 @@ type tracker interface {
 }
 
 type waiter struct {
-	id    string
-	opts  Options
-	trk   tracker
+	id   string
+	opts Options
+	trk  tracker
+	// goal is the final phase that counts as success: PhaseSucceeded for a
+	// release, PhaseRolledBack when following a rollback (zero: succeeded).
+	goal  Phase
 	start time.Time
 	shown *Report
 	res   Result
@@ -287,8 +290,12 @@ func (w *waiter) done(err error) (Result, error) {
 func (w *waiter) finish(r Report) (Result, error) {
 	w.res.Report = r
 	took := w.elapsed().Round(time.Second)
-	if r.Phase == PhaseSucceeded {
+	switch {
+	case r.Phase == PhaseSucceeded && w.goal != PhaseRolledBack:
 		w.printf("deployment %s succeeded after %s", w.id, took)
+		return w.done(nil)
+	case r.Phase == PhaseRolledBack && w.goal == PhaseRolledBack:
+		w.printf("deployment %s rolled back after %s: production is on the previous revision", w.id, took)
 		return w.done(nil)
 	}
 	verb := "failed"

@@ -34,6 +34,9 @@ type Plan struct {
 	// Subnets and SecurityGroups are the service's awsvpc configuration
 	// (from the service itself, falling back to the stack outputs).
 	Subnets, SecurityGroups []string
+	// CurrentServiceDeployment is the service deployment ECS reports as the
+	// service's current one (ecs mode), or "".
+	CurrentServiceDeployment string
 }
 
 // Load reads the stack outputs, the service and the task definition it runs.
@@ -89,6 +92,8 @@ func LoadTarget(ctx context.Context, api ECSReader, target stackout.ReleaseTarge
 		Strategy:       svc.CapacityProviderStrategy,
 		Subnets:        target.Subnets,
 		SecurityGroups: target.SecurityGroups,
+
+		CurrentServiceDeployment: aws.ToString(svc.CurrentServiceDeployment),
 	}
 	if nc := svc.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil && len(nc.AwsvpcConfiguration.Subnets) > 0 {
 		p.Subnets = nc.AwsvpcConfiguration.Subnets
@@ -119,3 +124,19 @@ func checkController(target stackout.ReleaseTarget, c *ecstypes.DeploymentContro
 // Native reports whether the stack deploys with the ECS controller's own
 // blue/green, linear or canary (deployment mode ecs).
 func (p *Plan) Native() bool { return p.Target.DeploymentMode == stackout.ModeECS }
+
+// ServiceDeployment returns arn when given, else the service's current
+// service deployment (ecs mode): what status, rollback and continue act on
+// by default.
+func (p *Plan) ServiceDeployment(arn string) (string, error) {
+	if !p.Native() {
+		return "", fmt.Errorf("stack %s deploys in %s mode: service deployments exist only in ecs mode", p.Target.Stack, p.Target.DeploymentMode)
+	}
+	if arn != "" {
+		return arn, nil
+	}
+	if p.CurrentServiceDeployment == "" {
+		return "", fmt.Errorf("service %s reports no current service deployment: pass --deployment <service deployment ARN>", p.Target.ServiceName)
+	}
+	return p.CurrentServiceDeployment, nil
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	bluegreen "dagger/ecs-bluegreen/deploy"
+	"dagger/ecs-bluegreen/release"
+)
+
+// Status reports a deployment: its state, stage, traffic shifted, lifecycle
+// events or hooks with their times, and any error or rollback. It takes a
+// CodeDeploy deployment id or an ECS service deployment ARN; without either,
+// a stack in ecs mode reports the service's current service deployment.
+// +cache="never"
+func (m *EcsBluegreen) Status(
+	ctx context.Context,
+	// CodeDeploy deployment id (e.g. d-ABCDEF123) or, in ecs mode, a service deployment ARN
+	// (arn:aws:ecs:<region>:<account>:service-deployment/…). Default in ecs mode: the service's current one.
+	// +optional
+	deploymentID string,
+	// Service stack whose outputs name the service (used when no deployment is given).
+	// +optional
+	// +default="webapp-service"
+	stack string,
+) (string, error) {
+	cfg, err := m.awsConfig(ctx, "status")
+	if err != nil {
+		return "", err
+	}
+	ref, err := release.ResolveDeployment(ctx, deploymentID, loader(cfg, stack))
+	if err != nil {
+		return "", err
+	}
+	var r bluegreen.Report
+	if ref.Native {
+		r, err = bluegreen.ServiceStatus(ctx, ecs.NewFromConfig(cfg), ref.ID)
+	} else {
+		r, err = bluegreen.Status(ctx, codedeploy.NewFromConfig(cfg), ref.ID)
+	}
+	if err != nil {
+		return "", err
+	}
+	return r.String(), nil
+}
+
+// Continue acts on the PAUSE lifecycle hooks holding an ECS service
+// deployment (ecs mode): every hook awaiting action is continued, or with
+// --rollback the deployment is rolled back. By default it acts on the
+// service's current service deployment.
+// +cache="never"
+func (m *EcsBluegreen) Continue(
+	ctx context.Context,
+	// Service deployment ARN; default: the service's current one.
+	// +optional
+	deployment string,
+	// Roll the deployment back instead of continuing it.
+	// +optional
+	rollback bool,
+	// Service stack whose outputs name the service.
+	// +optional
+	// +default="webapp-service"
+	stack string,
+) (string, error) {
+	if deployment != "" {
+		if err := bluegreen.CheckServiceDeploymentARN(deployment); err != nil {
+			return "", err
+		}
+	}
+	cfg, err := m.awsConfig(ctx, "continue")
+	if err != nil {
+		return "", err
+	}
+	ref, err := release.ResolveDeployment(ctx, deployment, loader(cfg, stack))
+	if err != nil {
+		return "", err
+	}
+	return bluegreen.ContinueService(ctx, ecs.NewFromConfig(cfg), ref.ID, rollback)
+}
+
+// Rollback undoes a release: a deployment in progress is stopped with
+// rollback (CodeDeploy shifts traffic back to the original task set), unless
+// it is itself a rollback; otherwise the release that served before the
+// current one (per the deployment group's history) is redeployed blue/green
+// with the appspec settings it ran with, and followed to the end. A rollback
+// redeployment is never stopped with rollback, not even on timeout. In ecs
+// mode the service deployment (the current one by default) is stopped with
+// ROLLBACK and followed until ECS has moved production back.
+// +cache="never"
+func (m *EcsBluegreen) Rollback(
+	ctx context.Context,
+	// Service stack whose outputs name the CodeDeploy group, cluster and service.
+	// +optional
+	// +default="webapp-service"
+	stack string,
+	// Deployment to stop; by default any in-progress deployment of the group. In ecs mode a service
+	// deployment ARN; by default the service's current one.
+	// +optional
+	deploymentID string,
+	// Return as soon as the redeployment is created.
+	// +optional
+	noWait bool,
+	// How long to follow a redeployment (e.g. 30m); it must cover the group's schedule. A redeployment
+	// still running then is left to finish, never stopped with rollback.
+	// +optional
+	// +default="60m"
+	timeout string,
+	// When the AWS credentials expire, as an RFC 3339 time (e.g. "$AWS_CREDENTIAL_EXPIRATION");
+	// a --timeout that would outlive them is refused before anything is redeployed.
+	// +optional
+	credentialsExpireAt string,
+) (string, error) {
+	wait, err := bluegreen.ParseTimeout(timeout)
+	if err != nil {
+		return "", err
+	}
+	expiry, err := bluegreen.ParseExpiry(credentialsExpireAt)
+	if err != nil {
+		return "", err
+	}
+	cfg, err := m.awsConfig(ctx, "rollback")
+	if err != nil {
+		return "", err
+	}
+	ecsClient := ecs.NewFromConfig(cfg)
+	plan, err := release.Load(ctx, cfg, ecsClient, stack)
+	if err != nil {
+		return "", err
+	}
+	if plan.Native() {
+		arn, err := plan.ServiceDeployment(deploymentID)
+		if err != nil {
+			return "", err
+		}
+		if _, err := bluegreen.RollbackService(ctx, ecsClient, arn, bluegreen.Options{Timeout: wait, Out: os.Stderr}); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("service deployment %s rolled back\n", arn), nil
+	}
+	cd := codedeploy.NewFromConfig(cfg)
+	t := plan.Target
+	var opts []bluegreen.RollbackOption
+	if !noWait {
+		opts = append(opts, bluegreen.BeforeRedeploy(func(ctx context.Context) error {
+			return release.CheckWait(ctx, cd, t.CodeDeployApplication, t.DeploymentGroup, wait, expiry)
+		}))
+	}
+	res, err := bluegreen.Rollback(ctx, cd, ecsClient,
+		bluegreen.Target{Application: t.CodeDeployApplication, DeploymentGroup: t.DeploymentGroup, Cluster: t.ClusterName, Service: t.ServiceName},
+		deploymentID, plan.AppSpecFor(release.Options{}), opts...)
+	if err != nil {
+		return "", err
+	}
+	if res.Action != bluegreen.ActionRedeployed || noWait {
+		return res.String(), nil
+	}
+	if _, err := bluegreen.Wait(ctx, cd, res.DeploymentID, bluegreen.Options{Timeout: wait, Out: os.Stderr}); err != nil {
+		return res.String(), fmt.Errorf("rollback deployment %s: %w", res.DeploymentID, err)
+	}
+	return res.String() + "\nrollback deployment succeeded\n", nil
+}
+
+// loader reads the stack and its service when a verb needs them.
+func loader(cfg aws.Config, stack string) func(context.Context) (*release.Plan, error) {
+	return func(ctx context.Context) (*release.Plan, error) {
+		return release.Load(ctx, cfg, ecs.NewFromConfig(cfg), stack)
+	}
+}
