@@ -85,7 +85,9 @@ func (m *EcsBluegreen) Publish(
 // Release ships the app: it builds and pushes the image by digest, reads what
 // the infrastructure deployed (stack outputs, the service and its task
 // definition) and returns the CodePipeline artifacts imageDetail.json,
-// taskdef.json (image <IMAGE1_NAME>) and appspec.yaml, plus release.json.
+// taskdef.json (image <IMAGE1_NAME>) and appspec.yaml, plus release.json (in
+// ecs mode imagedefinitions.json for the pipeline's ECS deploy action, plus
+// release.json).
 // `release export --path dist` writes them. With --deploy it registers the
 // task definition and runs the CodeDeploy blue/green deployment itself,
 // printing progress; a failed or timed-out deployment is rolled back and the
@@ -258,6 +260,13 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 
+	if !deploy && plan.Native() {
+		files, err := plan.RenderNative(opts, imageURI)
+		if err != nil {
+			return nil, err
+		}
+		return filesDirectory(files, nil), nil
+	}
 	if !deploy {
 		b, err := plan.Render(opts, imageURI, "")
 		if err != nil {

@@ -105,7 +105,7 @@ func ruleReleaseConsistency(r *run) {
 		}
 	}
 	var c collector
-	checkRelease(&c, r.a.raw[FileRelease], r.a.raw, r.a.Mode, img, r.a.AppSpec)
+	checkRelease(&c, r.a.raw[FileRelease], r.a.raw, r.a.Mode, img, r.a.AppSpec, r.a.ImageDefinitions)
 	for _, v := range c.vs {
 		r.addf(r.a.fileOf(FileRelease), strings.TrimPrefix(strings.TrimPrefix(v.Field, FileRelease), ": "), "%s", v.Message)
 	}

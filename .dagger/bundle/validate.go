@@ -30,7 +30,7 @@ func ValidateFiles(files map[string][]byte, mode Mode) error {
 
 // checkRelease strictly decodes release.json and records where it disagrees
 // with the other files, including their SHA-256s.
-func checkRelease(c *collector, data []byte, files map[string][]byte, mode Mode, img *Image, spec *AppSpec) {
+func checkRelease(c *collector, data []byte, files map[string][]byte, mode Mode, img *Image, spec *AppSpec, defs []ImageDefinition) {
 	var r Release
 	if err := strictJSON(data, &r); err != nil {
 		c.addf(FileRelease, "is not a release summary: %v", err)
@@ -48,11 +48,16 @@ func checkRelease(c *collector, data []byte, files map[string][]byte, mode Mode,
 				FileAppSpec, pr.LoadBalancerInfo.ContainerName, pr.LoadBalancerInfo.ContainerPort)
 		}
 	}
+	for _, d := range defs {
+		if d.Name == r.ContainerName && d.ImageURI != r.ImageURI {
+			c.addf(FileRelease+": imageUri", "%q does not match %s for container %s (%q)", r.ImageURI, FileImageDefinitions, d.Name, d.ImageURI)
+		}
+	}
 	for _, name := range sortedKeys(r.Files) {
 		data, ok := files[name]
 		switch {
-		case name != FileImageDetail && name != FileTaskDef && name != FileAppSpec:
-			c.addf(FileRelease+": files."+name, "is not an artifact of the bundle; want %s, %s or %s", FileImageDetail, FileTaskDef, FileAppSpec)
+		case name != FileImageDetail && name != FileTaskDef && name != FileAppSpec && name != FileImageDefinitions:
+			c.addf(FileRelease+": files."+name, "is not an artifact of the bundle; want %s, %s, %s or %s", FileImageDetail, FileTaskDef, FileAppSpec, FileImageDefinitions)
 		case ok && sha256Hex(data) != r.Files[name]:
 			c.addf(FileRelease+": files."+name, "sha256 %s does not match the file (%s); the files are not from the same release", r.Files[name], sha256Hex(data))
 		}

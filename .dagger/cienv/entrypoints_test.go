@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"dagger/ecs-bluegreen/bundle"
 )
 
 const (
@@ -109,11 +111,18 @@ func TestBuildspec(t *testing.T) {
 		t.Error("the CodeBuild stage must not deploy: the pipeline's CodeDeploy action does")
 	}
 
-	want := map[string]bool{"dist/imageDetail.json": true, "dist/taskdef.json": true, "dist/appspec.yaml": true, "dist/release.json": true}
+	// One buildspec serves every mode: the files the release writes for the
+	// CodeDeploy action (codedeploy mode) and for the ECS deploy action (ecs
+	// mode) are all listed; CodeBuild skips the ones a mode does not write.
+	want := map[string]bool{}
+	for _, f := range []string{bundle.FileImageDetail, bundle.FileTaskDef, bundle.FileAppSpec, bundle.FileRelease, bundle.FileImageDefinitions} {
+		want["dist/"+f] = true
+	}
+	n := len(want)
 	for _, f := range b.Artifacts.Files {
 		delete(want, f)
 	}
-	if len(want) > 0 || len(b.Artifacts.Files) != 4 {
+	if len(want) > 0 || len(b.Artifacts.Files) != n {
 		t.Errorf("artifacts %q, missing %v", b.Artifacts.Files, want)
 	}
 	if b.Artifacts.DiscardPaths != "yes" {

@@ -419,3 +419,24 @@ func TestRollbackServiceStopsAndFollowsTheRollback(t *testing.T) {
 		t.Errorf("status: %v\n%s", err, r)
 	}
 }
+
+// TestNativePipelineArtifacts: without --deploy an ecs-mode release renders
+// imagedefinitions.json and release.json (no CodeDeploy files), the same
+// files Preflight checks before the push.
+func TestNativePipelineArtifacts(t *testing.T) {
+	_, plan := nativeWorld(t, canary())
+	opts := Options{Mode: bundle.ModePipeline}
+	if b, err := plan.Preflight(opts, nativeImage); err != nil || b != nil {
+		t.Fatalf("Preflight: %v, %v", b, err)
+	}
+	files, err := plan.RenderNative(opts, nativeImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || !strings.Contains(string(files[bundle.FileImageDefinitions]), `"name": "webapp"`) || !strings.Contains(string(files[bundle.FileImageDefinitions]), nativeImage) {
+		t.Fatalf("files: %q", files)
+	}
+	if _, err := plan.Preflight(opts, "registry.example/webapp:v3"); err == nil {
+		t.Error("an image without a digest passed the preflight")
+	}
+}

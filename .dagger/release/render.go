@@ -51,8 +51,27 @@ func (p *Plan) Render(opts Options, imageURI, taskDefARN string) (*bundle.Bundle
 // anything is pushed or registered, so every problem surfaces while nothing
 // has changed yet. In direct mode the current revision's ARN stands in for
 // the one registration will return (same family, same shape).
+//
+// In ecs mode the pipeline artifacts are imagedefinitions.json and
+// release.json (see RenderNative); Preflight renders those and returns a nil
+// bundle.
 func (p *Plan) Preflight(opts Options, imageURI string) (*bundle.Bundle, error) {
+	if p.Native() && opts.Mode == bundle.ModePipeline {
+		_, err := p.RenderNative(opts, imageURI)
+		return nil, err
+	}
 	return p.Render(opts, imageURI, aws.ToString(p.TaskDefinition.TaskDefinitionArn))
+}
+
+// RenderNative renders the pipeline artifacts of an ecs-mode release:
+// imagedefinitions.json for CodePipeline's ECS deploy action and
+// release.json, validated together.
+func (p *Plan) RenderNative(opts Options, imageURI string) (map[string][]byte, error) {
+	files, err := bundle.RenderNative(p.input(opts, imageURI, ""))
+	if err != nil {
+		return nil, fmt.Errorf("the release artifacts for %s are invalid:\n%w", imageURI, err)
+	}
+	return files, nil
 }
 
 // AppSpecFor returns what deploy.Rollback needs to redeploy an earlier
