@@ -225,8 +225,12 @@ func (m *EcsBluegreen) Release(
 			return nil, err
 		}
 	}
-	if waits && !plan.Native() {
-		// Refused before the build, not only before registering.
+	// A wait that cannot work is refused before the build, not only before registering.
+	if waits && plan.Native() {
+		if err := plan.CheckNativeWait(wait, expiry, until); err != nil {
+			return nil, err
+		}
+	} else if waits {
 		if err := release.CheckWait(ctx, cd, plan.Target.CodeDeployApplication, plan.Target.DeploymentGroup, wait, expiry); err != nil {
 			return nil, err
 		}

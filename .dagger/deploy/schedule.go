@@ -41,6 +41,9 @@ type Schedule struct {
 	Routing time.Duration
 	// TerminationWait is how long the original task set is kept after the shift.
 	TerminationWait time.Duration
+	// Bake names TerminationWait in String: "termination wait" (the
+	// default) or, for an ECS service deployment, "bake time".
+	Bake string
 }
 
 // Minimum is the shortest time a deployment of the group can take.
@@ -53,7 +56,11 @@ func (s Schedule) String() string {
 	if s.ReadyWait > 0 {
 		parts = append([]string{"test-traffic wait " + minutes(s.ReadyWait)}, parts...)
 	}
-	parts = append(parts, "termination wait "+minutes(s.TerminationWait))
+	bake := s.Bake
+	if bake == "" {
+		bake = "termination wait"
+	}
+	parts = append(parts, bake+" "+minutes(s.TerminationWait))
 	return strings.Join(parts, " + ")
 }
 

@@ -37,6 +37,8 @@ type Plan struct {
 	// CurrentServiceDeployment is the service deployment ECS reports as the
 	// service's current one (ecs mode), or "".
 	CurrentServiceDeployment string
+	// DeploymentConfiguration is the service's (strategy, bake times, hooks).
+	DeploymentConfiguration *ecstypes.DeploymentConfiguration
 }
 
 // Load reads the stack outputs, the service and the task definition it runs.
@@ -94,6 +96,7 @@ func LoadTarget(ctx context.Context, api ECSReader, target stackout.ReleaseTarge
 		SecurityGroups: target.SecurityGroups,
 
 		CurrentServiceDeployment: aws.ToString(svc.CurrentServiceDeployment),
+		DeploymentConfiguration:  svc.DeploymentConfiguration,
 	}
 	if nc := svc.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil && len(nc.AwsvpcConfiguration.Subnets) > 0 {
 		p.Subnets = nc.AwsvpcConfiguration.Subnets

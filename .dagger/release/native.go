@@ -12,6 +12,7 @@ import (
 
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/deploy"
+	"dagger/ecs-bluegreen/ecsdeploy"
 )
 
 // ServiceDeployer is every ECS call a native release makes; *ecs.Client
@@ -87,7 +88,7 @@ func (p *Plan) DeployNative(ctx context.Context, api ServiceDeployer, req Deploy
 		return out, err
 	}
 	if !req.NoWait {
-		if err := deploy.CheckCredentials(time.Now(), req.Wait.Timeout, req.CredentialsExpire); err != nil {
+		if err := p.CheckNativeWait(req.Wait.Timeout, req.CredentialsExpire, req.Wait.Until); err != nil {
 			return out, err
 		}
 	}
@@ -157,3 +158,17 @@ func (p *Plan) WatchNote() string {
 }
 
 func watchURL(base string) string { return strings.TrimRight(base, "/") + "/watch" }
+
+// CheckNativeWait refuses a wait that cannot work in ecs mode: a timeout
+// shorter than the service's deployment configuration takes to reach until,
+// or one that outlives the credentials (zero expiry: unknown). timeout 0
+// means deploy.DefaultTimeout.
+func (p *Plan) CheckNativeWait(timeout time.Duration, expiry time.Time, until ecsdeploy.Checkpoint) error {
+	if timeout == 0 {
+		timeout = deploy.DefaultTimeout
+	}
+	if err := deploy.CheckCredentials(time.Now(), timeout, expiry); err != nil {
+		return err
+	}
+	return deploy.CheckServiceTimeout(timeout, deploy.ServiceSchedule(p.DeploymentConfiguration), p.Target.ServiceName, until)
+}

@@ -206,9 +206,11 @@ func TestDeployNativeAlarmRollsBack(t *testing.T) {
 // TestDeployNativeTimeoutStopsWithRollback: a timeout before production
 // traffic has moved stops the deployment with ROLLBACK.
 func TestDeployNativeTimeoutStopsWithRollback(t *testing.T) {
-	e, plan := nativeWorld(t, canary())
+	cfg := canary()
+	cfg.BakeTimeInMinutes = aws.Int32(0) // the schedule is the 5 min canary bake
+	e, plan := nativeWorld(t, cfg)
 	var out strings.Builder
-	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 4*time.Minute))
+	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 6*time.Minute))
 	if !errors.Is(err, deploy.ErrTimedOut) || !res.Result.Stopped {
 		t.Fatalf("err %v, stopped %v\n%s", err, res.Result.Stopped, out.String())
 	}
@@ -224,9 +226,11 @@ func TestDeployNativeTimeoutStopsWithRollback(t *testing.T) {
 // TestDeployNativeTimeoutAfterTheShiftLeavesItRunning: once production is
 // fully on the new revision a timeout never undoes the shift.
 func TestDeployNativeTimeoutAfterTheShiftLeavesItRunning(t *testing.T) {
-	e, plan := nativeWorld(t, canary())
+	cfg := canary()
+	cfg.CanaryConfiguration.CanaryBakeTimeInMinutes = aws.Int32(1) // all production on green after about 3 min
+	e, plan := nativeWorld(t, cfg)
 	var out strings.Builder
-	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 10*time.Minute))
+	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(newSteppedClock(e.Clock), &out, 12*time.Minute))
 	if err != nil || !res.Result.LeftRunning || res.Result.Stopped {
 		t.Fatalf("err %v, left running %v, stopped %v\n%s", err, res.Result.LeftRunning, res.Result.Stopped, out.String())
 	}
@@ -438,5 +442,28 @@ func TestNativePipelineArtifacts(t *testing.T) {
 	}
 	if _, err := plan.Preflight(opts, "registry.example/webapp:v3"); err == nil {
 		t.Error("an image without a digest passed the preflight")
+	}
+}
+
+// TestDeployNativeRefusesATimeoutShorterThanTheSchedule: the canary bake and
+// the bake time must fit in --timeout (only the part up to the checkpoint
+// with --wait-until traffic-shifted), checked before anything is registered.
+func TestDeployNativeRefusesATimeoutShorterThanTheSchedule(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	var out strings.Builder
+	req := nativeRequest(newSteppedClock(e.Clock), &out, 10*time.Minute)
+	res, err := plan.DeployNative(context.Background(), e.ECS, req)
+	if err == nil || !strings.Contains(err.Error(), "--timeout 10m cannot cover a deployment of service webapp: its deployment configuration takes at least 15m (traffic routing 5m (CANARY 10%) + bake time 10m) to reach deployed") || res.TaskDefinitionArn != "" {
+		t.Fatalf("err %v, registered %q", err, res.TaskDefinitionArn)
+	}
+	if err := plan.CheckNativeWait(10*time.Minute, time.Time{}, ecsdeploy.TrafficShifted); err != nil {
+		t.Errorf("traffic-shifted needs only the 5 min canary bake: %v", err)
+	}
+	if err := plan.CheckNativeWait(4*time.Minute, time.Time{}, ecsdeploy.TrafficShifted); err == nil || !strings.Contains(err.Error(), "to reach traffic-shifted") {
+		t.Errorf("4m for a 5 min canary bake: %v", err)
+	}
+	if s := deploy.ServiceSchedule(&ecstypes.DeploymentConfiguration{Strategy: ecstypes.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(2),
+		LinearConfiguration: &ecstypes.LinearConfiguration{StepPercent: aws.Float64(30), StepBakeTimeInMinutes: aws.Int32(3)}}); s.Minimum() != 11*time.Minute {
+		t.Errorf("linear 30%% every 3m + 2m bake: %s (%s), want 11m (three bakes between four steps, then the bake)", s.Minimum(), s)
 	}
 }
