@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/deploy"
 )
@@ -57,20 +59,10 @@ type DeployRequest struct {
 // that the group is not busy with another deployment.
 func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar, cd deploy.CodeDeployAPI, req DeployRequest) (Outcome, error) {
 	var out Outcome
-	if req.Options.Mode != bundle.ModeDirect {
-		return out, fmt.Errorf("deploy needs mode %q, got %q", bundle.ModeDirect, req.Options.Mode)
-	}
 	if err := deploy.CheckCodeDeployCheckpoint(req.Wait.Until); err != nil {
 		return out, err
 	}
-	if req.ReleaseID == "" {
-		req.ReleaseID = deploy.NewReleaseID(time.Now())
-	}
-	taskdef, err := bundle.RenderTaskDefinition(p.input(req.Options, req.ImageURI, ""))
-	if err != nil {
-		return out, err
-	}
-	regIn, err := bundle.RegisterInput(taskdef)
+	_, regIn, err := p.prepare(&req)
 	if err != nil {
 		return out, err
 	}
@@ -134,4 +126,22 @@ func CheckWait(ctx context.Context, cd deploy.GroupReader, application, group st
 		return err
 	}
 	return deploy.CheckTimeout(timeout, sched, application, group)
+}
+
+// prepare checks a deploy request, fills in its defaults (a new release id)
+// and renders the task definition to register: taskdef.json and its
+// RegisterTaskDefinition input.
+func (p *Plan) prepare(req *DeployRequest) ([]byte, *ecs.RegisterTaskDefinitionInput, error) {
+	if req.Options.Mode != bundle.ModeDirect {
+		return nil, nil, fmt.Errorf("deploy needs mode %q, got %q", bundle.ModeDirect, req.Options.Mode)
+	}
+	if req.ReleaseID == "" {
+		req.ReleaseID = deploy.NewReleaseID(time.Now())
+	}
+	taskdef, err := bundle.RenderTaskDefinition(p.input(req.Options, req.ImageURI, ""))
+	if err != nil {
+		return nil, nil, err
+	}
+	regIn, err := bundle.RegisterInput(taskdef)
+	return taskdef, regIn, err
 }

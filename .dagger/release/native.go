@@ -67,23 +67,13 @@ func CheckServiceFree(ctx context.Context, api ServiceDeployer, cluster, service
 // credentials expire and that no other service deployment is in progress.
 func (p *Plan) DeployNative(ctx context.Context, api ServiceDeployer, req DeployRequest) (Outcome, error) {
 	var out Outcome
-	if req.Options.Mode != bundle.ModeDirect {
-		return out, fmt.Errorf("deploy needs mode %q, got %q", bundle.ModeDirect, req.Options.Mode)
-	}
 	if !p.Native() {
 		return out, fmt.Errorf("stack %s deploys in %s mode, not ecs: use Deploy", p.Target.Stack, p.Target.DeploymentMode)
-	}
-	if req.ReleaseID == "" {
-		req.ReleaseID = deploy.NewReleaseID(time.Now())
 	}
 	if req.Wait.Timeout == 0 {
 		req.Wait.Timeout = deploy.DefaultTimeout
 	}
-	taskdef, err := bundle.RenderTaskDefinition(p.input(req.Options, req.ImageURI, ""))
-	if err != nil {
-		return out, err
-	}
-	regIn, err := bundle.RegisterInput(taskdef)
+	taskdef, regIn, err := p.prepare(&req)
 	if err != nil {
 		return out, err
 	}
