@@ -97,18 +97,28 @@ func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar
 		return out, err
 	}
 	out.DeploymentID = id
+	// follow fills in out, so it runs before out is returned.
+	err = out.follow(req, "deployment", func(opts deploy.Options) (deploy.Result, error) {
+		return deploy.Wait(ctx, cd, id, opts)
+	})
+	return out, err
+}
+
+// follow waits for the deployment out names (unless NoWait) and records
+// what the waiter saw; what names the kind of deployment in the error.
+func (out *Outcome) follow(req DeployRequest, what string, wait func(deploy.Options) (deploy.Result, error)) error {
 	if req.NoWait {
-		return out, nil
+		return nil
 	}
 	out.Waited = true
 	if req.Wait.Timeout == 0 {
 		req.Wait.Timeout = deploy.DefaultTimeout
 	}
-	out.Result, err = deploy.Wait(ctx, cd, id, req.Wait)
-	if err != nil {
-		return out, fmt.Errorf("deployment %s of %s: %w", id, req.ImageURI, err)
+	var err error
+	if out.Result, err = wait(req.Wait); err != nil {
+		return fmt.Errorf("%s %s of %s: %w", what, out.DeploymentID, req.ImageURI, err)
 	}
-	return out, nil
+	return nil
 }
 
 // CheckWait refuses a wait that cannot work: a timeout shorter than the

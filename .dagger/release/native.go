@@ -97,15 +97,11 @@ func (p *Plan) DeployNative(ctx context.Context, api ServiceDeployer, req Deploy
 		return out, err
 	}
 	out.DeploymentID = id
-	if req.NoWait {
-		return out, nil
-	}
-	out.Waited = true
-	out.Result, err = deploy.WaitService(ctx, api, id, req.Wait)
-	if err != nil {
-		return out, fmt.Errorf("service deployment %s of %s: %w", id, req.ImageURI, err)
-	}
-	return out, nil
+	// follow fills in out, so it runs before out is returned.
+	err = out.follow(req, "service deployment", func(opts deploy.Options) (deploy.Result, error) {
+		return deploy.WaitService(ctx, api, id, opts)
+	})
+	return out, err
 }
 
 // updateService points the service at taskDefARN and returns the service
