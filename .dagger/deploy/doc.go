@@ -7,6 +7,14 @@
 // redeploying the release that served before the current one, as the
 // deployment group's history records it.
 //
+// ECS service deployments (the ECS controller's own blue/green, linear and
+// canary) are followed by the same waiter (ecs_wait.go): each mode supplies
+// a tracker that reads the deployment into a report with a neutral core
+// (core.go) and stops it with rollback; the schedule, heartbeat, read
+// budget, checkpoints (--wait-until) and the rule never to undo a finished
+// shift stay in one place. ContinueService answers PAUSE hooks and
+// RollbackService rolls a service deployment in flight back.
+//
 // What it creates carries a release id (marker.go), so a call whose answer
 // was lost is recognised instead of repeated, and its own rollbacks are
 // never stopped with rollback. A timeout never undoes a finished traffic

@@ -45,7 +45,7 @@ func ServiceReport(d ecstypes.ServiceDeployment) Report {
 		}
 	}
 	for _, h := range d.LifecycleHookDetails {
-		r.Events = append(r.Events, Event{Name: "hook " + aws.ToString(h.HookId), Status: string(h.Status), End: aws.ToTime(h.ExpiresAt)})
+		r.Events = append(r.Events, Event{Name: "hook " + aws.ToString(h.HookId), Status: string(h.Status)})
 	}
 	r.Awaiting = ecsdeploy.AwaitingHooks(d)
 	for _, id := range r.Awaiting {

@@ -2,7 +2,10 @@
 // what the infrastructure deployed (stack outputs, the ECS service and its
 // task definition), renders and validates the CodeDeploy bundle for a pushed
 // image, and, for a direct deployment, registers the task definition and
-// runs the blue/green deployment.
+// runs the blue/green deployment. The stack's DeploymentMode output picks
+// the path: CodeDeploy (Deploy), or in ecs mode an UpdateService followed
+// as an ECS service deployment (DeployNative) with imagedefinitions.json as
+// the pipeline artifact (RenderNative).
 //
 // Everything that can be checked is checked before the first mutating call
 // (push, RegisterTaskDefinition, CreateDeployment): Load fails on a missing
