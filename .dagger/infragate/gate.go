@@ -1,0 +1,73 @@
+package infragate
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"dagger/ecs-bluegreen/changeset"
+)
+
+// Request is one stack's pass through the gate.
+type Request struct {
+	// Stack is the CloudFormation stack name.
+	Stack string
+	// ChangeSet is the prepared change set's name.
+	ChangeSet string
+	// Allow lets these refusal classes through.
+	Allow []changeset.Class
+	// DryRun reviews and deletes the change set, whatever the review says.
+	DryRun bool
+	// Out receives the review table and, on execution, the stack events.
+	Out io.Writer
+	// Clock paces polling; nil means the wall clock.
+	Clock Clock
+}
+
+// Run reviews a prepared change set and acts on the decision: execute it
+// (following the stack to the end), or delete it (a dry run, a refusal, or
+// an empty change set). A refusal returns the report and a
+// *changeset.RefusalError after the change set is deleted.
+func Run(ctx context.Context, c Clients, req Request) (changeset.Report, error) {
+	clock := req.Clock
+	if clock == nil {
+		clock = systemClock
+	}
+	pages, err := ReadChangeSet(ctx, c.CloudFormation, req.Stack, req.ChangeSet, clock)
+	if err != nil {
+		return changeset.Report{}, err
+	}
+	checkDeployments := true
+	for _, a := range req.Allow {
+		if a == changeset.DeploymentInProgress {
+			checkDeployments = false
+		}
+	}
+	live, err := ReadLive(ctx, c, req.Stack, checkDeployments)
+	if err != nil {
+		return changeset.Report{}, err
+	}
+	review := changeset.Classify(pages, live)
+	if review.Stack == "" {
+		review.Stack, review.ChangeSet = req.Stack, req.ChangeSet
+	}
+	report := changeset.Report{Review: review, Decision: changeset.Decide(review, req.Allow, req.DryRun)}
+	fmt.Fprint(req.Out, report.Table())
+
+	switch report.Decision.Action {
+	case changeset.Execute:
+		fmt.Fprintf(req.Out, "executing change set %s of stack %s\n", req.ChangeSet, req.Stack)
+		return report, Execute(ctx, c.CloudFormation, req.Stack, req.ChangeSet, req.Out, clock)
+	case changeset.NoChanges:
+		if pages == nil {
+			return report, nil // nothing was left to delete
+		}
+	}
+	if err := Discard(ctx, c.CloudFormation, req.Stack, req.ChangeSet); err != nil {
+		return report, err
+	}
+	if report.Decision.Action == changeset.Refuse {
+		return report, &changeset.RefusalError{Review: review, Decision: report.Decision}
+	}
+	return report, nil
+}
