@@ -13,15 +13,20 @@ type Report struct {
 	Decision Decision `json:"decision"`
 }
 
-// JSON encodes reports as one indented document,
-// {"stacks": [...], "action": "..."}, where action is the overall outcome:
-// refuse if any stack was refused, dry-run or execute otherwise, no-changes
-// when no stack had any.
-func JSON(reports []Report) ([]byte, error) {
-	doc := struct {
-		Action Action   `json:"action"`
-		Stacks []Report `json:"stacks"`
-	}{Action: Overall(reports), Stacks: reports}
+// Document is what CI reads: the overall action, each stack's report and,
+// after an execution, the stack outputs.
+type Document struct {
+	// Action is the overall outcome: refuse if any stack was refused,
+	// dry-run or execute otherwise, no-changes when no stack had any.
+	Action Action   `json:"action"`
+	Stacks []Report `json:"stacks"`
+	// Outputs are stack name → output key → value of the deployed stacks.
+	Outputs map[string]map[string]string `json:"outputs,omitempty"`
+}
+
+// JSON encodes reports (and outputs, if any) as one indented Document.
+func JSON(reports []Report, outputs map[string]map[string]string) ([]byte, error) {
+	doc := Document{Action: Overall(reports), Stacks: reports, Outputs: outputs}
 	if doc.Stacks == nil {
 		doc.Stacks = []Report{}
 	}

@@ -65,13 +65,14 @@ func TestJSONDocument(t *testing.T) {
 	data, err := JSON([]Report{
 		{Review: safe, Decision: Decide(safe, nil, false)},
 		{Review: refused, Decision: Decide(refused, nil, false)},
-	})
+	}, map[string]map[string]string{"shop-ecr": {"RepositoryUri": "210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
-		Action string
-		Stacks []struct {
+		Outputs map[string]map[string]string
+		Action  string
+		Stacks  []struct {
 			Stack    string
 			Decision struct {
 				Action   string
@@ -86,7 +87,7 @@ func TestJSONDocument(t *testing.T) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("%v\n%s", err, data)
 	}
-	if doc.Action != "refuse" || len(doc.Stacks) != 2 {
+	if doc.Action != "refuse" || len(doc.Stacks) != 2 || doc.Outputs["shop-ecr"]["RepositoryUri"] == "" {
 		t.Fatalf("document: %s", data)
 	}
 	s := doc.Stacks[1]

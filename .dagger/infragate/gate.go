@@ -18,8 +18,10 @@ type Request struct {
 	Allow []changeset.Class
 	// DryRun reviews and deletes the change set, whatever the review says.
 	DryRun bool
-	// Out receives the review table and, on execution, the stack events.
+	// Out receives the review table.
 	Out io.Writer
+	// Progress receives the stack events of an execution; nil means Out.
+	Progress io.Writer
 	// Clock paces polling; nil means the wall clock.
 	Clock Clock
 }
@@ -56,8 +58,12 @@ func Run(ctx context.Context, c Clients, req Request) (changeset.Report, error) 
 
 	switch report.Decision.Action {
 	case changeset.Execute:
-		fmt.Fprintf(req.Out, "executing change set %s of stack %s\n", req.ChangeSet, req.Stack)
-		return report, Execute(ctx, c.CloudFormation, req.Stack, req.ChangeSet, req.Out, clock)
+		progress := req.Progress
+		if progress == nil {
+			progress = req.Out
+		}
+		fmt.Fprintf(progress, "executing change set %s of stack %s\n", req.ChangeSet, req.Stack)
+		return report, Execute(ctx, c.CloudFormation, req.Stack, req.ChangeSet, progress, clock)
 	case changeset.NoChanges:
 		if pages == nil {
 			return report, nil // nothing was left to delete
