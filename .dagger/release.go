@@ -54,6 +54,9 @@ func (m *EcsBluegreen) Publish(
 	// Password or token for --registry.
 	// +optional
 	registryPassword *dagger.Secret,
+	// Registry stand-in as a service instead of --registry, e.g. tcp://localhost:5000 for a registry on your machine.
+	// +optional
+	registryService *dagger.Service,
 	// Builder image with the Go toolchain.
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
@@ -66,6 +69,7 @@ func (m *EcsBluegreen) Publish(
 	res, err := m.publish(ctx, cfg, publishArgs{
 		stack: stack, repository: repository, version: version, tag: tag, platform: platform,
 		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword, goImage: goImage,
+		registryService: registryService,
 	}, nil)
 	if err != nil {
 		return "", err
@@ -128,6 +132,9 @@ func (m *EcsBluegreen) Release(
 	// Password or token for --registry.
 	// +optional
 	registryPassword *dagger.Secret,
+	// Registry stand-in as a service instead of --registry, e.g. tcp://localhost:5000 for a registry on your machine.
+	// +optional
+	registryService *dagger.Service,
 	// Builder image with the Go toolchain.
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
@@ -180,6 +187,7 @@ func (m *EcsBluegreen) Release(
 		res, err := m.publish(ctx, cfg, publishArgs{
 			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag, platform: platform,
 			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword, goImage: goImage,
+			registryService: registryService,
 		}, preflight)
 		if err != nil {
 			return nil, err
@@ -298,7 +306,11 @@ func (m *EcsBluegreen) awsConfig(ctx context.Context, function string) (aws.Conf
 			return aws.Config{}, err
 		}
 	}
-	return awsenv.Config(ctx, creds, m.Region, m.AwsEndpoint, awsenv.WithLog(os.Stderr))
+	endpoints, err := m.awsEndpoints(ctx)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	return awsenv.Config(ctx, creds, m.Region, endpoints.SDK, awsenv.WithLog(os.Stderr))
 }
 
 // publishArgs are the shared arguments of publish and release.
@@ -307,6 +319,7 @@ type publishArgs struct {
 	registry, registryUsername                string
 	registryPassword                          *dagger.Secret
 	goImage                                   string
+	registryService                           *dagger.Service
 }
 
 // publish builds the image, exports it as an OCI tarball inside this
@@ -314,8 +327,12 @@ type publishArgs struct {
 // digest before pushing and makes the push idempotent. check, when set, runs
 // with the final reference before anything is pushed.
 func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArgs, check func(publish.Reference) error) (publish.Result, error) {
+	registry, err := registryAddress(ctx, a.registry, a.registryService)
+	if err != nil {
+		return publish.Result{}, err
+	}
 	opts := release.TargetOptions{
-		Stack: a.stack, Repository: a.repository, Tag: a.tag, Version: a.version, Registry: a.registry,
+		Stack: a.stack, Repository: a.repository, Tag: a.tag, Version: a.version, Registry: registry,
 	}
 	if a.registryPassword != nil {
 		pw, err := a.registryPassword.Plaintext(ctx)

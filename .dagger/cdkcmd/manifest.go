@@ -16,8 +16,9 @@ type Stack struct {
 }
 
 // StackOrder reads a cloud assembly's manifest.json and returns the selected
-// stacks (every stack when selected is empty) so that each comes after the
-// stacks it depends on: the order in which the change-set gate reviews and
+// stacks with the stacks they depend on, as cdk deploy selects them (every
+// stack when selected is empty), so that each comes after the stacks it
+// depends on: the order in which the change-set gate reviews and
 // deploys them, one at a time. Ties keep name order, so the result is stable.
 func StackOrder(manifest []byte, selected []string) ([]Stack, error) {
 	var doc struct {
@@ -53,7 +54,7 @@ func StackOrder(manifest []byte, selected []string) ([]Stack, error) {
 			sort.Strings(ids)
 			return nil, BadInput("stack", s, "one of the app's stacks: "+strings.Join(ids, ", "))
 		}
-		want[s] = true
+		markWanted(s, want, func(id string) []string { return doc.Artifacts[id].Dependencies }, stacks)
 	}
 	ids := make([]string, 0, len(stacks))
 	for id := range stacks {
@@ -92,4 +93,15 @@ func StackOrder(manifest []byte, selected []string) ([]Stack, error) {
 		}
 	}
 	return order, nil
+}
+
+// markWanted selects a stack and, transitively, the stacks it depends on.
+func markWanted(id string, want map[string]bool, deps func(string) []string, stacks map[string]Stack) {
+	if _, ok := stacks[id]; !ok || want[id] {
+		return
+	}
+	want[id] = true
+	for _, d := range deps(id) {
+		markWanted(d, want, deps, stacks)
+	}
 }

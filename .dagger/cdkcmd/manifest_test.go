@@ -35,12 +35,20 @@ func TestStackOrderPutsDependenciesFirst(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v\nwant %v", got, want)
 	}
-	got, err = StackOrder([]byte(shopManifest), []string{"shop-pipeline", "shop-network"})
+	got, err = StackOrder([]byte(shopManifest), []string{"shop-network", "shop-ecr"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []Stack{{"shop-network", "shop-net-prod"}, {"shop-pipeline", "shop-pipeline"}}; !reflect.DeepEqual(got, want) {
+	if want := []Stack{{"shop-ecr", "shop-ecr"}, {"shop-network", "shop-net-prod"}}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("selected: got %v, want %v", got, want)
+	}
+	// A selected stack brings the stacks it depends on, as cdk deploy does.
+	got, err = StackOrder([]byte(shopManifest), []string{"shop-service"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Stack{{"shop-ecr", "shop-ecr"}, {"shop-network", "shop-net-prod"}, {"shop-service", "shop-service"}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("with dependencies: got %v, want %v", got, want)
 	}
 }
 

@@ -38,8 +38,8 @@ func Choose(endpoint, serviceEndpoint string) (Endpoints, error) {
 	if serviceEndpoint == "" {
 		return Endpoints{SDK: endpoint, Container: endpoint}, nil
 	}
-	if endpoint != "" {
-		return Endpoints{}, fmt.Errorf("invalid aws-endpoint %q: give either --aws-endpoint or --aws-endpoint-service, not both", endpoint)
+	if err := OneEndpoint(endpoint, true); err != nil {
+		return Endpoints{}, err
 	}
 	port, err := Port(serviceEndpoint)
 	if err != nil {
@@ -50,6 +50,14 @@ func Choose(endpoint, serviceEndpoint string) (Endpoints, error) {
 		sdk = "http://" + sdk
 	}
 	return Endpoints{SDK: sdk, Container: "http://" + net.JoinHostPort(AWSHost, port)}, nil
+}
+
+// OneEndpoint refuses an endpoint URL given together with an endpoint service.
+func OneEndpoint(endpoint string, haveService bool) error {
+	if endpoint != "" && haveService {
+		return fmt.Errorf("invalid aws-endpoint %q: give either --aws-endpoint or --aws-endpoint-service, not both", endpoint)
+	}
+	return nil
 }
 
 // Port returns the port of a service endpoint (host:port or scheme://host:port).
@@ -96,4 +104,10 @@ func RegistryAddress(ctx context.Context, serviceEndpoint string, lookup func(co
 		}
 	}
 	return net.JoinHostPort(host, port), nil
+}
+
+// BothRegistries is the error for a registry given both as an address and
+// as a service.
+func BothRegistries(registry string) error {
+	return fmt.Errorf("invalid registry %q: give either --registry or --registry-service, not both", registry)
 }
