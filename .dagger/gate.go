@@ -59,7 +59,8 @@ func (m *EcsBluegreen) gate(ctx context.Context, ctr *dagger.Container, endpoint
 		CloudFormation: cloudformation.NewFromConfig(cfg), CodeDeploy: codedeploy.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg),
 	}
 	res, err := infragate.Sequence(ctx, clients, infragate.Plan{
-		Stacks: order, ChangeSet: name, Allow: a.allow, DryRun: a.dryRun, Out: os.Stderr, Progress: os.Stderr,
+		Stacks: order, ChangeSet: name,
+		Options: infragate.Options{Allow: a.allow, DryRun: a.dryRun, Out: os.Stderr, Progress: os.Stderr},
 	}, prepare)
 	if infragate.IsRefusal(err) {
 		// The error is what a user sees first: lead with the reviews.

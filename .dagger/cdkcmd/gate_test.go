@@ -61,7 +61,7 @@ func TestGateWithTheCDKAgainstMoto(t *testing.T) {
 		t.Helper()
 		var out bytes.Buffer
 		res, err := infragate.Sequence(ctx, clients, infragate.Plan{
-			Stacks: order, ChangeSet: name, DryRun: dryRun, Out: &out, Progress: &out,
+			Stacks: order, ChangeSet: name, Options: infragate.Options{DryRun: dryRun, Out: &out, Progress: &out},
 		}, func(ctx context.Context, s cdkcmd.Stack) error {
 			cdkcmd.RunForTest(ctx, t, work, true, build(cdkcmd.Options{
 				Command: cdkcmd.Deploy, Stacks: []string{s.ID}, Exclusively: true, App: assembly, ApproveAll: true,

@@ -177,9 +177,7 @@ func TestRunRefusesDuringAnECSServiceDeployment(t *testing.T) {
 	prepare(t, cfn, "shop-service", "gate-ecs", queueV2, types.ChangeSetTypeUpdate)
 	stand := &serviceDeployments{t: t, cluster: "shop-cluster", service: "shop", deps: map[string]string{arnPrefix + "f6": "PENDING"}}
 	var out bytes.Buffer
-	report, err := Run(context.Background(), Clients{CloudFormation: cfn, ECS: ecsClient(t, stand)}, Request{
-		Stack: "shop-service", ChangeSet: "gate-ecs", Out: &out, Clock: newInstantClock(),
-	})
+	report, err := Run(context.Background(), Clients{CloudFormation: cfn, ECS: ecsClient(t, stand)}, Request{Stack: "shop-service", ChangeSet: "gate-ecs", Options: Options{Out: &out, Clock: newInstantClock()}})
 	if err == nil || report.Decision.Action != changeset.Refuse || !slices.Equal(report.Decision.Blocking, []changeset.Class{changeset.DeploymentInProgress}) {
 		t.Fatalf("%v %+v\n%s", err, report.Decision, out.String())
 	}

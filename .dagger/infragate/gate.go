@@ -14,6 +14,11 @@ type Request struct {
 	Stack string
 	// ChangeSet is the prepared change set's name.
 	ChangeSet string
+	Options
+}
+
+// Options are the settings every stack's pass shares.
+type Options struct {
 	// Allow lets these refusal classes through.
 	Allow []changeset.Class
 	// DryRun reviews and deletes the change set, whatever the review says.

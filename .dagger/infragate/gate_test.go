@@ -68,9 +68,7 @@ func TestRunExecutesAReviewedChangeSetAndFollowsEvents(t *testing.T) {
 	cfn := cloudformation.NewFromConfig(awstest.MotoConfig(t))
 	prepare(t, cfn, "shop-jobs", "gate-1", queueV1, types.ChangeSetTypeCreate)
 	var out bytes.Buffer
-	report, err := Run(context.Background(), Clients{CloudFormation: cfn}, Request{
-		Stack: "shop-jobs", ChangeSet: "gate-1", Out: &out, Clock: newInstantClock(),
-	})
+	report, err := Run(context.Background(), Clients{CloudFormation: cfn}, Request{Stack: "shop-jobs", ChangeSet: "gate-1", Options: Options{Out: &out, Clock: newInstantClock()}})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
@@ -96,34 +94,16 @@ func TestRunRefusesWhileACodeDeployDeploymentIsInProgress(t *testing.T) {
 	cfn, cd := cloudformation.NewFromConfig(cfg), codedeploy.NewFromConfig(cfg)
 	ctx := context.Background()
 	serviceStack(t, cfn, "shop-service", "shop", "shop-dg")
-	if _, err := cd.CreateApplication(ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String("shop"), ComputePlatform: cdtypes.ComputePlatformEcs}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{
-		ApplicationName: aws.String("shop"), DeploymentGroupName: aws.String("shop-dg"),
-		ServiceRoleArn: aws.String("arn:aws:iam::" + moto.Account + ":role/codedeploy"),
-		EcsServices:    []cdtypes.ECSService{{ClusterName: aws.String("shop-cluster"), ServiceName: aws.String("shop")}},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	dep, err := cd.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{
-		ApplicationName: aws.String("shop"), DeploymentGroupName: aws.String("shop-dg"),
-		Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeAppSpecContent,
-			AppSpecContent: &cdtypes.AppSpecContent{Content: aws.String("version: 0.0\nResources: []\n")}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := runningDeployment(t, cd, "shop", "shop-dg")
 	prepare(t, cfn, "shop-service", "gate-2", queueV2, types.ChangeSetTypeUpdate)
 	clients := Clients{CloudFormation: cfn, CodeDeploy: cd}
 
 	var out bytes.Buffer
-	report, err := Run(ctx, clients, Request{Stack: "shop-service", ChangeSet: "gate-2", Out: &out, Clock: newInstantClock()})
+	report, err := Run(ctx, clients, Request{Stack: "shop-service", ChangeSet: "gate-2", Options: Options{Out: &out, Clock: newInstantClock()}})
 	var refusal *changeset.RefusalError
 	if !errors.As(err, &refusal) {
 		t.Fatalf("want a refusal, got %v\n%s", err, out.String())
 	}
-	id := aws.ToString(dep.DeploymentId)
 	for _, want := range []string{"deployment-in-progress", "--allow deployment-in-progress", "the change set was deleted"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("refusal %q lacks %q", err, want)
@@ -145,10 +125,7 @@ func TestRunRefusesWhileACodeDeployDeploymentIsInProgress(t *testing.T) {
 	// Allowing the class skips the check and lets the update run.
 	prepare(t, cfn, "shop-service", "gate-3", queueV2, types.ChangeSetTypeUpdate)
 	out.Reset()
-	report, err = Run(ctx, clients, Request{
-		Stack: "shop-service", ChangeSet: "gate-3", Out: &out, Clock: newInstantClock(),
-		Allow: []changeset.Class{changeset.DeploymentInProgress},
-	})
+	report, err = Run(ctx, clients, Request{Stack: "shop-service", ChangeSet: "gate-3", Options: Options{Out: &out, Clock: newInstantClock(), Allow: []changeset.Class{changeset.DeploymentInProgress}}})
 	if err != nil || report.Decision.Action != changeset.Execute {
 		t.Fatalf("allowed run: %v %+v\n%s", err, report.Decision, out.String())
 	}
@@ -161,9 +138,7 @@ func TestDryRunDeletesAFirstChangeSetAndItsPlaceholderStack(t *testing.T) {
 	cfn := cloudformation.NewFromConfig(awstest.MotoConfig(t))
 	prepare(t, cfn, "shop-jobs", "gate-dry", queueV1, types.ChangeSetTypeCreate)
 	var out bytes.Buffer
-	report, err := Run(context.Background(), Clients{CloudFormation: cfn}, Request{
-		Stack: "shop-jobs", ChangeSet: "gate-dry", DryRun: true, Out: &out, Clock: newInstantClock(),
-	})
+	report, err := Run(context.Background(), Clients{CloudFormation: cfn}, Request{Stack: "shop-jobs", ChangeSet: "gate-dry", Options: Options{DryRun: true, Out: &out, Clock: newInstantClock()}})
 	if err != nil || report.Decision.Action != changeset.DryRun {
 		t.Fatalf("%v %+v", err, report.Decision)
 	}
@@ -182,7 +157,7 @@ func TestAnEmptyChangeSetIsNoChangeAndIsDeleted(t *testing.T) {
 	}
 	prepare(t, cfn, "shop-jobs", "gate-same", queueV1, types.ChangeSetTypeUpdate)
 	var out bytes.Buffer
-	report, err := Run(context.Background(), Clients{CloudFormation: cfn}, Request{Stack: "shop-jobs", ChangeSet: "gate-same", Out: &out, Clock: newInstantClock()})
+	report, err := Run(context.Background(), Clients{CloudFormation: cfn}, Request{Stack: "shop-jobs", ChangeSet: "gate-same", Options: Options{Out: &out, Clock: newInstantClock()}})
 	if err != nil || report.Decision.Action != changeset.NoChanges {
 		t.Fatalf("%v %+v", err, report.Decision)
 	}
@@ -195,4 +170,31 @@ func TestAnEmptyChangeSetIsNoChangeAndIsDeleted(t *testing.T) {
 	if got := status(t, cfn, "shop-jobs"); got != "CREATE_COMPLETE" {
 		t.Errorf("stack is %s", got)
 	}
+}
+
+// runningDeployment creates a CodeDeploy application, deployment group and
+// deployment in moto, where a deployment stays Created (unfinished) for
+// good, and returns the deployment's id.
+func runningDeployment(t *testing.T, cd *codedeploy.Client, app, group string) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := cd.CreateApplication(ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String(app), ComputePlatform: cdtypes.ComputePlatformEcs}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{
+		ApplicationName: aws.String(app), DeploymentGroupName: aws.String(group),
+		ServiceRoleArn: aws.String("arn:aws:iam::" + moto.Account + ":role/codedeploy"),
+		EcsServices:    []cdtypes.ECSService{{ClusterName: aws.String("shop-cluster"), ServiceName: aws.String("shop")}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	dep, err := cd.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{
+		ApplicationName: aws.String(app), DeploymentGroupName: aws.String(group),
+		Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeAppSpecContent,
+			AppSpecContent: &cdtypes.AppSpecContent{Content: aws.String("version: 0.0\nResources: []\n")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(dep.DeploymentId)
 }

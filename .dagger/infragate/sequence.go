@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -23,12 +22,7 @@ type Plan struct {
 	Stacks []cdkcmd.Stack
 	// ChangeSet names every stack's change set.
 	ChangeSet string
-	// Allow, DryRun, Out, Progress and Clock as in Request.
-	Allow    []changeset.Class
-	DryRun   bool
-	Out      io.Writer
-	Progress io.Writer
-	Clock    Clock
+	Options
 }
 
 // Result is what a gated deployment did.
@@ -54,10 +48,7 @@ func Sequence(ctx context.Context, c Clients, p Plan, prepare Prepare) (Result, 
 		if err := prepare(ctx, s); err != nil {
 			return res, fmt.Errorf("preparing the change set of stack %s: %w", s.Name, err)
 		}
-		report, err := Run(ctx, c, Request{
-			Stack: s.Name, ChangeSet: p.ChangeSet, Allow: p.Allow, DryRun: p.DryRun,
-			Out: p.Out, Progress: p.Progress, Clock: p.Clock,
-		})
+		report, err := Run(ctx, c, Request{Stack: s.Name, ChangeSet: p.ChangeSet, Options: p.Options})
 		if report.Stack != "" {
 			res.Reports = append(res.Reports, report)
 		}

@@ -7,16 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
-	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 
 	"dagger/ecs-bluegreen/cdkcmd"
 	"dagger/ecs-bluegreen/changeset"
 	"dagger/ecs-bluegreen/internal/awstest"
-	"dagger/ecs-bluegreen/internal/moto"
 )
 
 // TestSequenceStopsAtTheFirstRefusal: stacks go through the gate in order;
@@ -27,18 +24,7 @@ func TestSequenceStopsAtTheFirstRefusal(t *testing.T) {
 	cfn, cd := cloudformation.NewFromConfig(cfg), codedeploy.NewFromConfig(cfg)
 	ctx := context.Background()
 	serviceStack(t, cfn, "shop-service", "shop", "shop-dg")
-	if _, err := cd.CreateApplication(ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String("shop"), ComputePlatform: cdtypes.ComputePlatformEcs}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{
-		ApplicationName: aws.String("shop"), DeploymentGroupName: aws.String("shop-dg"),
-		ServiceRoleArn: aws.String("arn:aws:iam::" + moto.Account + ":role/codedeploy"),
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cd.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{ApplicationName: aws.String("shop"), DeploymentGroupName: aws.String("shop-dg")}); err != nil {
-		t.Fatal(err)
-	}
+	runningDeployment(t, cd, "shop", "shop-dg")
 
 	name := ChangeSetName(time.Date(2026, 3, 2, 9, 14, 55, 0, time.UTC))
 	if name != "ecs-bluegreen-20260302T091455Z" {
@@ -57,7 +43,7 @@ func TestSequenceStopsAtTheFirstRefusal(t *testing.T) {
 	var out, progress bytes.Buffer
 	res, err := Sequence(ctx, Clients{CloudFormation: cfn, CodeDeploy: cd}, Plan{
 		Stacks:    []cdkcmd.Stack{{ID: "shop-ecr", Name: "shop-ecr"}, {ID: "shop-service", Name: "shop-service"}, {ID: "shop-pipeline", Name: "shop-pipeline"}},
-		ChangeSet: name, Out: &out, Progress: &progress, Clock: newInstantClock(),
+		ChangeSet: name, Options: Options{Out: &out, Progress: &progress, Clock: newInstantClock()},
 	}, prepare)
 	if !IsRefusal(err) {
 		t.Fatalf("want a refusal, got %v\n%s", err, out.String())
