@@ -127,8 +127,11 @@ func (m *EcsBluegreen) Diff(
 	}
 	ctr := withCommand(m.withAWS(m.cdkToolbox(nodeImage, goImage)), synth)
 	out, err := withCommand(ctr, diff).CombinedOutput(ctx)
-	if err != nil || diffMethod == cdkcmd.DiffTemplate {
-		return out + infragate.TemplateNote, err
+	if err != nil {
+		return out, err
+	}
+	if diffMethod == cdkcmd.DiffTemplate {
+		return out + infragate.TemplateNote, nil
 	}
 	// A review never executes, so it may prepare change sets that add
 	// permissions without asking.

@@ -52,6 +52,12 @@ func Run(ctx context.Context, c Clients, req Request) (changeset.Report, error) 
 	}
 	live, err := ReadLive(ctx, c, req.Stack, checkDeployments)
 	if err != nil {
+		// Unreviewed, so it must not stay behind to be executed by hand.
+		if pages != nil {
+			if derr := Discard(ctx, c.CloudFormation, req.Stack, req.ChangeSet); derr != nil {
+				err = fmt.Errorf("%w (and %v)", err, derr)
+			}
+		}
 		return changeset.Report{}, err
 	}
 	review := changeset.Classify(pages, live)

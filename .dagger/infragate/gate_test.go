@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 
+	"dagger/ecs-bluegreen/awsenv"
 	"dagger/ecs-bluegreen/changeset"
 	"dagger/ecs-bluegreen/internal/awstest"
 	"dagger/ecs-bluegreen/internal/moto"
@@ -197,4 +200,44 @@ func runningDeployment(t *testing.T, cd *codedeploy.Client, app, group string) s
 		t.Fatal(err)
 	}
 	return aws.ToString(dep.DeploymentId)
+}
+
+// TestAFailedLiveCheckFailsClosedAndLeavesNoChangeSet: when the gate cannot
+// tell whether a deployment is running, it refuses to guess, names the way
+// out, and deletes the unreviewed change set.
+func TestAFailedLiveCheckFailsClosedAndLeavesNoChangeSet(t *testing.T) {
+	cfn := cloudformation.NewFromConfig(awstest.MotoConfig(t))
+	// A CodeDeploy endpoint that denies the call, as a role without
+	// codedeploy:ListDeployments would be.
+	deny := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"__type":"AccessDeniedException","message":"not authorized to perform codedeploy:ListDeployments"}`)
+	}))
+	defer deny.Close()
+	denied, err := awsenv.Config(context.Background(), awsenv.Credentials{AccessKeyID: "AKIDGATETEST", SecretAccessKey: "gate-test-secret"}, "us-east-1", deny.URL, awsenv.WithMaxAttempts(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cd := codedeploy.NewFromConfig(denied)
+	serviceStack(t, cfn, "shop-service", "shop", "shop-dg")
+	prepare(t, cfn, "shop-service", "gate-ghost", queueV2, types.ChangeSetTypeUpdate)
+	var out bytes.Buffer
+	_, err = Run(context.Background(), Clients{CloudFormation: cfn, CodeDeploy: cd}, Request{
+		Stack: "shop-service", ChangeSet: "gate-ghost", Options: Options{Out: &out, Clock: newInstantClock()},
+	})
+	if err == nil || !strings.Contains(err.Error(), "codedeploy:ListDeployments") || !strings.Contains(err.Error(), "--allow deployment-in-progress") {
+		t.Fatalf("error %v", err)
+	}
+	if strings.Contains(err.Error(), "gate-test-secret") || strings.Contains(out.String(), "gate-test-secret") {
+		t.Fatal("the secret key leaked")
+	}
+	if _, err := cfn.DescribeChangeSet(context.Background(), &cloudformation.DescribeChangeSetInput{
+		StackName: aws.String("shop-service"), ChangeSetName: aws.String("gate-ghost"),
+	}); err == nil {
+		t.Error("the unreviewed change set was left behind")
+	}
+	if got := status(t, cfn, "shop-service"); got != "CREATE_COMPLETE" {
+		t.Errorf("stack %s", got)
+	}
 }
