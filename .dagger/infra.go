@@ -136,10 +136,13 @@ func (m *EcsBluegreen) Diff(
 	// A review never executes, so it may prepare change sets that add
 	// permissions without asking.
 	res, err := m.gate(ctx, ctr, endpoints, gateArgs{function: "diff", stacks: stacks, approve: true, dryRun: true})
+	review := res.Text(true)
 	if err != nil {
-		return out, err
+		// The diff stands on its own; a stack that cannot be reviewed yet
+		// (one importing what an undeployed stack will export) is reported.
+		review += "change-set review stopped: " + err.Error() + "\n"
 	}
-	return out + "\n" + res.Text(true), nil
+	return out + "\n" + review, nil
 }
 
 // DeployInfra synthesizes the CDK app and deploys its stacks with
