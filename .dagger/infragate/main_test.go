@@ -14,11 +14,15 @@ func TestMain(m *testing.M) { moto.Main(m) }
 // instantClock advances only when the gate sleeps.
 type instantClock struct {
 	mu     sync.Mutex
+	start  time.Time
 	now    time.Time
 	sleeps int
 }
 
-func newInstantClock() *instantClock { return &instantClock{now: time.Now()} }
+func newInstantClock() *instantClock {
+	now := time.Now()
+	return &instantClock{start: now, now: now}
+}
 
 func (c *instantClock) Now() time.Time {
 	c.mu.Lock()

@@ -13,6 +13,10 @@ import (
 	"github.com/aws/smithy-go"
 )
 
+// CreateTimeout bounds the wait for CloudFormation to finish creating a
+// change set (normally seconds).
+const CreateTimeout = 10 * time.Minute
+
 // ReadChangeSet returns every page of a change set, described with property
 // values, once CloudFormation has finished creating it. A change set that
 // does not exist reads as nil (the CDK CLI skips a stack whose template is
@@ -21,6 +25,7 @@ import (
 func ReadChangeSet(ctx context.Context, api CloudFormationAPI, stack, name string, clock Clock) ([]*cloudformation.DescribeChangeSetOutput, error) {
 	var pages []*cloudformation.DescribeChangeSetOutput
 	var token *string
+	start := clock.Now()
 	for {
 		out, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{
 			StackName: aws.String(stack), ChangeSetName: aws.String(name),
@@ -39,6 +44,9 @@ func ReadChangeSet(ctx context.Context, api CloudFormationAPI, stack, name strin
 		case types.ChangeSetStatusCreatePending, types.ChangeSetStatusCreateInProgress:
 			if token != nil {
 				return nil, fmt.Errorf("change set %s of stack %s changed status while being read", name, stack)
+			}
+			if clock.Now().Sub(start) > CreateTimeout {
+				return nil, fmt.Errorf("change set %s of stack %s is still %s after %s", name, stack, out.Status, CreateTimeout)
 			}
 			if err := clock.Sleep(ctx, 2*time.Second); err != nil {
 				return nil, err
