@@ -61,7 +61,6 @@ func convertSlice[I any, O any](in []I, f func(I) O) []O {
 
 func (r EcsBluegreen) MarshalJSON() ([]byte, error) {
 	var concrete struct {
-		Source             *dagger.Directory
 		Region             string
 		AwsAccessKeyID     *dagger.Secret
 		AwsSecretAccessKey *dagger.Secret
@@ -69,7 +68,6 @@ func (r EcsBluegreen) MarshalJSON() ([]byte, error) {
 		AwsEndpoint        string
 		AwsEndpointService *dagger.Service
 	}
-	concrete.Source = r.Source
 	concrete.Region = r.Region
 	concrete.AwsAccessKeyID = r.AwsAccessKeyID
 	concrete.AwsSecretAccessKey = r.AwsSecretAccessKey
@@ -81,7 +79,6 @@ func (r EcsBluegreen) MarshalJSON() ([]byte, error) {
 
 func (r *EcsBluegreen) UnmarshalJSON(bs []byte) error {
 	var concrete struct {
-		Source             *dagger.Directory
 		Region             string
 		AwsAccessKeyID     *dagger.Secret
 		AwsSecretAccessKey *dagger.Secret
@@ -93,7 +90,6 @@ func (r *EcsBluegreen) UnmarshalJSON(bs []byte) error {
 	if err != nil {
 		return err
 	}
-	r.Source = concrete.Source
 	r.Region = concrete.Region
 	r.AwsAccessKeyID = concrete.AwsAccessKeyID
 	r.AwsSecretAccessKey = concrete.AwsSecretAccessKey
@@ -228,6 +224,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
+			}
 			var platform string
 			if inputArgs["platform"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
@@ -256,12 +259,26 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceURL", err))
 				}
 			}
-			return (*EcsBluegreen).Build(&parent, ctx, platform, version, goImage, sourceUrl)
+			var sourceDateEpoch int
+			if inputArgs["sourceDateEpoch"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceDateEpoch"]), &sourceDateEpoch)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
+				}
+			}
+			return (*EcsBluegreen).Build(&parent, ctx, source, platform, version, goImage, sourceUrl, sourceDateEpoch)
 		case "DeployInfra":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
 			}
 			var stacks []string
 			if inputArgs["stacks"] != nil {
@@ -333,12 +350,19 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).DeployInfra(&parent, ctx, stacks, cdkContext, approve, bootstrap, method, allow, dryRun, format, nodeImage, goImage)
+			return (*EcsBluegreen).DeployInfra(&parent, ctx, source, stacks, cdkContext, approve, bootstrap, method, allow, dryRun, format, nodeImage, goImage)
 		case "Diff":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
 			}
 			var stacks []string
 			if inputArgs["stacks"] != nil {
@@ -375,12 +399,19 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).Diff(&parent, ctx, stacks, cdkContext, method, nodeImage, goImage)
+			return (*EcsBluegreen).Diff(&parent, ctx, source, stacks, cdkContext, method, nodeImage, goImage)
 		case "Publish":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
 			}
 			var stack string
 			if inputArgs["stack"] != nil {
@@ -410,7 +441,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg tag", err))
 				}
 			}
-			var platform string
+			var platform []string
 			if inputArgs["platform"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
 				if err != nil {
@@ -452,12 +483,26 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).Publish(&parent, ctx, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage)
+			var sourceDateEpoch int
+			if inputArgs["sourceDateEpoch"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceDateEpoch"]), &sourceDateEpoch)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
+				}
+			}
+			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch)
 		case "Release":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
 			}
 			var stack string
 			if inputArgs["stack"] != nil {
@@ -487,7 +532,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg image", err))
 				}
 			}
-			var platform string
+			var platform []string
 			if inputArgs["platform"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
 				if err != nil {
@@ -513,6 +558,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				err = json.Unmarshal([]byte(inputArgs["timeout"]), &timeout)
 				if err != nil {
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeout", err))
+				}
+			}
+			var credentialsExpireAt string
+			if inputArgs["credentialsExpireAt"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["credentialsExpireAt"]), &credentialsExpireAt)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg credentialsExpireAt", err))
 				}
 			}
 			var hooks []string
@@ -564,7 +616,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, stack, version, tag, image, platform, deploy, noWait, timeout, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage)
+			var sourceDateEpoch int
+			if inputArgs["sourceDateEpoch"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceDateEpoch"]), &sourceDateEpoch)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
+				}
+			}
+			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -599,12 +658,61 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeout", err))
 				}
 			}
-			return (*EcsBluegreen).Rollback(&parent, ctx, stack, deploymentId, noWait, timeout)
+			var credentialsExpireAt string
+			if inputArgs["credentialsExpireAt"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["credentialsExpireAt"]), &credentialsExpireAt)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg credentialsExpireAt", err))
+				}
+			}
+			return (*EcsBluegreen).Rollback(&parent, ctx, stack, deploymentId, noWait, timeout, credentialsExpireAt)
+		case "Sbom":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
+			}
+			var platform string
+			if inputArgs["platform"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platform", err))
+				}
+			}
+			var version string
+			if inputArgs["version"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["version"]), &version)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg version", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			return (*EcsBluegreen).Sbom(&parent, ctx, source, platform, version, goImage)
 		case "Serve":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
 			}
 			var color string
 			if inputArgs["color"] != nil {
@@ -627,7 +735,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).Serve(&parent, ctx, color, version, goImage)
+			return (*EcsBluegreen).Serve(&parent, ctx, source, color, version, goImage)
 		case "Status":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -647,6 +755,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
 			}
 			var cdkContext []string
 			if inputArgs["cdkContext"] != nil {
@@ -676,12 +791,68 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).Synth(&parent, ctx, cdkContext, account, nodeImage, goImage)
+			return (*EcsBluegreen).Synth(&parent, ctx, source, cdkContext, account, nodeImage, goImage)
+		case "Tarball":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
+			}
+			var platform []string
+			if inputArgs["platform"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platform", err))
+				}
+			}
+			var version string
+			if inputArgs["version"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["version"]), &version)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg version", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			var sourceUrl string
+			if inputArgs["sourceURL"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceURL"]), &sourceUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceURL", err))
+				}
+			}
+			var sourceDateEpoch int
+			if inputArgs["sourceDateEpoch"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceDateEpoch"]), &sourceDateEpoch)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
+				}
+			}
+			return (*EcsBluegreen).Tarball(&parent, ctx, source, platform, version, goImage, sourceUrl, sourceDateEpoch)
 		case "Test":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
 			}
 			var goImage string
 			if inputArgs["goImage"] != nil {
@@ -697,19 +868,12 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg short", err))
 				}
 			}
-			return (*EcsBluegreen).Test(&parent, ctx, goImage, short)
+			return (*EcsBluegreen).Test(&parent, ctx, source, goImage, short)
 		case "":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
-			}
-			var source *dagger.Directory
-			if inputArgs["source"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
-				}
 			}
 			var region string
 			if inputArgs["region"] != nil {
@@ -753,7 +917,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpointService", err))
 				}
 			}
-			return New(source, region, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsEndpoint, awsEndpointService), nil
+			return New(region, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsEndpoint, awsEndpointService), nil
 		default:
 			return nil, fmt.Errorf("unknown function %s", fnName)
 		}

@@ -31,6 +31,10 @@ const (
 // infra/cdk.context.json).
 func (m *EcsBluegreen) Synth(
 	ctx context.Context,
+	// The project directory (defaults to the repository holding this module).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
+	source *dagger.Directory,
 	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop, desiredCount=3).
 	// +optional
 	cdkContext []string,
@@ -71,7 +75,7 @@ func (m *EcsBluegreen) Synth(
 	if err != nil {
 		return nil, err
 	}
-	ctr := m.cdkToolbox(nodeImage, goImage)
+	ctr := m.cdkToolbox(source, nodeImage, goImage)
 	if haveKey {
 		ctr = m.withAWSService(m.withCredentials(ctr))
 	}
@@ -86,6 +90,10 @@ func (m *EcsBluegreen) Synth(
 // +cache="never"
 func (m *EcsBluegreen) Diff(
 	ctx context.Context,
+	// The project directory (defaults to the repository holding this module).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
+	source *dagger.Directory,
 	// Stacks to compare, by name (e.g. webapp-service), with the stacks they depend on; every stack when empty.
 	// +optional
 	stacks []string,
@@ -125,7 +133,7 @@ func (m *EcsBluegreen) Diff(
 	if err != nil {
 		return "", err
 	}
-	ctr := withCommand(m.withAWS(m.cdkToolbox(nodeImage, goImage)), synth)
+	ctr := withCommand(m.withAWS(m.cdkToolbox(source, nodeImage, goImage)), synth)
 	out, err := withCommand(ctr, diff).CombinedOutput(ctx)
 	if err != nil {
 		return out, err
@@ -158,6 +166,10 @@ func (m *EcsBluegreen) Diff(
 // +cache="never"
 func (m *EcsBluegreen) DeployInfra(
 	ctx context.Context,
+	// The project directory (defaults to the repository holding this module).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
+	source *dagger.Directory,
 	// Stacks to deploy, by name (e.g. webapp-ecr,webapp-network), with the stacks they depend on; every stack when empty.
 	// +optional
 	stacks []string,
@@ -232,7 +244,7 @@ func (m *EcsBluegreen) DeployInfra(
 		return "", err
 	}
 
-	ctr := withCommand(m.withAWS(m.cdkToolbox(nodeImage, goImage)), synth)
+	ctr := withCommand(m.withAWS(m.cdkToolbox(source, nodeImage, goImage)), synth)
 	if bootstrap {
 		ctr = withCommand(ctr, boot)
 	}
@@ -287,8 +299,8 @@ func (m *EcsBluegreen) synthWithAccount(cdkContext []string, function, endpoint 
 // pinned CDK CLI, the Go toolchain copied from the Go image, Go module and
 // build caches on volumes, and infra/ in /src/infra with its modules
 // downloaded before the sources are copied (so edits keep that layer).
-func (m *EcsBluegreen) cdkToolbox(nodeImage, goImage string) *dagger.Container {
-	infra := m.Source.Directory("infra")
+func (m *EcsBluegreen) cdkToolbox(source *dagger.Directory, nodeImage, goImage string) *dagger.Container {
+	infra := source.Directory("infra")
 	return dag.Container().From(nodeImage).
 		WithDirectory("/usr/local/go", dag.Container().From(goImage).Directory("/usr/local/go")).
 		WithEnvVariable("PATH", "/usr/local/go/bin:${PATH}", dagger.ContainerWithEnvVariableOpts{Expand: true}).
@@ -301,7 +313,8 @@ func (m *EcsBluegreen) cdkToolbox(nodeImage, goImage string) *dagger.Container {
 		WithMountedCache("/root/.npm", dag.CacheVolume("ecs-bluegreen-npm")).
 		WithExec([]string{"npm", "install", "--global", "--no-audit", "--no-fund", cdkcmd.NpmPackage}).
 		WithWorkdir(infraDir).
-		WithDirectory(infraDir, infra, dagger.ContainerWithDirectoryOpts{Include: []string{"go.mod", "go.sum"}}).
+		WithFile(infraDir+"/go.mod", infra.File("go.mod")).
+		WithFile(infraDir+"/go.sum", infra.File("go.sum")).
 		WithExec([]string{"go", "mod", "download"}).
 		WithDirectory(infraDir, infra)
 }

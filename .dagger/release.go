@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -28,11 +27,16 @@ import (
 // +cache="never"
 func (m *EcsBluegreen) Publish(
 	ctx context.Context,
+	// The app source (see build).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
 	// Service stack whose RepositoryUri output names the repository.
 	// +optional
 	// +default="webapp-service"
 	stack string,
-	// Repository name or URI; overrides the stack output.
+	// Repository name or URI; overrides the stack output. A URI naming another account's or region's
+	// ECR registry is pushed there; a URI of any other registry needs --registry and its login.
 	// +optional
 	repository string,
 	// Git revision: stamped into the binary and, unless --tag is given, the image tag.
@@ -41,14 +45,14 @@ func (m *EcsBluegreen) Publish(
 	// Image tag; defaults to --version. "latest" is refused.
 	// +optional
 	tag string,
-	// Target platform: linux/amd64 or linux/arm64.
+	// Target platforms: linux/amd64, linux/arm64 or both (comma-separated: pushes an image index); default linux/amd64.
 	// +optional
-	// +default="linux/amd64"
-	platform string,
+	platform []string,
 	// Push to this registry (host[:port]) instead of ECR, e.g. a local registry.
 	// +optional
 	registry string,
-	// User name for --registry (with --registry-password); without them the ECR login is presented.
+	// User name for --registry (with --registry-password). Without them no credentials are sent,
+	// unless --registry is an ECR host (then its region's ECR login is).
 	// +optional
 	registryUsername string,
 	// Password or token for --registry.
@@ -61,15 +65,21 @@ func (m *EcsBluegreen) Publish(
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
+	// Creation time of the image and its files, seconds since the Unix epoch (see build).
+	// +optional
+	sourceDateEpoch int,
 ) (string, error) {
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err
 	}
+	if registry, err = registryAddress(ctx, registry, registryService); err != nil {
+		return "", err
+	}
 	res, err := m.publish(ctx, cfg, publishArgs{
-		stack: stack, repository: repository, version: version, tag: tag, platform: platform,
-		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword, goImage: goImage,
-		registryService: registryService,
+		stack: stack, repository: repository, version: version, tag: tag,
+		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
+		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
 	}, nil)
 	if err != nil {
 		return "", err
@@ -88,6 +98,10 @@ func (m *EcsBluegreen) Publish(
 // +cache="never"
 func (m *EcsBluegreen) Release(
 	ctx context.Context,
+	// The app source (see build).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
 	// Service stack to release to (its outputs name the cluster, service, repository, CodeDeploy group).
 	// +optional
 	// +default="webapp-service"
@@ -99,13 +113,14 @@ func (m *EcsBluegreen) Release(
 	// Image tag; defaults to --version. "latest" is refused.
 	// +optional
 	tag string,
-	// Release this already-pushed image (repository@sha256:… or repository:tag@sha256:…) instead of building.
+	// Release this already-pushed image (repository@sha256:… or repository:tag@sha256:…) instead of building;
+	// it must exist in its registry and match the task definition's platform.
 	// +optional
 	image string,
-	// Target platform: linux/amd64 or linux/arm64; must match the task definition's CPU architecture.
+	// Target platforms: linux/amd64, linux/arm64 or both (comma-separated: an image index); one of them must match
+	// the task definition's CPU architecture. Default: the platform of that architecture.
 	// +optional
-	// +default="linux/amd64"
-	platform string,
+	platform []string,
 	// Register the task definition and run the blue/green deployment now, instead of only writing the pipeline artifacts.
 	// +optional
 	deploy bool,
@@ -113,9 +128,16 @@ func (m *EcsBluegreen) Release(
 	// +optional
 	noWait bool,
 	// With --deploy: how long to follow the deployment before stopping it with rollback (e.g. 30m, 1h30m).
+	// It must cover the deployment group's schedule (traffic routing and termination wait). Once
+	// production traffic has fully moved, a timeout no longer stops anything: the call succeeds and
+	// says how much of the termination wait is left.
 	// +optional
 	// +default="60m"
 	timeout string,
+	// When the AWS credentials expire, as an RFC 3339 time (e.g. "$AWS_CREDENTIAL_EXPIRATION");
+	// with --deploy, a --timeout that would outlive them is refused before anything is built.
+	// +optional
+	credentialsExpireAt string,
 	// Lifecycle hooks as Event=function, e.g. AfterAllowTestTraffic=smoke-test
 	// (BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic).
 	// +optional
@@ -126,7 +148,8 @@ func (m *EcsBluegreen) Release(
 	// Push to this registry (host[:port]) instead of ECR.
 	// +optional
 	registry string,
-	// User name for --registry.
+	// User name for --registry (with --registry-password); without them no credentials are sent,
+	// unless --registry is an ECR host.
 	// +optional
 	registryUsername string,
 	// Password or token for --registry.
@@ -139,6 +162,9 @@ func (m *EcsBluegreen) Release(
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
+	// Creation time of the image and its files, seconds since the Unix epoch (see build).
+	// +optional
+	sourceDateEpoch int,
 ) (*dagger.Directory, error) {
 	// Every argument is checked before AWS is touched.
 	mode := bundle.ModePipeline
@@ -153,9 +179,20 @@ func (m *EcsBluegreen) Release(
 	if err != nil {
 		return nil, err
 	}
-	p, err := buildplan.ParsePlatform(platform)
+	expiry, err := bluegreen.ParseExpiry(credentialsExpireAt)
 	if err != nil {
 		return nil, err
+	}
+	waits := deploy && !noWait
+	if waits {
+		if err := bluegreen.CheckCredentials(time.Now(), wait, expiry); err != nil {
+			return nil, err
+		}
+	}
+	if len(platform) > 0 {
+		if _, err := buildplan.ParsePlatforms(platform); err != nil {
+			return nil, err
+		}
 	}
 	if image != "" {
 		if _, err := bundle.ParseImage(image); err != nil {
@@ -166,13 +203,28 @@ func (m *EcsBluegreen) Release(
 	if err != nil {
 		return nil, err
 	}
+	if registry, err = registryAddress(ctx, registry, registryService); err != nil {
+		return nil, err
+	}
 	ecsClient := ecs.NewFromConfig(cfg)
 	plan, err := release.Load(ctx, cfg, ecsClient, stack)
 	if err != nil {
 		return nil, err
 	}
-	if err := plan.CheckArchitecture(p.FargateCPUArchitecture()); err != nil {
+	if platform, err = buildplan.ReleasePlatforms(platform, image != "", plan.CheckArchitecture); err != nil {
 		return nil, err
+	}
+	cd := codedeploy.NewFromConfig(cfg)
+	if waits {
+		// Refused before the build, not only before registering.
+		if err := release.CheckWait(ctx, cd, plan.Target.CodeDeployApplication, plan.Target.DeploymentGroup, wait, expiry); err != nil {
+			return nil, err
+		}
+	}
+	if image != "" {
+		if err := m.checkImage(ctx, cfg, plan, image, registry, registryUsername, registryPassword); err != nil {
+			return nil, err
+		}
 	}
 	opts := release.Options{Mode: mode, Hooks: hookMap, PlatformVersion: platformVersion, GitRevision: version, Now: time.Now().UTC()}
 
@@ -185,14 +237,15 @@ func (m *EcsBluegreen) Release(
 			return err
 		}
 		res, err := m.publish(ctx, cfg, publishArgs{
-			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag, platform: platform,
-			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword, goImage: goImage,
-			registryService: registryService,
+			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
+			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
+			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
 		}, preflight)
 		if err != nil {
 			return nil, err
 		}
 		imageURI = res.Reference.String()
+		opts.Attestations = attestations(res.Referrers)
 	} else if _, err := plan.Preflight(opts, imageURI); err != nil {
 		return nil, err
 	}
@@ -204,15 +257,17 @@ func (m *EcsBluegreen) Release(
 		}
 		return filesDirectory(b.Files(), nil), nil
 	}
-	out, err := plan.Deploy(ctx, ecsClient, codedeploy.NewFromConfig(cfg), release.DeployRequest{
-		Options: opts, ImageURI: imageURI, NoWait: noWait,
-		Description: fmt.Sprintf("ecs-bluegreen release of %s", imageURI),
+	releaseID := bluegreen.NewReleaseID(time.Now())
+	out, err := plan.Deploy(ctx, ecsClient, cd, release.DeployRequest{
+		Options: opts, ImageURI: imageURI, NoWait: noWait, ReleaseID: releaseID, CredentialsExpire: expiry,
+		Description: "release of " + imageURI,
 		Wait:        bluegreen.Options{Timeout: wait, Out: os.Stderr},
 	})
 	if err != nil {
 		return nil, err
 	}
-	summary := fmt.Sprintf("{\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": %t\n}\n", out.DeploymentID, out.TaskDefinitionArn, out.Waited)
+	summary := fmt.Sprintf("{\n  \"releaseId\": %q,\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": %t,\n  \"leftRunning\": %t\n}\n",
+		releaseID, out.DeploymentID, out.TaskDefinitionArn, out.Waited, out.Result.LeftRunning)
 	return filesDirectory(out.Bundle.Files(), map[string]string{"deployment.json": summary}), nil
 }
 
@@ -236,9 +291,11 @@ func (m *EcsBluegreen) Status(
 }
 
 // Rollback undoes a release: a deployment in progress is stopped with
-// rollback (CodeDeploy shifts traffic back to the original task set);
-// otherwise the service's previous task definition revision is deployed
-// blue/green and followed to the end.
+// rollback (CodeDeploy shifts traffic back to the original task set), unless
+// it is itself a rollback; otherwise the release that served before the
+// current one (per the deployment group's history) is redeployed blue/green
+// with the appspec settings it ran with, and followed to the end. A rollback
+// redeployment is never stopped with rollback, not even on timeout.
 // +cache="never"
 func (m *EcsBluegreen) Rollback(
 	ctx context.Context,
@@ -252,12 +309,21 @@ func (m *EcsBluegreen) Rollback(
 	// Return as soon as the redeployment is created.
 	// +optional
 	noWait bool,
-	// How long to follow a redeployment before stopping it (e.g. 30m).
+	// How long to follow a redeployment (e.g. 30m); it must cover the group's schedule. A redeployment
+	// still running then is left to finish, never stopped with rollback.
 	// +optional
 	// +default="60m"
 	timeout string,
+	// When the AWS credentials expire, as an RFC 3339 time (e.g. "$AWS_CREDENTIAL_EXPIRATION");
+	// a --timeout that would outlive them is refused before anything is redeployed.
+	// +optional
+	credentialsExpireAt string,
 ) (string, error) {
 	wait, err := bluegreen.ParseTimeout(timeout)
+	if err != nil {
+		return "", err
+	}
+	expiry, err := bluegreen.ParseExpiry(credentialsExpireAt)
 	if err != nil {
 		return "", err
 	}
@@ -272,9 +338,15 @@ func (m *EcsBluegreen) Rollback(
 	}
 	cd := codedeploy.NewFromConfig(cfg)
 	t := plan.Target
+	var opts []bluegreen.RollbackOption
+	if !noWait {
+		opts = append(opts, bluegreen.BeforeRedeploy(func(ctx context.Context) error {
+			return release.CheckWait(ctx, cd, t.CodeDeployApplication, t.DeploymentGroup, wait, expiry)
+		}))
+	}
 	res, err := bluegreen.Rollback(ctx, cd, ecsClient,
 		bluegreen.Target{Application: t.CodeDeployApplication, DeploymentGroup: t.DeploymentGroup, Cluster: t.ClusterName, Service: t.ServiceName},
-		deploymentID, plan.AppSpecFor(release.Options{}))
+		deploymentID, plan.AppSpecFor(release.Options{}), opts...)
 	if err != nil {
 		return "", err
 	}
@@ -313,26 +385,44 @@ func (m *EcsBluegreen) awsConfig(ctx context.Context, function string) (aws.Conf
 	return awsenv.Config(ctx, creds, m.Region, endpoints.SDK, awsenv.WithLog(os.Stderr))
 }
 
-// publishArgs are the shared arguments of publish and release.
-type publishArgs struct {
-	stack, repository, version, tag, platform string
-	registry, registryUsername                string
-	registryPassword                          *dagger.Secret
-	goImage                                   string
-	registryService                           *dagger.Service
+// checkImage confirms that an --image exists in its registry for the task
+// definition's platform, logging in as the push would.
+func (m *EcsBluegreen) checkImage(ctx context.Context, cfg aws.Config, plan *release.Plan, image, registry, registryUsername string, registryPassword *dagger.Secret) error {
+	img, err := bundle.ParseImage(image)
+	if err != nil {
+		return err
+	}
+	var given *publish.Auth
+	if registryPassword != nil && img.Registry == registry {
+		pw, err := registryPassword.Plaintext(ctx)
+		if err != nil {
+			return err
+		}
+		given = &publish.Auth{Username: registryUsername, Password: pw}
+	}
+	login, err := release.Login(ctx, cfg, img.Registry, given)
+	if err != nil {
+		return err
+	}
+	return plan.CheckImage(ctx, image, login)
 }
 
-// publish builds the image, exports it as an OCI tarball inside this
-// function's container, and pushes it with publish.Publish, which knows the
+// publishArgs are the shared arguments of publish and release.
+type publishArgs struct {
+	stack, repository, version, tag string
+	registry, registryUsername      string
+	registryPassword                *dagger.Secret
+	source                          *dagger.Directory
+	image                           imageArgs
+}
+
+// publish builds the image, writes it as an OCI layout tar inside this
+// function's container, and pushes those exact bytes with publish.Publish, which knows the
 // digest before pushing and makes the push idempotent. check, when set, runs
 // with the final reference before anything is pushed.
 func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArgs, check func(publish.Reference) error) (publish.Result, error) {
-	registry, err := registryAddress(ctx, a.registry, a.registryService)
-	if err != nil {
-		return publish.Result{}, err
-	}
 	opts := release.TargetOptions{
-		Stack: a.stack, Repository: a.repository, Tag: a.tag, Version: a.version, Registry: registry,
+		Stack: a.stack, Repository: a.repository, Tag: a.tag, Version: a.version, Registry: a.registry,
 	}
 	if a.registryPassword != nil {
 		pw, err := a.registryPassword.Plaintext(ctx)
@@ -347,31 +437,26 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	}
 	target.Log = os.Stderr
 
-	img, err := m.Build(ctx, a.platform, a.version, a.goImage, "")
+	img, err := m.assemble(ctx, a.source, a.image)
 	if err != nil {
 		return publish.Result{}, err
 	}
-	dir, err := os.MkdirTemp("", "ecs-bluegreen-image-")
-	if err != nil {
-		return publish.Result{}, err
-	}
-	defer os.RemoveAll(dir)
-	target.Tarball = filepath.Join(dir, "image.tar")
-	if _, err := img.AsTarball().Export(ctx, target.Tarball); err != nil {
-		return publish.Result{}, fmt.Errorf("exporting the image: %w", err)
-	}
+	defer os.RemoveAll(img.dir)
+	target.Tarball = img.tarball
+	target.Revision = img.version
 	if check != nil {
-		digest, _, err := publish.DigestFromTarball(target.Tarball)
-		if err != nil {
-			return publish.Result{}, err
-		}
 		ref := target.Target
-		ref.Digest = digest
+		ref.Digest = img.digest
 		if err := check(ref); err != nil {
 			return publish.Result{}, err
 		}
 	}
-	return publish.Publish(ctx, target)
+	res, err := publish.Publish(ctx, target)
+	if err != nil {
+		return res, err
+	}
+	res.Referrers, err = m.attest(ctx, a.source, img, target)
+	return res, err
 }
 
 // filesDirectory returns the files as a directory, sorted for a stable result.

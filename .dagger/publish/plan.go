@@ -34,10 +34,18 @@ type ConflictError struct {
 	Existing string
 	// Local is the digest of the image being published.
 	Local string
+	// Repository is registry/repository, when known (for the way out).
+	Repository string
+	// Revision is set when the image the tag holds carries the same revision
+	// label as this build: the same commit, built earlier into other bytes.
+	Revision string
 }
 
 // Error names both digests and says how to get out.
 func (e *ConflictError) Error() string {
+	if e.Revision != "" {
+		return sameRevisionMessage(e)
+	}
 	return fmt.Sprintf("tag %s already holds %s but this build is %s, and tags are immutable: "+
 		"release with a new tag (commit the change and release the new revision, or pass another tag)", e.Tag, e.Existing, e.Local)
 }
@@ -75,15 +83,18 @@ func Plan(tag, existingDigest, localDigest string, immutable bool) (Decision, er
 // AfterPushFailure decides what a failed push means once the registry has been
 // asked again what the tag holds (remoteDigest, "" when absent). Another run
 // may have pushed the same image meanwhile (an immutable registry then refuses
-// the tag): that is a success. A different image is a conflict; anything else
-// is the push error itself.
-func AfterPushFailure(tag string, pushErr error, remoteDigest, localDigest string) (Decision, error) {
+// the tag): that is a success. Another image under an immutable tag is a
+// conflict. Anything else — including another image under a mutable tag,
+// which the push would have moved — is the push error itself.
+func AfterPushFailure(tag string, pushErr error, remoteDigest, localDigest string, immutable bool) (Decision, error) {
 	switch {
 	case remoteDigest != "" && remoteDigest == localDigest:
 		return Decision{Action: ActionSkip, Tag: tag, Digest: localDigest,
 			Message: fmt.Sprintf("tag %s already holds %s (pushed concurrently) — nothing to push", tag, localDigest)}, nil
-	case remoteDigest != "":
+	case remoteDigest != "" && immutable:
 		return Decision{}, &ConflictError{Tag: tag, Existing: remoteDigest, Local: localDigest}
+	case remoteDigest != "":
+		return Decision{}, fmt.Errorf("pushing tag %s (it still holds %s): %w", tag, remoteDigest, pushErr)
 	default:
 		return Decision{}, fmt.Errorf("pushing tag %s: %w", tag, pushErr)
 	}

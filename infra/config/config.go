@@ -69,6 +69,10 @@ type Config struct {
 	CPU int
 	// Memory is the task's memory in MiB.
 	Memory int
+	// CPUArchitecture is the task's runtimePlatform.cpuArchitecture: X86_64
+	// or ARM64 (Graviton, cheaper per vCPU). The image must hold a manifest
+	// for it; release builds and checks that.
+	CPUArchitecture string
 	// DesiredCount is the number of running tasks.
 	DesiredCount int
 	// LogRetentionDays is the retention of the app's log group.
@@ -113,6 +117,12 @@ type Config struct {
 	// Source is the pipeline's source.
 	Source Source
 }
+
+// CPU architectures Fargate runs Linux tasks on.
+const (
+	CPUArchitectureX86   = "X86_64"
+	CPUArchitectureARM64 = "ARM64"
+)
 
 // InitialImageTag is the tag of the app repository the service stack points
 // at when no image is configured. It only lets every stack synthesize (the
