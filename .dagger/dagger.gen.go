@@ -869,6 +869,48 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*EcsBluegreen).Test(&parent, ctx, source, goImage, short)
+		case "Validate":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var bundle *dagger.Directory
+			if inputArgs["bundle"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["bundle"]), &bundle)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg bundle", err))
+				}
+			}
+			var file []*dagger.File
+			if inputArgs["file"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["file"]), &file)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg file", err))
+				}
+			}
+			var mode string
+			if inputArgs["mode"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["mode"]), &mode)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg mode", err))
+				}
+			}
+			var policy string
+			if inputArgs["policy"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["policy"]), &policy)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg policy", err))
+				}
+			}
+			var format string
+			if inputArgs["format"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["format"]), &format)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg format", err))
+				}
+			}
+			return (*EcsBluegreen).Validate(&parent, ctx, bundle, file, mode, policy, format)
 		case "":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

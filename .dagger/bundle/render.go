@@ -171,7 +171,6 @@ func prepare(c *collector, in Input, withARN bool) (*ecs.RegisterTaskDefinitionI
 		c.addf("Input.TaskDefinition", "is missing; give the described task definition or Input.TaskDefinitionJSON")
 	}
 	if reg != nil {
-		checkTaskDef(c, FileTaskDef, reg)
 		if cd := findContainer(reg, in.ContainerName); cd != nil {
 			cd.Image = aws.String(in.ImageURI)
 			if in.Mode == ModePipeline {
@@ -180,7 +179,7 @@ func prepare(c *collector, in Input, withARN bool) (*ecs.RegisterTaskDefinitionI
 		}
 		checkContainerPort(c, "Input", reg, in.ContainerName, in.ContainerPort)
 		if in.Mode == ModePipeline || in.Mode == ModeDirect {
-			checkPlaceholders(c, FileTaskDef, reg, in.Mode)
+			checkParsed(c, &Artifacts{Mode: in.Mode, TaskDef: reg})
 		}
 	}
 	if withARN {

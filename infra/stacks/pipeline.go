@@ -20,8 +20,8 @@ const BuildSpecPath = "buildspec/buildspec.yml"
 const ImagePlaceholder = "IMAGE1_NAME"
 
 // PipelineStack is <app>-pipeline: source → build (dagger call release) →
-// CodeDeploy blue/green deployment (codedeploy mode only; in hook mode the
-// build's stack update is the deployment).
+// CodeDeploy blue/green deployment (codedeploy mode) or the ECS deploy action
+// (ecs mode); in hook mode the build's stack update is the deployment.
 type PipelineStack struct {
 	awscdk.Stack
 	// Pipeline is the CodePipeline.
@@ -85,6 +85,9 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 				}),
 			},
 		})
+	}
+	if cfg.Mode == config.ModeECS {
+		stages = append(stages, ecsDeployStage(service, built))
 	}
 	pipeline := awscodepipeline.NewPipeline(stack, jsii.String("Pipeline"), &awscodepipeline.PipelineProps{
 		PipelineName:     jsii.String(cfg.AppName),
