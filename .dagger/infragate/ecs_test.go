@@ -11,29 +11,35 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"dagger/ecs-bluegreen/awsenv"
 	"dagger/ecs-bluegreen/changeset"
-	"dagger/ecs-bluegreen/internal/awstest"
+	"dagger/ecs-bluegreen/internal/ecsfake"
+	"dagger/ecs-bluegreen/internal/moto"
 )
 
 // serviceDeployments is a small stand-in for the ECS service-deployment
 // APIs, speaking the ECS JSON protocol (awsJson1_1) the SDK uses: it holds
 // one service's deployments and answers DescribeServices and
-// ListServiceDeployments (status filter, one deployment per page).
+// ListServiceDeployments (status filter, one deployment per page). The
+// lifecycle of deployments is exercised with ecsfake below; this one covers
+// paging and a missing service.
 type serviceDeployments struct {
-	t        *testing.T
-	cluster  string
-	service  string
-	rollouts []string          // the service's deployments[].rolloutState
-	deps     map[string]string // service deployment ARN → status
-	mu       sync.Mutex
-	calls    []string
+	t       *testing.T
+	cluster string
+	service string
+	missing bool              // DescribeServices reports the service MISSING
+	deps    map[string]string // service deployment ARN → status
+	mu      sync.Mutex
+	calls   []string
 }
 
 func (s *serviceDeployments) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -67,14 +73,16 @@ func (s *serviceDeployments) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail("unexpected services")
 			return
 		}
-		var deps []map[string]any
-		for i, st := range s.rollouts {
-			deps = append(deps, map[string]any{"id": fmt.Sprintf("ecs-svc/%d", 1000+i), "rolloutState": st, "status": "PRIMARY"})
+		if s.missing {
+			json.NewEncoder(w).Encode(map[string]any{"services": []any{}, "failures": []map[string]any{{
+				"arn": "arn:aws:ecs:us-east-1:123456789012:service/" + s.cluster + "/" + s.service, "reason": "MISSING",
+			}}})
+			return
 		}
 		json.NewEncoder(w).Encode(map[string]any{"services": []map[string]any{{
 			"serviceName": s.service, "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/" + s.cluster,
-			"deploymentController": map[string]any{"type": "ECS"}, "deployments": deps,
-			"currentServiceDeployment": "arn:aws:ecs:us-east-1:123456789012:service-deployment/" + s.cluster + "/" + s.service + "/current",
+			"deploymentController":     map[string]any{"type": "ECS"},
+			"currentServiceDeployment": arnPrefix + "c3",
 		}}, "failures": []any{}})
 	case "ListServiceDeployments":
 		if in.Service != s.service || len(in.Status) == 0 {
@@ -119,7 +127,7 @@ func ecsClient(t *testing.T, h http.Handler) *ecs.Client {
 const arnPrefix = "arn:aws:ecs:us-east-1:123456789012:service-deployment/shop-cluster/shop/"
 
 func TestECSDeploymentInProgressListsOnlyUnfinishedDeployments(t *testing.T) {
-	stand := &serviceDeployments{t: t, cluster: "shop-cluster", service: "shop", rollouts: []string{"COMPLETED"}, deps: map[string]string{
+	stand := &serviceDeployments{t: t, cluster: "shop-cluster", service: "shop", deps: map[string]string{
 		arnPrefix + "a1": "SUCCESSFUL", arnPrefix + "b2": "IN_PROGRESS", arnPrefix + "c3": "ROLLBACK_IN_PROGRESS",
 		arnPrefix + "d4": "ROLLBACK_SUCCESSFUL", arnPrefix + "e5": "STOPPED",
 	}}
@@ -129,7 +137,7 @@ func TestECSDeploymentInProgressListsOnlyUnfinishedDeployments(t *testing.T) {
 	}
 	want := []string{
 		"ECS service deployment " + arnPrefix + "b2 of shop-cluster/shop is IN_PROGRESS",
-		"ECS service deployment " + arnPrefix + "c3 of shop-cluster/shop is ROLLBACK_IN_PROGRESS",
+		"ECS service deployment " + arnPrefix + "c3 of shop-cluster/shop is ROLLBACK_IN_PROGRESS (the service's current deployment)",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %q\nwant %q", got, want)
@@ -139,17 +147,12 @@ func TestECSDeploymentInProgressListsOnlyUnfinishedDeployments(t *testing.T) {
 		t.Errorf("%d ListServiceDeployments calls, want 2 (one per page): %v", n, stand.calls)
 	}
 
-	stand.deps = map[string]string{arnPrefix + "a1": "SUCCESSFUL"}
-	stand.rollouts = []string{"IN_PROGRESS"}
+	// The service is gone (or not created yet): nothing runs on it.
+	stand.missing = true
+	stand.calls = nil
 	got, err = ECSDeploymentInProgress(context.Background(), ecsClient(t, stand), "shop-cluster", "shop")
-	if err != nil || len(got) != 1 || !strings.Contains(got[0], "ECS deployment ecs-svc/1000 of shop-cluster/shop is IN_PROGRESS") {
-		t.Fatalf("a rolling deployment in progress: %q %v", got, err)
-	}
-
-	stand.rollouts = []string{"COMPLETED"}
-	got, err = ECSDeploymentInProgress(context.Background(), ecsClient(t, stand), "shop-cluster", "shop")
-	if err != nil || len(got) != 0 {
-		t.Fatalf("a settled service: %q %v", got, err)
+	if err != nil || len(got) != 0 || strings.Contains(strings.Join(stand.calls, " "), "ListServiceDeployments") {
+		t.Fatalf("a missing service: %q %v, calls %v", got, err, stand.calls)
 	}
 }
 
@@ -165,23 +168,45 @@ func TestECSCheckFailureNamesTheCallAndTheWayOut(t *testing.T) {
 }
 
 // TestRunRefusesDuringAnECSServiceDeployment: an ECS-native service stack
-// (outputs in moto's CloudFormation) whose service has a deployment in
-// progress (the stand-in) refuses any update.
+// whose blue/green service deployment is running (the ECS stand-in in front
+// of moto, which also serves the stack) refuses any update; once the
+// deployment has finished, the same update runs.
 func TestRunRefusesDuringAnECSServiceDeployment(t *testing.T) {
-	cfn := cloudformation.NewFromConfig(awstest.MotoConfig(t))
-	tpl := `{"Resources":{"Jobs":{"Type":"AWS::SQS::Queue","Properties":{"QueueName":"jobs","VisibilityTimeout":30}}},
-		"Outputs":{"DeploymentMode":{"Value":"ecs"},"ClusterName":{"Value":"shop-cluster"},"ServiceName":{"Value":"shop"}}}`
+	e := ecsfake.NewEnv(t)
+	e.CreateService(t, &ecstypes.DeploymentConfiguration{Strategy: ecstypes.DeploymentStrategyBlueGreen, BakeTimeInMinutes: aws.Int32(5)})
+	running := e.Deploy(t)
+	cfn := cloudformation.New(cloudformation.Options{
+		Region: moto.Region, BaseEndpoint: aws.String(e.Server.URL), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(moto.AccessKey, moto.SecretKey, ""),
+	})
+	tpl := fmt.Sprintf(`{"Resources":{"Jobs":{"Type":"AWS::SQS::Queue","Properties":{"QueueName":"jobs","VisibilityTimeout":30}}},
+		"Outputs":{"DeploymentMode":{"Value":"ecs"},"ClusterName":{"Value":%q},"ServiceName":{"Value":%q}}}`, e.Cluster, e.Service)
 	if _, err := cfn.CreateStack(context.Background(), &cloudformation.CreateStackInput{StackName: aws.String("shop-service"), TemplateBody: aws.String(tpl)}); err != nil {
 		t.Fatal(err)
 	}
+	clients := Clients{CloudFormation: cfn, ECS: e.ECS}
 	prepare(t, cfn, "shop-service", "gate-ecs", queueV2, types.ChangeSetTypeUpdate)
-	stand := &serviceDeployments{t: t, cluster: "shop-cluster", service: "shop", deps: map[string]string{arnPrefix + "f6": "PENDING"}}
 	var out bytes.Buffer
-	report, err := Run(context.Background(), Clients{CloudFormation: cfn, ECS: ecsClient(t, stand)}, Request{Stack: "shop-service", ChangeSet: "gate-ecs", Options: Options{Out: &out, Clock: newInstantClock()}})
+	report, err := Run(context.Background(), clients, Request{
+		Stack: "shop-service", ChangeSet: "gate-ecs", Options: Options{Out: &out, Clock: newInstantClock()},
+	})
 	if err == nil || report.Decision.Action != changeset.Refuse || !slices.Equal(report.Decision.Blocking, []changeset.Class{changeset.DeploymentInProgress}) {
 		t.Fatalf("%v %+v\n%s", err, report.Decision, out.String())
 	}
-	if !strings.Contains(out.String(), arnPrefix+"f6 of shop-cluster/shop is PENDING") || report.Mode != changeset.ModeECS {
-		t.Errorf("review:\n%s", out.String())
+	if !strings.Contains(out.String(), "ECS service deployment "+running+" of web/webapp is ") || report.Mode != changeset.ModeECS {
+		t.Errorf("review does not name %s:\n%s", running, out.String())
+	}
+
+	e.Clock.Advance(3 * time.Hour) // past every stage and the bake time
+	if d := e.Deployment(t, running); d.Status != ecstypes.ServiceDeploymentStatusSuccessful {
+		t.Fatalf("the deployment is %s after three hours", d.Status)
+	}
+	prepare(t, cfn, "shop-service", "gate-ecs-2", queueV2, types.ChangeSetTypeUpdate)
+	out.Reset()
+	report, err = Run(context.Background(), clients, Request{
+		Stack: "shop-service", ChangeSet: "gate-ecs-2", Options: Options{Out: &out, Clock: newInstantClock()},
+	})
+	if err != nil || report.Decision.Action != changeset.Execute {
+		t.Fatalf("after the deployment: %v %+v\n%s", err, report.Decision, out.String())
 	}
 }

@@ -120,23 +120,21 @@ func CodeDeployInProgress(ctx context.Context, api CodeDeployLister, app, group 
 }
 
 // ECSDeploymentInProgress describes every unfinished ECS service deployment
-// of a service: the service deployments ListServiceDeployments reports in an
-// unfinished status, and a rolling deployment still in progress.
+// of a service (rolling, blue/green, linear or canary: the ECS controller
+// records each as a service deployment), marking the service's current one.
+// A service that does not exist (yet) has none.
 func ECSDeploymentInProgress(ctx context.Context, api ServiceDeploymentLister, cluster, service string) ([]string, error) {
 	hint := fmt.Sprintf("; pass --allow %s to skip the check", changeset.DeploymentInProgress)
 	svc, err := api.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
 	if err != nil {
 		return nil, fmt.Errorf("checking service %s/%s (ecs:DescribeServices): %w%s", cluster, service, err, hint)
 	}
+	if len(svc.Services) == 0 {
+		return nil, nil
+	}
+	current := aws.ToString(svc.Services[0].CurrentServiceDeployment)
 	var out []string
 	seen := map[string]bool{}
-	for _, s := range svc.Services {
-		for _, d := range s.Deployments {
-			if d.RolloutState == ecstypes.DeploymentRolloutStateInProgress {
-				out = append(out, fmt.Sprintf("ECS deployment %s of %s/%s is %s", aws.ToString(d.Id), cluster, service, d.RolloutState))
-			}
-		}
-	}
 	var token *string
 	for {
 		page, err := api.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{
@@ -151,7 +149,11 @@ func ECSDeploymentInProgress(ctx context.Context, api ServiceDeploymentLister, c
 				continue
 			}
 			seen[arn] = true
-			out = append(out, fmt.Sprintf("ECS service deployment %s of %s/%s is %s", arn, cluster, service, d.Status))
+			line := fmt.Sprintf("ECS service deployment %s of %s/%s is %s", arn, cluster, service, d.Status)
+			if arn == current {
+				line += " (the service's current deployment)"
+			}
+			out = append(out, line)
 		}
 		if aws.ToString(page.NextToken) == "" {
 			return out, nil
