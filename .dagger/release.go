@@ -7,11 +7,9 @@ import (
 	"sort"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
-	"dagger/ecs-bluegreen/awsenv"
 	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/bundle"
 	bluegreen "dagger/ecs-bluegreen/deploy"
@@ -20,73 +18,6 @@ import (
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/release"
 )
-
-// Publish builds the app image and pushes it to its ECR repository (or a
-// registry override) by digest, and returns repository:tag@sha256:…. It is
-// idempotent: a tag that already holds this exact image is left alone, and
-// a tag that holds another image is refused (ECR tags are immutable).
-// +cache="never"
-func (m *EcsBluegreen) Publish(
-	ctx context.Context,
-	// The app source (see build).
-	// +defaultPath="/"
-	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
-	source *dagger.Directory,
-	// Service stack whose RepositoryUri output names the repository.
-	// +optional
-	// +default="webapp-service"
-	stack string,
-	// Repository name or URI; overrides the stack output. A URI naming another account's or region's
-	// ECR registry is pushed there; a URI of any other registry needs --registry and its login.
-	// +optional
-	repository string,
-	// Git revision: stamped into the binary and, unless --tag is given, the image tag.
-	// +optional
-	version string,
-	// Image tag; defaults to --version. "latest" is refused.
-	// +optional
-	tag string,
-	// Target platforms: linux/amd64, linux/arm64 or both (comma-separated: pushes an image index); default linux/amd64.
-	// +optional
-	platform []string,
-	// Push to this registry (host[:port]) instead of ECR, e.g. a local registry.
-	// +optional
-	registry string,
-	// User name for --registry (with --registry-password). Without them no credentials are sent,
-	// unless --registry is an ECR host (then its region's ECR login is).
-	// +optional
-	registryUsername string,
-	// Password or token for --registry.
-	// +optional
-	registryPassword *dagger.Secret,
-	// Registry stand-in as a service instead of --registry, e.g. tcp://localhost:5000 for a registry on your machine.
-	// +optional
-	registryService *dagger.Service,
-	// Builder image with the Go toolchain.
-	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
-	goImage string,
-	// Creation time of the image and its files, seconds since the Unix epoch (see build).
-	// +optional
-	sourceDateEpoch int,
-) (string, error) {
-	cfg, err := m.awsConfig(ctx, "publish")
-	if err != nil {
-		return "", err
-	}
-	if registry, err = registryAddress(ctx, registry, registryService); err != nil {
-		return "", err
-	}
-	res, err := m.publish(ctx, cfg, publishArgs{
-		stack: stack, repository: repository, version: version, tag: tag,
-		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
-		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
-	}, nil)
-	if err != nil {
-		return "", err
-	}
-	return res.Reference.String(), nil
-}
 
 // Release ships the app: it builds and pushes the image by digest, reads what
 // the infrastructure deployed (stack outputs, the service and its task
@@ -276,139 +207,24 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 
-	if !deploy && plan.Native() {
-		files, err := plan.RenderNative(opts, imageURI)
+	if !deploy {
+		files, err := plan.Artifacts(opts, imageURI)
 		if err != nil {
 			return nil, err
 		}
 		return filesDirectory(files, nil), nil
 	}
-	if !deploy {
-		b, err := plan.Render(opts, imageURI, "")
-		if err != nil {
-			return nil, err
-		}
-		return filesDirectory(b.Files(), nil), nil
-	}
 	releaseID := bluegreen.NewReleaseID(time.Now())
 	fmt.Fprintln(os.Stderr, plan.WatchNote())
-	req := release.DeployRequest{
+	out, err := plan.Ship(ctx, ecsClient, cd, release.DeployRequest{
 		Options: opts, ImageURI: imageURI, NoWait: noWait, ReleaseID: releaseID, CredentialsExpire: expiry,
 		Description: "release of " + imageURI,
 		Wait:        bluegreen.Options{Timeout: wait, Out: os.Stderr, Until: until},
-	}
-	var out release.Outcome
-	if plan.Native() {
-		out, err = plan.DeployNative(ctx, ecsClient, req)
-	} else {
-		out, err = plan.Deploy(ctx, ecsClient, cd, req)
-	}
+	})
 	if err != nil {
 		return nil, err
 	}
-	summary := fmt.Sprintf("{\n  \"releaseId\": %q,\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": %t,\n  \"checkpoint\": %q,\n  \"leftRunning\": %t\n}\n",
-		releaseID, out.DeploymentID, out.TaskDefinitionArn, out.Waited, out.Result.Checkpoint, out.Result.LeftRunning)
-	return filesDirectory(out.Files, map[string]string{"deployment.json": summary}), nil
-}
-
-// awsConfig builds the AWS configuration from the module's credentials. The
-// secret values are read into memory only for the SDK's request signing.
-func (m *EcsBluegreen) awsConfig(ctx context.Context, function string) (aws.Config, error) {
-	if m.AwsAccessKeyID == nil || m.AwsSecretAccessKey == nil {
-		return aws.Config{}, fmt.Errorf("%s needs AWS credentials: pass --aws-access-key-id env:AWS_ACCESS_KEY_ID --aws-secret-access-key env:AWS_SECRET_ACCESS_KEY (and --aws-session-token env:AWS_SESSION_TOKEN for temporary credentials) before the function name", function)
-	}
-	var creds awsenv.Credentials
-	var err error
-	if creds.AccessKeyID, err = m.AwsAccessKeyID.Plaintext(ctx); err != nil {
-		return aws.Config{}, err
-	}
-	if creds.SecretAccessKey, err = m.AwsSecretAccessKey.Plaintext(ctx); err != nil {
-		return aws.Config{}, err
-	}
-	if m.AwsSessionToken != nil {
-		if creds.SessionToken, err = m.AwsSessionToken.Plaintext(ctx); err != nil {
-			return aws.Config{}, err
-		}
-	}
-	endpoints, err := m.awsEndpoints(ctx)
-	if err != nil {
-		return aws.Config{}, err
-	}
-	return awsenv.Config(ctx, creds, m.Region, endpoints.SDK, awsenv.WithLog(os.Stderr))
-}
-
-// checkImage confirms that an --image exists in its registry for the task
-// definition's platform, logging in as the push would.
-func (m *EcsBluegreen) checkImage(ctx context.Context, cfg aws.Config, plan *release.Plan, image, registry, registryUsername string, registryPassword *dagger.Secret) error {
-	img, err := bundle.ParseImage(image)
-	if err != nil {
-		return err
-	}
-	var given *publish.Auth
-	if registryPassword != nil && img.Registry == registry {
-		pw, err := registryPassword.Plaintext(ctx)
-		if err != nil {
-			return err
-		}
-		given = &publish.Auth{Username: registryUsername, Password: pw}
-	}
-	login, err := release.Login(ctx, cfg, img.Registry, given)
-	if err != nil {
-		return err
-	}
-	return plan.CheckImage(ctx, image, login)
-}
-
-// publishArgs are the shared arguments of publish and release.
-type publishArgs struct {
-	stack, repository, version, tag string
-	registry, registryUsername      string
-	registryPassword                *dagger.Secret
-	source                          *dagger.Directory
-	image                           imageArgs
-}
-
-// publish builds the image, writes it as an OCI layout tar inside this
-// function's container, and pushes those exact bytes with publish.Publish, which knows the
-// digest before pushing and makes the push idempotent. check, when set, runs
-// with the final reference before anything is pushed.
-func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArgs, check func(publish.Reference) error) (publish.Result, error) {
-	opts := release.TargetOptions{
-		Stack: a.stack, Repository: a.repository, Tag: a.tag, Version: a.version, Registry: a.registry,
-	}
-	if a.registryPassword != nil {
-		pw, err := a.registryPassword.Plaintext(ctx)
-		if err != nil {
-			return publish.Result{}, err
-		}
-		opts.RegistryAuth = &publish.Auth{Username: a.registryUsername, Password: pw}
-	}
-	target, err := release.PushTarget(ctx, cfg, opts)
-	if err != nil {
-		return publish.Result{}, err
-	}
-	target.Log = os.Stderr
-
-	img, err := m.assemble(ctx, a.source, a.image)
-	if err != nil {
-		return publish.Result{}, err
-	}
-	defer os.RemoveAll(img.dir)
-	target.Tarball = img.tarball
-	target.Revision = img.version
-	if check != nil {
-		ref := target.Target
-		ref.Digest = img.digest
-		if err := check(ref); err != nil {
-			return publish.Result{}, err
-		}
-	}
-	res, err := publish.Publish(ctx, target)
-	if err != nil {
-		return res, err
-	}
-	res.Referrers, err = m.attest(ctx, a.source, img, target)
-	return res, err
+	return filesDirectory(out.Files, map[string]string{"deployment.json": out.DeploymentJSON(releaseID)}), nil
 }
 
 // filesDirectory returns the files as a directory, sorted for a stable result.

@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"errors"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -465,5 +466,28 @@ func TestDeployNativeRefusesATimeoutShorterThanTheSchedule(t *testing.T) {
 	if s := deploy.ServiceSchedule(&ecstypes.DeploymentConfiguration{Strategy: ecstypes.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(2),
 		LinearConfiguration: &ecstypes.LinearConfiguration{StepPercent: aws.Float64(30), StepBakeTimeInMinutes: aws.Int32(3)}}); s.Minimum() != 11*time.Minute {
 		t.Errorf("linear 30%% every 3m + 2m bake: %s (%s), want 11m (three bakes between four steps, then the bake)", s.Minimum(), s)
+	}
+}
+
+// TestShipAndArtifactsFollowTheStackMode: in ecs mode Ship runs the native
+// deployment and Artifacts renders imagedefinitions.json; deployment.json
+// records what happened.
+func TestShipAndArtifactsFollowTheStackMode(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	files, err := plan.Artifacts(Options{Mode: bundle.ModePipeline}, nativeImage)
+	if err != nil || files[bundle.FileImageDefinitions] == nil || files[bundle.FileAppSpec] != nil {
+		t.Fatalf("artifacts %v: %v", len(files), err)
+	}
+	var out strings.Builder
+	req := nativeRequest(newSteppedClock(e.Clock), &out, 0)
+	req.Wait.Until = ecsdeploy.TrafficShifted
+	res, err := plan.Ship(context.Background(), e.ECS, nil, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("{\n  \"releaseId\": %q,\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": true,\n  \"checkpoint\": \"traffic-shifted\",\n  \"leftRunning\": false\n}\n",
+		req.ReleaseID, res.DeploymentID, res.TaskDefinitionArn)
+	if got := res.DeploymentJSON(req.ReleaseID); got != want {
+		t.Errorf("deployment.json\n%s\nwant\n%s", got, want)
 	}
 }

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"dagger/ecs-bluegreen/bundle"
+	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/publish"
+	"dagger/ecs-bluegreen/release"
+)
+
+// Publish builds the app image and pushes it to its ECR repository (or a
+// registry override) by digest, and returns repository:tag@sha256:…. It is
+// idempotent: a tag that already holds this exact image is left alone, and
+// a tag that holds another image is refused (ECR tags are immutable).
+// +cache="never"
+func (m *EcsBluegreen) Publish(
+	ctx context.Context,
+	// The app source (see build).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
+	// Service stack whose RepositoryUri output names the repository.
+	// +optional
+	// +default="webapp-service"
+	stack string,
+	// Repository name or URI; overrides the stack output. A URI naming another account's or region's
+	// ECR registry is pushed there; a URI of any other registry needs --registry and its login.
+	// +optional
+	repository string,
+	// Git revision: stamped into the binary and, unless --tag is given, the image tag.
+	// +optional
+	version string,
+	// Image tag; defaults to --version. "latest" is refused.
+	// +optional
+	tag string,
+	// Target platforms: linux/amd64, linux/arm64 or both (comma-separated: pushes an image index); default linux/amd64.
+	// +optional
+	platform []string,
+	// Push to this registry (host[:port]) instead of ECR, e.g. a local registry.
+	// +optional
+	registry string,
+	// User name for --registry (with --registry-password). Without them no credentials are sent,
+	// unless --registry is an ECR host (then its region's ECR login is).
+	// +optional
+	registryUsername string,
+	// Password or token for --registry.
+	// +optional
+	registryPassword *dagger.Secret,
+	// Registry stand-in as a service instead of --registry, e.g. tcp://localhost:5000 for a registry on your machine.
+	// +optional
+	registryService *dagger.Service,
+	// Builder image with the Go toolchain.
+	// +optional
+	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
+	goImage string,
+	// Creation time of the image and its files, seconds since the Unix epoch (see build).
+	// +optional
+	sourceDateEpoch int,
+) (string, error) {
+	cfg, err := m.awsConfig(ctx, "publish")
+	if err != nil {
+		return "", err
+	}
+	if registry, err = registryAddress(ctx, registry, registryService); err != nil {
+		return "", err
+	}
+	res, err := m.publish(ctx, cfg, publishArgs{
+		stack: stack, repository: repository, version: version, tag: tag,
+		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
+		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
+	}, nil)
+	if err != nil {
+		return "", err
+	}
+	return res.Reference.String(), nil
+}
+
+// checkImage confirms that an --image exists in its registry for the task
+// definition's platform, logging in as the push would.
+func (m *EcsBluegreen) checkImage(ctx context.Context, cfg aws.Config, plan *release.Plan, image, registry, registryUsername string, registryPassword *dagger.Secret) error {
+	img, err := bundle.ParseImage(image)
+	if err != nil {
+		return err
+	}
+	var given *publish.Auth
+	if registryPassword != nil && img.Registry == registry {
+		pw, err := registryPassword.Plaintext(ctx)
+		if err != nil {
+			return err
+		}
+		given = &publish.Auth{Username: registryUsername, Password: pw}
+	}
+	login, err := release.Login(ctx, cfg, img.Registry, given)
+	if err != nil {
+		return err
+	}
+	return plan.CheckImage(ctx, image, login)
+}
+
+// publishArgs are the shared arguments of publish and release.
+type publishArgs struct {
+	stack, repository, version, tag string
+	registry, registryUsername      string
+	registryPassword                *dagger.Secret
+	source                          *dagger.Directory
+	image                           imageArgs
+}
+
+// publish builds the image, writes it as an OCI layout tar inside this
+// function's container, and pushes those exact bytes with publish.Publish, which knows the
+// digest before pushing and makes the push idempotent. check, when set, runs
+// with the final reference before anything is pushed.
+func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArgs, check func(publish.Reference) error) (publish.Result, error) {
+	opts := release.TargetOptions{
+		Stack: a.stack, Repository: a.repository, Tag: a.tag, Version: a.version, Registry: a.registry,
+	}
+	if a.registryPassword != nil {
+		pw, err := a.registryPassword.Plaintext(ctx)
+		if err != nil {
+			return publish.Result{}, err
+		}
+		opts.RegistryAuth = &publish.Auth{Username: a.registryUsername, Password: pw}
+	}
+	target, err := release.PushTarget(ctx, cfg, opts)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	target.Log = os.Stderr
+
+	img, err := m.assemble(ctx, a.source, a.image)
+	if err != nil {
+		return publish.Result{}, err
+	}
+	defer os.RemoveAll(img.dir)
+	target.Tarball = img.tarball
+	target.Revision = img.version
+	if check != nil {
+		ref := target.Target
+		ref.Digest = img.digest
+		if err := check(ref); err != nil {
+			return publish.Result{}, err
+		}
+	}
+	res, err := publish.Publish(ctx, target)
+	if err != nil {
+		return res, err
+	}
+	res.Referrers, err = m.attest(ctx, a.source, img, target)
+	return res, err
+}
