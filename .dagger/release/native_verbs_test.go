@@ -137,3 +137,33 @@ func TestRollbackServiceStopsAndFollowsTheRollback(t *testing.T) {
 		t.Errorf("status: %v\n%s", err, r)
 	}
 }
+
+// TestDeployNativePauseAndContinueWithRollback: `continue --rollback` at the
+// PAUSE hook makes ECS roll back; the release fails and says so.
+func TestDeployNativePauseAndContinueWithRollback(t *testing.T) {
+	e, plan := nativeWorld(t, pauseAfterTestTraffic())
+	clock := newSteppedClock(e.Clock)
+	var said string
+	clock.at(5*time.Minute, func() {
+		arn := aws.ToString(e.DescribeService(t).CurrentServiceDeployment)
+		r, err := deploy.ServiceStatus(context.Background(), e.ECS, arn)
+		if err != nil || len(r.Awaiting) != 1 || !strings.Contains(r.String(), "waiting:     PAUSE hook "+r.Awaiting[0]+" awaits action") ||
+			!strings.Contains(r.String(), "traffic:     production 0%, test 100% on the new revision (2/2 tasks running)") {
+			t.Errorf("status while paused (%v):\n%s", err, r)
+		}
+		if said, err = deploy.ContinueService(context.Background(), e.ECS, arn, true); err != nil {
+			t.Fatal(err)
+		}
+	})
+	var out strings.Builder
+	res, err := plan.DeployNative(context.Background(), e.ECS, nativeRequest(clock, &out, 0))
+	if !errors.Is(err, deploy.ErrFailed) || res.Result.Report.Phase != deploy.PhaseRolledBack || res.Result.Stopped {
+		t.Fatalf("err %v, phase %s, stopped %v\n%s", err, res.Result.Report.Phase, res.Result.Stopped, out.String())
+	}
+	if !strings.Contains(said, "ROLLBACK sent") || !strings.Contains(err.Error(), "ContinueServiceDeployment") {
+		t.Errorf("continue said %q; release error %v", said, err)
+	}
+	if td := aws.ToString(e.DescribeService(t).TaskDefinition); td != e.V1 {
+		t.Errorf("service on %s, want %s", td, e.V1)
+	}
+}
