@@ -20,8 +20,8 @@ const BuildSpecPath = "buildspec/buildspec.yml"
 const ImagePlaceholder = "IMAGE1_NAME"
 
 // PipelineStack is <app>-pipeline: source → build (dagger call release) →
-// CodeDeploy blue/green deployment (codedeploy mode only; in hook mode the
-// build's stack update is the deployment).
+// CodeDeploy blue/green deployment. Hook mode has no pipeline (see
+// config.Config.HasPipeline).
 type PipelineStack struct {
 	awscdk.Stack
 	// Pipeline is the CodePipeline.
@@ -54,8 +54,13 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 			"REPOSITORY_URI":  plain(ecr.Repository.RepositoryUri()),
 		},
 		Timeout: awscdk.Duration_Minutes(jsii.Number(60)),
+		Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: buildLogs(stack, cfg)}},
 	})
 	grantBuild(stack, cfg, ecr, project)
+	pipelineRole := awsiam.NewRole(stack, jsii.String("PipelineRole"), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil),
+	})
+	deployRole := deployActionRole(stack, cfg, service, pipelineRole)
 
 	sourceAction := sourceAction(stack, cfg, source)
 	stages := []*awscodepipeline.StageProps{
@@ -74,7 +79,10 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 			StageName: jsii.String("Deploy"),
 			Actions: &[]awscodepipeline.IAction{
 				actions.NewCodeDeployEcsDeployAction(&actions.CodeDeployEcsDeployActionProps{
-					ActionName:                  jsii.String("BlueGreen"),
+					ActionName: jsii.String("BlueGreen"),
+					// Immutable, so the action cannot add its own grants
+					// (iam:PassRole on *) to the role.
+					Role:                        immutable(stack, "DeployActionRoleRef", deployRole),
 					DeploymentGroup:             service.DeploymentGroup,
 					TaskDefinitionTemplateInput: built, // taskdef.json
 					AppSpecTemplateInput:        built, // appspec.yaml
@@ -90,8 +98,11 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 		PipelineName:     jsii.String(cfg.AppName),
 		PipelineType:     awscodepipeline.PipelineType_V2,
 		CrossAccountKeys: jsii.Bool(false),
+		Role:             pipelineRole,
 		Stages:           &stages,
 	})
+	pipeline.ArtifactBucket().GrantRead(deployRole, nil)
+	expireArtifacts(pipeline)
 	stack.AddStackDependency(service.Stack, jsii.String("the build reads the service stack outputs"))
 	return &PipelineStack{Stack: stack, Pipeline: pipeline, Project: project}
 }
@@ -122,8 +133,8 @@ func sourceAction(stack awscdk.Stack, cfg config.Config, out awscodepipeline.Art
 
 // grantBuild scopes the build role to what `dagger call release` touches:
 // push to (and describe) this repository, read the service stack, describe
-// its task definitions and service. In hook mode the build deploys the service stack
-// through the CDK bootstrap roles.
+// its task definitions and service. It may assume no role: the CDK bootstrap
+// roles would make it an administrator (see infra/README.md).
 func grantBuild(stack awscdk.Stack, cfg config.Config, ecr *EcrStack, project awscodebuild.PipelineProject) {
 	ecr.Repository.GrantPullPush(project)
 	// The release skips pushes of images the repository already holds.
@@ -144,14 +155,4 @@ func grantBuild(stack awscdk.Stack, cfg config.Config, ecr *EcrStack, project aw
 	}))
 	// DescribeTaskDefinition has no resource-level permissions.
 	add([]string{"ecs:DescribeTaskDefinition"}, jsii.String("*"))
-	if cfg.Mode == config.ModeHook {
-		add([]string{"ssm:GetParameter", "ssm:GetParameters"}, stack.FormatArn(&awscdk.ArnComponents{
-			Service: jsii.String("ssm"), Resource: jsii.String("parameter"),
-			ResourceName: jsii.String(cfg.AppName + "/*"),
-		}))
-		add([]string{"sts:AssumeRole"}, stack.FormatArn(&awscdk.ArnComponents{
-			Service: jsii.String("iam"), Region: jsii.String(""), Resource: jsii.String("role"),
-			ResourceName: jsii.String("cdk-hnb659fds-*-" + *stack.Account() + "-" + *stack.Region()),
-		}))
-	}
 }

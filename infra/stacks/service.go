@@ -12,6 +12,7 @@ import (
 	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -21,9 +22,9 @@ import (
 // HealthCheckPath is the app's health endpoint, probed by the target groups.
 const HealthCheckPath = "/healthz"
 
-// StopTimeoutSeconds gives the container time to finish in-flight requests
-// after SIGTERM; it exceeds the app's 20 s graceful shutdown.
-const StopTimeoutSeconds = 30
+// AppUser is the numeric user the container runs as: the image's own
+// non-root user, pinned here too so a rebuilt image cannot turn it to root.
+const AppUser = "65532"
 
 // ServiceStack is <app>-service: load balancer, target groups, listeners,
 // cluster, task definition, roles, log group, alarms and the blue/green
@@ -56,11 +57,17 @@ type ServiceStack struct {
 	Alarms []awscloudwatch.Alarm
 	// Composite is in ALARM when any of Alarms is.
 	Composite awscloudwatch.CompositeAlarm
+	// AlarmTopic is notified by Composite (nil unless alarmEmail or
+	// alarmTopicArn is set).
+	AlarmTopic awssns.ITopic
 
 	// Service is the CODE_DEPLOY-controlled service (codedeploy mode).
 	Service awsecs.FargateService
 	// Application is the CodeDeploy application (codedeploy mode).
 	Application awscodedeploy.EcsApplication
+	// DeploymentRole is what CodeDeploy acts as (codedeploy mode; hook mode's
+	// lives in <app>-network).
+	DeploymentRole awsiam.Role
 	// DeploymentGroup shifts traffic and rolls back (codedeploy mode).
 	DeploymentGroup awscodedeploy.EcsDeploymentGroup
 
@@ -138,7 +145,11 @@ func (s *ServiceStack) loadBalancer() {
 		SecurityGroup:           s.net.albSG,
 		VpcSubnets:              &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PUBLIC},
 		DropInvalidHeaderFields: jsii.Bool(true),
+		DeletionProtection:      jsii.Bool(cfg.DeletionProtection),
 	})
+	if cfg.AccessLogs {
+		s.LoadBalancer.LogAccessLogs(s.accessLogBucket(), jsii.String("alb"))
+	}
 	s.Blue = s.targetGroup("Blue")
 	s.Green = s.targetGroup("Green")
 
@@ -147,25 +158,13 @@ func (s *ServiceStack) loadBalancer() {
 	if cfg.HTTPS() {
 		protocol = elb.ApplicationProtocol_HTTPS
 		certs = &[]elb.IListenerCertificate{elb.ListenerCertificate_FromArn(jsii.String(cfg.CertificateArn))}
-		s.LoadBalancer.AddListener(jsii.String("HttpRedirect"), &elb.BaseApplicationListenerProps{
-			Port:     jsii.Number(80),
-			Protocol: elb.ApplicationProtocol_HTTP,
-			Open:     jsii.Bool(false),
-			DefaultAction: elb.ListenerAction_Redirect(&elb.RedirectOptions{
-				Protocol:  jsii.String("HTTPS"),
-				Port:      jsii.String("443"),
-				Permanent: jsii.Bool(true),
-			}),
-		})
 	}
-	// CodeDeploy mode: test traffic starts on green, as CodeDeploy expects
-	// both target groups behind a listener. Hook mode: both listeners start
-	// on blue and the hook creates the green side.
-	testTarget := s.Green
-	if cfg.Mode == config.ModeHook {
-		testTarget = s.Blue
-	}
-	listener := func(id string, port int, tg elb.ApplicationTargetGroup) elb.ApplicationListener {
+	prodTarget, testTarget := listenerTargets(cfg)
+	listener := func(id string, port int, color config.TargetColor) elb.ApplicationListener {
+		tg := s.Blue
+		if color == config.Green {
+			tg = s.Green
+		}
 		props := &elb.BaseApplicationListenerProps{
 			Port:          jsii.Number(float64(port)),
 			Protocol:      protocol,
@@ -178,8 +177,44 @@ func (s *ServiceStack) loadBalancer() {
 		}
 		return s.LoadBalancer.AddListener(jsii.String(id), props)
 	}
-	s.ProdListener = listener("ProductionListener", cfg.ProductionPort(), s.Blue)
+	s.ProdListener = listener("ProductionListener", cfg.ProductionPort(), prodTarget)
 	s.TestListener = listener("TestListener", cfg.TestPort(), testTarget)
+	if cfg.HTTPS() {
+		redirect := s.LoadBalancer.AddListener(jsii.String("HttpRedirect"), &elb.BaseApplicationListenerProps{
+			Port:     jsii.Number(80),
+			Protocol: elb.ApplicationProtocol_HTTP,
+			Open:     jsii.Bool(false),
+			DefaultAction: elb.ListenerAction_Redirect(&elb.RedirectOptions{
+				Protocol:  jsii.String("HTTPS"),
+				Port:      jsii.String("443"),
+				Permanent: jsii.Bool(true),
+			}),
+		})
+		// Turning HTTPS on moves the production listener from :80 to :443;
+		// the redirect may only take :80 once it is free.
+		redirect.Node().AddDependency(s.ProdListener)
+	}
+}
+
+// listenerTargets is where the production and test listeners forward. A
+// deployed stack keeps what its listeners serve now (deploy-infra reads it
+// into config.Live): after an odd number of deployments production is on
+// green, and a template that said blue would move it back on any listener
+// update. A first deployment starts production on blue; test traffic on
+// green in codedeploy mode (CodeDeploy wants both groups behind listeners),
+// on blue in hook mode (the hook creates the green side).
+func listenerTargets(cfg config.Config) (prod, test config.TargetColor) {
+	prod, test = config.Blue, config.Green
+	if cfg.Mode == config.ModeHook {
+		test = config.Blue
+	}
+	if cfg.Live.ProductionTarget != "" {
+		prod = cfg.Live.ProductionTarget
+	}
+	if cfg.Live.TestTarget != "" {
+		test = cfg.Live.TestTarget
+	}
+	return prod, test
 }
 
 func (s *ServiceStack) targetGroup(id string) elb.ApplicationTargetGroup {
@@ -188,8 +223,10 @@ func (s *ServiceStack) targetGroup(id string) elb.ApplicationTargetGroup {
 		Port:       jsii.Number(float64(s.cfg.ContainerPort)),
 		Protocol:   elb.ApplicationProtocol_HTTP,
 		TargetType: elb.TargetType_IP,
-		// Short drain: the app finishes requests within its graceful shutdown.
-		DeregistrationDelay: awscdk.Duration_Seconds(jsii.Number(5)),
+		// ECS deregisters a stopping task, waits this long, and only then
+		// sends SIGTERM: the drain must outlast the longest request, or the
+		// load balancer cuts it before the app's graceful shutdown begins.
+		DeregistrationDelay: awscdk.Duration_Seconds(jsii.Number(float64(s.cfg.MaxRequestSeconds))),
 		HealthCheck: &elb.HealthCheck{
 			Path:                    jsii.String(HealthCheckPath),
 			Protocol:                elb.Protocol_HTTP,
@@ -211,8 +248,9 @@ func (s *ServiceStack) tasks() {
 		ContainerInsightsV2:            awsecs.ContainerInsights_ENABLED,
 	})
 	s.LogGroup = awslogs.NewLogGroup(s.Stack, jsii.String("Logs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String("/ecs/" + cfg.AppName),
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		LogGroupName: jsii.String("/ecs/" + cfg.AppName),
+		// The logs outlive the stack: they are what explains its last days.
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 	// RetentionDays is an enum of names; the day count is set on the L1.
 	s.LogGroup.Node().DefaultChild().(awslogs.CfnLogGroup).SetRetentionInDays(jsii.Number(float64(cfg.LogRetentionDays)))
@@ -262,12 +300,16 @@ func (s *ServiceStack) tasks() {
 		Environment: &map[string]*string{
 			"PORT":     jsii.String(fmt.Sprint(cfg.ContainerPort)),
 			"APP_NAME": jsii.String(cfg.AppName),
+			// After the drain, in-flight requests get as long again.
+			"SHUTDOWN_TIMEOUT": jsii.String(fmt.Sprintf("%ds", cfg.MaxRequestSeconds)),
 		},
+		User:                   jsii.String(AppUser),
+		ReadonlyRootFilesystem: jsii.Bool(true),
 		Logging: awsecs.LogDriver_AwsLogs(&awsecs.AwsLogDriverProps{
 			LogGroup:     s.LogGroup,
 			StreamPrefix: jsii.String(cfg.AppName),
 		}),
-		StopTimeout: awscdk.Duration_Seconds(jsii.Number(StopTimeoutSeconds)),
+		StopTimeout: awscdk.Duration_Seconds(jsii.Number(float64(cfg.StopTimeoutSeconds()))),
 	})
 }
 
