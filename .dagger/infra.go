@@ -6,6 +6,7 @@ import (
 
 	"dagger/ecs-bluegreen/cdkcmd"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/livestate"
 )
 
 // Paths inside the CDK toolbox container. Its base is a Node.js image (the
@@ -94,7 +95,7 @@ func (m *EcsBluegreen) Diff(
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (string, error) {
-	synth, err := m.synthWithAccount(cdkContext, "diff")
+	synth, err := m.synthWithAccount(ctx, cdkContext, "diff")
 	if err != nil {
 		return "", err
 	}
@@ -115,6 +116,8 @@ func (m *EcsBluegreen) Diff(
 
 // DeployInfra synthesizes the CDK app and deploys its stacks with
 // CloudFormation, then returns the stack outputs (stack, key = value; sorted).
+// The listeners keep the target groups they serve now (read from the deployed
+// service stack), so no update moves production back to blue.
 // Needs AWS credentials; the target account and region must be bootstrapped
 // (pass --bootstrap once).
 // +cache="never"
@@ -149,7 +152,7 @@ func (m *EcsBluegreen) DeployInfra(
 	goImage string,
 ) (string, error) {
 	// Every command is built, so every input is validated, before anything runs.
-	synth, err := m.synthWithAccount(cdkContext, "deploy-infra")
+	synth, err := m.synthWithAccount(ctx, cdkContext, "deploy-infra")
 	if err != nil {
 		return "", err
 	}
@@ -184,8 +187,10 @@ func (m *EcsBluegreen) DeployInfra(
 
 // synthWithAccount validates the AWS options of an AWS-touching function and
 // builds its synth command: the endpoint is included so the CLI resolves the
-// account of the credentials and the stacks are synthesized for it.
-func (m *EcsBluegreen) synthWithAccount(cdkContext []string, function string) (cdkcmd.Command, error) {
+// account of the credentials and the stacks are synthesized for it, and the
+// context carries what the deployed service stack serves now (livestate), so
+// no update moves production back to the target group it left.
+func (m *EcsBluegreen) synthWithAccount(ctx context.Context, cdkContext []string, function string) (cdkcmd.Command, error) {
 	if err := cdkcmd.RequireCredentials(function, m.AwsAccessKeyID != nil, m.AwsSecretAccessKey != nil); err != nil {
 		return cdkcmd.Command{}, err
 	}
@@ -196,10 +201,35 @@ func (m *EcsBluegreen) synthWithAccount(cdkContext []string, function string) (c
 	if err != nil {
 		return cdkcmd.Command{}, err
 	}
+	if values, err = m.withLiveState(ctx, values, function); err != nil {
+		return cdkcmd.Command{}, err
+	}
 	return cdkcmd.Build(cdkcmd.Options{
 		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: values,
 		Region: m.Region, Endpoint: m.AwsEndpoint,
 	})
+}
+
+// withLiveState adds the deployed service stack's listener targets and mode
+// to the context values (nothing when the stack does not exist yet).
+func (m *EcsBluegreen) withLiveState(ctx context.Context, values map[string]string, function string) (map[string]string, error) {
+	cdkJSON, err := m.Source.File("infra/cdk.json").Contents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stack, err := livestate.ServiceStack([]byte(cdkJSON), values)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := m.awsConfig(ctx, function)
+	if err != nil {
+		return nil, err
+	}
+	state, err := livestate.Read(ctx, cfg, stack)
+	if err != nil {
+		return nil, err
+	}
+	return livestate.WithContext(values, state)
 }
 
 // cdkToolbox is the container every CDK command runs in: Node.js with the

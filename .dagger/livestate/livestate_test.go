@@ -1,0 +1,204 @@
+package livestate
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"dagger/ecs-bluegreen/internal/awstest"
+	"dagger/ecs-bluegreen/internal/moto"
+)
+
+func TestMain(m *testing.M) { moto.Main(m) }
+
+// serviceTemplate is the part of <app>-service this package reads, with the
+// logical ids CDK gives it: a load balancer, the two target groups and the
+// two listeners, production on blue and test on green as first deployed.
+func serviceTemplate() string {
+	ref := func(id string) map[string]any { return map[string]any{"Ref": id} }
+	tg := func() map[string]any {
+		return map[string]any{"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": map[string]any{
+			"Port": 3000, "Protocol": "HTTP", "TargetType": "ip", "VpcId": ref("Vpc8378EB38")}}
+	}
+	listener := func(port int, tg string) map[string]any {
+		return map[string]any{"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": map[string]any{
+			"LoadBalancerArn": ref("LoadBalancerBE9EEC3A"), "Port": port, "Protocol": "HTTP",
+			"DefaultActions": []any{map[string]any{"Type": "forward", "TargetGroupArn": ref(tg)}}}}
+	}
+	subnet := func(cidr, az string) map[string]any {
+		return map[string]any{"Type": "AWS::EC2::Subnet", "Properties": map[string]any{"VpcId": ref("Vpc8378EB38"), "CidrBlock": cidr, "AvailabilityZone": az}}
+	}
+	body, _ := json.Marshal(map[string]any{
+		"Resources": map[string]any{
+			"Vpc8378EB38": map[string]any{"Type": "AWS::EC2::VPC", "Properties": map[string]any{"CidrBlock": "10.0.0.0/16"}},
+			"SubnetA":     subnet("10.0.1.0/24", "us-east-1a"),
+			"SubnetB":     subnet("10.0.2.0/24", "us-east-1b"),
+			"LoadBalancerBE9EEC3A": map[string]any{"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": map[string]any{
+				"Scheme": "internet-facing", "Type": "application", "Subnets": []any{ref("SubnetA"), ref("SubnetB")}}},
+			"Blue9A8B7C6D":                           tg(),
+			"Green9DCBBC03":                          tg(),
+			"LoadBalancerProductionListener6A87E151": listener(80, "Blue9A8B7C6D"),
+			"LoadBalancerTestListenerB9671EB8":       listener(8080, "Green9DCBBC03"),
+		},
+		"Outputs": map[string]any{"DeploymentMode": map[string]any{"Value": "codedeploy"}},
+	})
+	return string(body)
+}
+
+// deployed creates the service stack and returns the physical ids by logical id.
+func deployed(t *testing.T, cfg aws.Config, stack string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(cfg)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(serviceTemplate())}); err != nil {
+		t.Fatal(err)
+	}
+	w := cloudformation.NewStackCreateCompleteWaiter(cf, func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
+	if err := w.Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)}, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	res, err := cf.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(stack)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, r := range res.StackResources {
+		ids[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
+	}
+	return ids
+}
+
+// shift points a listener at target groups with weights, as CodeDeploy does.
+func shift(t *testing.T, lb *elb.Client, listener string, weights map[string]int32) {
+	t.Helper()
+	var tgs []elbtypes.TargetGroupTuple
+	for arn, w := range weights {
+		tgs = append(tgs, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(arn), Weight: aws.Int32(w)})
+	}
+	_, err := lb.ModifyListener(context.Background(), &elb.ModifyListenerInput{
+		ListenerArn:    aws.String(listener),
+		DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, ForwardConfig: &elbtypes.ForwardActionConfig{TargetGroups: tgs}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReadFollowsTheListeners(t *testing.T) {
+	cfg := awstest.MotoConfig(t)
+	ids := deployed(t, cfg, "webapp-service")
+	blue, green := ids["Blue9A8B7C6D"], ids["Green9DCBBC03"]
+	prod, test := ids["LoadBalancerProductionListener6A87E151"], ids["LoadBalancerTestListenerB9671EB8"]
+	ctx := context.Background()
+
+	got, err := Read(ctx, cfg, "webapp-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (State{ProductionTarget: "blue", TestTarget: "green", Mode: "codedeploy"}); got != want {
+		t.Fatalf("as deployed: %+v, want %+v", got, want)
+	}
+
+	// A deployment moved production to green and test to blue.
+	lb := elb.NewFromConfig(cfg)
+	shift(t, lb, prod, map[string]int32{green: 100, blue: 0})
+	shift(t, lb, test, map[string]int32{blue: 100})
+	got, err = Read(ctx, cfg, "webapp-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (State{ProductionTarget: "green", TestTarget: "blue", Mode: "codedeploy"}); got != want {
+		t.Fatalf("after a deployment: %+v, want %+v", got, want)
+	}
+	if c := got.Context(); !reflect.DeepEqual(c, map[string]string{KeyProductionTarget: "green", KeyTestTarget: "blue", KeyDeploymentMode: "codedeploy"}) {
+		t.Fatalf("context %v", c)
+	}
+
+	// Mid-shift: refuse rather than pin either side.
+	shift(t, lb, prod, map[string]int32{green: 90, blue: 10})
+	_, err = Read(ctx, cfg, "webapp-service")
+	if err == nil || !strings.Contains(err.Error(), "production listener of webapp-service") || !strings.Contains(err.Error(), "shifting traffic") {
+		t.Fatalf("split traffic: err = %v", err)
+	}
+}
+
+func TestReadWithoutStack(t *testing.T) {
+	cfg := awstest.MotoConfig(t)
+	got, err := Read(context.Background(), cfg, "nothere-service")
+	if err != nil || got != (State{}) || len(got.Context()) != 0 {
+		t.Fatalf("a stack that does not exist yet: %+v, %v", got, err)
+	}
+}
+
+func TestServesRefusesForeignGroups(t *testing.T) {
+	colors := map[string]string{"arn:blue": "blue", "arn:green": "green"}
+	l := elbtypes.Listener{DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String("arn:other")}}}
+	if _, err := Serves(l, colors); err == nil || !strings.Contains(err.Error(), "neither the stack's blue nor its green") {
+		t.Fatalf("err = %v", err)
+	}
+	l = elbtypes.Listener{DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumRedirect}}}
+	if _, err := Serves(l, colors); err == nil || !strings.Contains(err.Error(), "no target group") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestMode(t *testing.T) {
+	for _, tc := range []struct {
+		outputs map[string]string
+		types   []string
+		want    string
+	}{
+		{map[string]string{"DeploymentMode": "codedeploy"}, nil, "codedeploy"},
+		{nil, []string{"AWS::ECS::Cluster", "AWS::ECS::TaskSet"}, "hook"}, // hook-mode templates declare no outputs
+		{nil, []string{"AWS::CodeDeploy::DeploymentGroup"}, "codedeploy"},
+		{nil, []string{"AWS::ECS::Service"}, ""},
+	} {
+		if got := Mode(tc.outputs, tc.types); got != tc.want {
+			t.Errorf("Mode(%v, %v) = %q, want %q", tc.outputs, tc.types, got, tc.want)
+		}
+	}
+}
+
+func TestServiceStack(t *testing.T) {
+	cdkJSON := []byte(`{"app":"go run .","context":{"appName":"shop"}}`)
+	for _, tc := range []struct {
+		json   []byte
+		values map[string]string
+		want   string
+	}{
+		{cdkJSON, nil, "shop-service"},
+		{cdkJSON, map[string]string{"appName": "cart"}, "cart-service"},
+		{[]byte(`{"app":"go run ."}`), nil, "webapp-service"},
+	} {
+		got, err := ServiceStack(tc.json, tc.values)
+		if err != nil || got != tc.want {
+			t.Errorf("ServiceStack(%s, %v) = %q, %v; want %q", tc.json, tc.values, got, err, tc.want)
+		}
+	}
+	if _, err := ServiceStack([]byte(`{`), nil); err == nil || !strings.Contains(err.Error(), "cdk.json") {
+		t.Errorf("bad cdk.json: %v", err)
+	}
+}
+
+func TestWithContext(t *testing.T) {
+	s := State{ProductionTarget: "green", TestTarget: "blue", Mode: "codedeploy"}
+	got, err := WithContext(map[string]string{"appName": "shop", KeyProductionTarget: "green"}, s)
+	if err != nil || len(got) != 4 || got["appName"] != "shop" || got[KeyTestTarget] != "blue" {
+		t.Fatalf("%v %v", got, err)
+	}
+	if _, err := WithContext(map[string]string{KeyProductionTarget: "blue"}, s); err == nil || !strings.Contains(err.Error(), "serves liveProductionTarget=green") {
+		t.Fatalf("a contradicting value: %v", err)
+	}
+	// Nothing deployed: the values pass unchanged.
+	if got, err := WithContext(map[string]string{"a": "b"}, State{}); err != nil || len(got) != 1 {
+		t.Fatalf("%v %v", got, err)
+	}
+}
