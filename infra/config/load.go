@@ -163,7 +163,7 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 		Repo:                 r.str(KeyGitHubRepo, ""),
 		Branch:               r.str(KeyBranch, DefaultBranch),
 	}
-	c.TestListenerSources = r.trafficSources(KeyTestListenerSources, c.VpcCidr)
+	c.TestListenerSources = r.trafficSources(KeyTestListenerSources, c.VpcCidr, c.NatGateways)
 	c.MaxRequestSeconds = r.integer(KeyMaxRequestSeconds, DefaultMaxRequestSeconds, 1, MaxMaxRequestSeconds)
 	c.HookFunctions = r.list(KeyHookFunctions)
 	if c.Mode == ModeHook && c.AfterAllowTestTrafficHook != "" && !slices.Contains(c.HookFunctions, c.AfterAllowTestTrafficHook) {

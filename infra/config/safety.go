@@ -17,6 +17,18 @@ const (
 	SourcePrefixList SourceKind = "prefix-list"
 	// SourceSecurityGroup is a security group (sg-…) of the same VPC.
 	SourceSecurityGroup SourceKind = "security-group"
+	// SourceNat is the NAT gateways' public addresses ("nat"): what a caller
+	// inside the VPC comes from when it reaches the internet-facing load
+	// balancer by its public name.
+	SourceNat SourceKind = "nat"
+)
+
+// Keywords of testListenerSources besides CIDRs and ids.
+const (
+	// SourceKeywordVpc stands for the VPC's CIDR.
+	SourceKeywordVpc = "vpc"
+	// SourceKeywordNat stands for the NAT gateways' public addresses.
+	SourceKeywordNat = "nat"
 )
 
 // TrafficSource is one allowed source of the test listener's traffic.
@@ -32,16 +44,28 @@ var (
 	sgIDRe       = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
 )
 
-// parseTrafficSources reads the test listener's sources; the VPC CIDR when
-// unset, so a hook Lambda or a smoke test inside the VPC reaches it.
-func (r reader) trafficSources(key, vpcCidr string) []TrafficSource {
+// trafficSources reads the test listener's sources. Unset means the VPC and
+// its NAT gateways: a hook Lambda or a smoke test inside the VPC reaches the
+// internet-facing load balancer by its public name, so through a NAT
+// gateway's address (without NAT gateways there is no such path).
+func (r reader) trafficSources(key, vpcCidr string, natGateways int) []TrafficSource {
 	raw := r.list(key)
-	if len(raw) == 0 {
-		return []TrafficSource{{Kind: SourceCIDR, Value: vpcCidr}}
+	explicit := len(raw) > 0
+	if !explicit {
+		raw = []string{SourceKeywordVpc}
+		if natGateways > 0 {
+			raw = append(raw, SourceKeywordNat)
+		}
 	}
 	var out []TrafficSource
 	for _, v := range raw {
 		switch {
+		case v == SourceKeywordVpc:
+			out = append(out, TrafficSource{Kind: SourceCIDR, Value: vpcCidr})
+		case v == SourceKeywordNat && natGateways > 0:
+			out = append(out, TrafficSource{Kind: SourceNat, Value: SourceKeywordNat})
+		case v == SourceKeywordNat:
+			r.errs.add(key, v, fmt.Sprintf("a source other than nat while %s is 0 (there are no NAT gateways)", KeyNatGateways))
 		case prefixListRe.MatchString(v):
 			out = append(out, TrafficSource{Kind: SourcePrefixList, Value: v})
 		case sgIDRe.MatchString(v):
@@ -49,7 +73,7 @@ func (r reader) trafficSources(key, vpcCidr string) []TrafficSource {
 		default:
 			p, err := netip.ParsePrefix(v)
 			if err != nil || p.Masked() != p {
-				r.errs.add(key, v, "a CIDR such as 10.0.0.0/16 or 203.0.113.0/24, a prefix list id pl-…, or a security group id sg-…; several separated by commas")
+				r.errs.add(key, v, "vpc, nat, a CIDR such as 203.0.113.0/24, a prefix list id pl-…, or a security group id sg-…; several separated by commas")
 				continue
 			}
 			out = append(out, TrafficSource{Kind: SourceCIDR, Value: v})

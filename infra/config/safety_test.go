@@ -11,8 +11,8 @@ func TestSafetyDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []TrafficSource{{SourceCIDR, "10.0.0.0/16"}}; !reflect.DeepEqual(c.TestListenerSources, want) {
-		t.Errorf("test listener sources default %v, want the VPC CIDR", c.TestListenerSources)
+	if want := []TrafficSource{{SourceCIDR, "10.0.0.0/16"}, {SourceNat, "nat"}}; !reflect.DeepEqual(c.TestListenerSources, want) {
+		t.Errorf("test listener sources default %v, want the VPC CIDR and the NAT addresses", c.TestListenerSources)
 	}
 	if c.MaxRequestSeconds != 30 || c.StopTimeoutSeconds() != 40 || c.KeepImages != 200 {
 		t.Errorf("max request %d, stop timeout %d, keep images %d", c.MaxRequestSeconds, c.StopTimeoutSeconds(), c.KeepImages)
@@ -23,9 +23,10 @@ func TestSafetyDefaults(t *testing.T) {
 	if c.Live != (Live{}) {
 		t.Errorf("live state without context: %+v", c.Live)
 	}
-	// A custom VPC range moves the default with it.
-	c, err = Load(ctx(map[string]any{"vpcCidr": "10.20.0.0/20"}), noEnv)
-	if err != nil || c.TestListenerSources[0].Value != "10.20.0.0/20" {
+	// A custom VPC range moves the default with it; without NAT gateways
+	// there are no NAT addresses.
+	c, err = Load(ctx(map[string]any{"vpcCidr": "10.20.0.0/20", "natGateways": 0}), noEnv)
+	if want := []TrafficSource{{SourceCIDR, "10.20.0.0/20"}}; err != nil || !reflect.DeepEqual(c.TestListenerSources, want) {
 		t.Fatalf("%v %v", c.TestListenerSources, err)
 	}
 }
@@ -47,7 +48,7 @@ func TestProductionProfile(t *testing.T) {
 
 func TestSafetyValues(t *testing.T) {
 	c, err := Load(ctx(map[string]any{
-		"testListenerSources": "203.0.113.0/24, pl-0123456789abcdef0,sg-0abc12345678def90 2001:db8::/32",
+		"testListenerSources": "203.0.113.0/24, pl-0123456789abcdef0,sg-0abc12345678def90 2001:db8::/32,vpc nat",
 		"hookFunctions":       []any{"smoke", "CodeDeployHook_x"},
 		"deploymentMode":      "hook", "afterAllowTestTrafficHook": "after-test",
 		"maxRequestSeconds": 110, "alarmEmail": "ops@example.com", "keepImages": 50,
@@ -56,7 +57,7 @@ func TestSafetyValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []TrafficSource{{SourceCIDR, "203.0.113.0/24"}, {SourcePrefixList, "pl-0123456789abcdef0"}, {SourceSecurityGroup, "sg-0abc12345678def90"}, {SourceCIDR, "2001:db8::/32"}}
+	want := []TrafficSource{{SourceCIDR, "203.0.113.0/24"}, {SourcePrefixList, "pl-0123456789abcdef0"}, {SourceSecurityGroup, "sg-0abc12345678def90"}, {SourceCIDR, "2001:db8::/32"}, {SourceCIDR, "10.0.0.0/16"}, {SourceNat, "nat"}}
 	if !reflect.DeepEqual(c.TestListenerSources, want) {
 		t.Errorf("sources %v", c.TestListenerSources)
 	}
@@ -78,6 +79,7 @@ func TestSafetyInvalid(t *testing.T) {
 		want []string
 	}{
 		{"test source not a network", map[string]any{"testListenerSources": "10.0.0.1/16,office"}, []string{`testListenerSources "10.0.0.1/16"`, `testListenerSources "office"`, "prefix list id pl-"}},
+		{"nat without NAT gateways", map[string]any{"testListenerSources": "nat", "natGateways": 0}, []string{`testListenerSources "nat"`, "natGateways is 0"}},
 		{"request longer than the stop timeout allows", map[string]any{"maxRequestSeconds": 111}, []string{`maxRequestSeconds "111"`, "from 1 to 110"}},
 		{"hook function not a name", map[string]any{"hookFunctions": "ok,arn:aws:lambda:x"}, []string{`hookFunctions "arn:aws:lambda:x"`, "Lambda function names"}},
 		{"alarm email", map[string]any{"alarmEmail": "ops"}, []string{`alarmEmail "ops"`, "e-mail"}},

@@ -86,6 +86,13 @@ func NewNetworkStack(scope constructs.Construct, cfg config.Config) *NetworkStac
 	}
 	test := awsec2.Port_Tcp(jsii.Number(float64(cfg.TestPort())))
 	for _, src := range cfg.TestListenerSources {
+		if src.Kind == config.SourceNat {
+			for i, ip := range natAddresses(vpc) {
+				albSG.AddIngressRule(awsec2.Peer_Ipv4(awscdk.Fn_Join(jsii.String(""), &[]*string{ip, jsii.String("/32")})), test,
+					jsii.String(fmt.Sprintf("test listener %d from NAT gateway %d", cfg.TestPort(), i+1)), jsii.Bool(false))
+			}
+			continue
+		}
 		albSG.AddIngressRule(peer(src), test, jsii.String(fmt.Sprintf("test listener %d from %s", cfg.TestPort(), src.Value)), jsii.Bool(false))
 	}
 	port := awsec2.Port_Tcp(jsii.Number(float64(cfg.ContainerPort)))
@@ -113,6 +120,18 @@ func productionPorts(cfg config.Config) []int {
 		return []int{80, 443}
 	}
 	return []int{80}
+}
+
+// natAddresses are the public IPs of the VPC's NAT gateways: the elastic IP
+// CDK creates beside each one in its public subnet.
+func natAddresses(vpc awsec2.Vpc) []*string {
+	var ips []*string
+	for _, sn := range *vpc.PublicSubnets() {
+		if eip, ok := sn.Node().TryFindChild(jsii.String("EIP")).(awsec2.CfnEIP); ok {
+			ips = append(ips, eip.AttrPublicIp())
+		}
+	}
+	return ips
 }
 
 // peer turns a configured traffic source into a security group peer.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ecs-bluegreen/ecs-bluegreen/infra/config"
 )
 
 // allTemplates yields every synthesized template of every scenario.
@@ -121,20 +123,29 @@ func TestSecurityGroupRules(t *testing.T) {
 		for _, p := range productionPorts(s.cfg) {
 			public[float64(p)] = true
 		}
-		wantTest := map[string]bool{}
+		// Configured sources, each once; "nat" once per NAT gateway.
+		wantTest := map[string]int{}
 		for _, src := range s.cfg.TestListenerSources {
-			wantTest[src.Value] = true
+			wantTest[src.Value] = 1
+			if src.Kind == config.SourceNat {
+				wantTest[src.Value] = s.cfg.NatGateways
+			}
 		}
 		for _, in := range rules {
 			from, to := dig(in, "FromPort"), dig(in, "ToPort")
 			source := fmt.Sprint(firstNonNil(dig(in, "CidrIp"), dig(in, "CidrIpv6"), dig(in, "SourcePrefixListId"), dig(in, "SourceSecurityGroupId")))
+			if natAddress(res, dig(in, "CidrIp")) {
+				source = config.SourceKeywordNat
+			}
 			switch {
 			case from != to:
 				t.Errorf("%s: ALB SG ingress over a port range: %v", sc, in)
 			case public[from.(float64)] && source == "0.0.0.0/0":
 				delete(public, from.(float64))
-			case from == float64(s.cfg.TestPort()) && wantTest[source]:
-				delete(wantTest, source)
+			case from == float64(s.cfg.TestPort()) && wantTest[source] > 0:
+				if wantTest[source]--; wantTest[source] == 0 {
+					delete(wantTest, source)
+				}
 			default:
 				t.Errorf("%s: ALB SG ingress neither a production port from anywhere nor the test port from a configured source: %v", sc, in)
 			}
@@ -172,6 +183,17 @@ func TestRepositoriesImmutable(t *testing.T) {
 	if seen != 3 {
 		t.Fatalf("%d repositories checked, want one per scenario", seen)
 	}
+}
+
+// natAddress reports whether a CidrIp is "<public IP of an EIP of the
+// template>/32", the address of one of the NAT gateways.
+func natAddress(res map[string]any, cidr any) bool {
+	j := asSlice(dig(cidr, "Fn::Join"))
+	if len(j) != 2 || len(asSlice(j[1])) != 2 || asSlice(j[1])[1] != "/32" {
+		return false
+	}
+	att := asSlice(dig(asSlice(j[1])[0], "Fn::GetAtt"))
+	return len(att) == 2 && att[1] == "PublicIp" && dig(res[fmt.Sprint(att[0])], "Type") == "AWS::EC2::EIP"
 }
 
 func firstNonNil(vs ...any) any {
