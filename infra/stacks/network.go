@@ -128,7 +128,8 @@ func natAddresses(vpc awsec2.Vpc) []*string {
 	var ips []*string
 	for _, sn := range *vpc.PublicSubnets() {
 		if eip, ok := sn.Node().TryFindChild(jsii.String("EIP")).(awsec2.CfnEIP); ok {
-			ips = append(ips, eip.AttrPublicIp())
+			// Ref of an elastic IP is its address (and the form emulators know).
+			ips = append(ips, eip.Ref())
 		}
 	}
 	return ips

@@ -185,15 +185,15 @@ func TestRepositoriesImmutable(t *testing.T) {
 	}
 }
 
-// natAddress reports whether a CidrIp is "<public IP of an EIP of the
+// natAddress reports whether a CidrIp is "<Ref of an EIP of the
 // template>/32", the address of one of the NAT gateways.
 func natAddress(res map[string]any, cidr any) bool {
 	j := asSlice(dig(cidr, "Fn::Join"))
 	if len(j) != 2 || len(asSlice(j[1])) != 2 || asSlice(j[1])[1] != "/32" {
 		return false
 	}
-	att := asSlice(dig(asSlice(j[1])[0], "Fn::GetAtt"))
-	return len(att) == 2 && att[1] == "PublicIp" && dig(res[fmt.Sprint(att[0])], "Type") == "AWS::EC2::EIP"
+	ref, _ := dig(asSlice(j[1])[0], "Ref").(string)
+	return dig(res[ref], "Type") == "AWS::EC2::EIP"
 }
 
 func firstNonNil(vs ...any) any {
