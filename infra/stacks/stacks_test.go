@@ -1,7 +1,6 @@
 package stacks
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -63,89 +62,6 @@ func TestNetworkStack(t *testing.T) {
 			"AvailabilityZone": obj{"Fn::Select": arr{2, obj{"Fn::GetAZs": ""}}},
 		})
 	})
-}
-
-func TestServiceLoadBalancing(t *testing.T) {
-	s := synth(t, "codedeploy")
-	tpl := s.templates["service"]
-	check(t, func() {
-		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), obj{"Scheme": "internet-facing", "Type": "application"})
-		tpl.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), jsii.Number(2))
-		tpl.AllResourcesProperties(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), obj{
-			"TargetType":                 "ip",
-			"Port":                       3000,
-			"HealthCheckPath":            "/healthz",
-			"HealthCheckIntervalSeconds": 5,
-			"HealthyThresholdCount":      2,
-			"Matcher":                    obj{"HttpCode": "200"},
-			"TargetGroupAttributes":      arrayWith(obj{"Key": "deregistration_delay.timeout_seconds", "Value": "30"}),
-		})
-		tpl.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), jsii.Number(2))
-		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{"Port": 80, "Protocol": "HTTP"})
-		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{"Port": 8080, "Protocol": "HTTP"})
-	})
-	h := synth(t, "hook")
-	check(t, func() {
-		ht := h.templates["service"]
-		ht.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), jsii.Number(3))
-		ht.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{
-			"Port": 443, "Protocol": "HTTPS",
-			"Certificates": arr{obj{"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111"}},
-		})
-		ht.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{
-			"Port": 80, "DefaultActions": arr{like(obj{"Type": "redirect", "RedirectConfig": like(obj{"Protocol": "HTTPS", "Port": "443"})})},
-		})
-		ht.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{"Port": 8080, "Protocol": "HTTPS"})
-		ht.HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), obj{"Name": "app.example.com.", "Type": "A", "HostedZoneId": "Z0123456789ABC"})
-		// Turning HTTPS on: the redirect takes :80 only after the production listener left it.
-		ht.HasResource(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{
-			"Properties": like(obj{"Port": 80}),
-			"DependsOn":  arrayWith(assertions.Match_StringLikeRegexp(jsii.String("^LoadBalancerProductionListener"))),
-		})
-		// Production profile: deletion protection and access logs to a private bucket.
-		ht.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), obj{"LoadBalancerAttributes": arrayWith(
-			obj{"Key": "deletion_protection.enabled", "Value": "true"},
-			obj{"Key": "access_logs.s3.enabled", "Value": "true"},
-		)})
-		ht.HasResource(jsii.String("AWS::S3::Bucket"), obj{"DeletionPolicy": "Retain", "Properties": like(obj{
-			"LifecycleConfiguration": obj{"Rules": arr{like(obj{"ExpirationInDays": 30, "Status": "Enabled"})}},
-		})})
-	})
-	check(t, func() {
-		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), obj{"LoadBalancerAttributes": arrayWith(
-			obj{"Key": "deletion_protection.enabled", "Value": "false"})})
-		tpl.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(0))
-	})
-}
-
-// TestListenersFollowLiveState: a first deployment forwards production to
-// blue; once production runs on green (an odd number of releases), the
-// listeners are synthesized on green so no stack update moves it back.
-func TestListenersFollowLiveState(t *testing.T) {
-	forwards := func(sc string) map[float64]string {
-		out := map[float64]string{}
-		for _, l := range findResources(synth(t, sc).json["service"], "AWS::ElasticLoadBalancingV2::Listener") {
-			for _, a := range asSlice(dig(l, "Properties", "DefaultActions")) {
-				for _, tg := range asSlice(dig(a, "ForwardConfig", "TargetGroups")) {
-					ref, _ := dig(tg, "TargetGroupArn", "Ref").(string)
-					out[dig(l, "Properties", "Port").(float64)] = strings.TrimRight(ref, "0123456789ABCDEF")
-				}
-			}
-		}
-		return out
-	}
-	for sc, want := range map[string]map[float64]string{
-		"codedeploy": {80: "Blue", 8080: "Green"},  // not deployed yet
-		"hook":       {443: "Blue", 8080: "Blue"},  // hook mode: the hook creates green
-		"agnostic":   {443: "Green", 8080: "Blue"}, // deployed, production on green
-	} {
-		if got := forwards(sc); !maps.Equal(got, want) {
-			t.Errorf("%s: listeners forward %v, want %v", sc, got, want)
-		}
-	}
-	if l := synth(t, "agnostic").cfg.Live; l.ProductionTarget != "green" {
-		t.Fatalf("agnostic scenario must carry the deployed state, has %+v", l)
-	}
 }
 
 func TestServiceTasks(t *testing.T) {
@@ -427,77 +343,6 @@ func TestServiceOutputs(t *testing.T) {
 			t.Errorf("hook-mode parameter %s present=%v", k, !skip)
 		}
 	}
-}
-
-func TestPipelineStack(t *testing.T) {
-	tpl := synth(t, "codedeploy").templates["pipeline"]
-	check(t, func() {
-		tpl.HasResourceProperties(jsii.String("AWS::CodeBuild::Project"), obj{
-			"Name": "webapp-release",
-			"Environment": like(obj{"PrivilegedMode": true, "EnvironmentVariables": arrayWith(
-				obj{"Name": "APP_NAME", "Type": "PLAINTEXT", "Value": "webapp"},
-				obj{"Name": "SERVICE_STACK", "Type": "PLAINTEXT", "Value": "webapp-service"},
-			)}),
-			"Source": obj{"Type": "CODEPIPELINE", "BuildSpec": "buildspec/buildspec.yml"},
-		})
-		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), obj{
-			"Name": "webapp",
-			"Stages": arr{
-				like(obj{"Name": "Source", "Actions": arr{like(obj{"ActionTypeId": like(obj{"Provider": "CodeCommit"}),
-					"Configuration": like(obj{"RepositoryName": "webapp", "BranchName": "main"})})}}),
-				like(obj{"Name": "Build", "Actions": arr{like(obj{"ActionTypeId": like(obj{"Provider": "CodeBuild"})})}}),
-				like(obj{"Name": "Deploy", "Actions": arr{like(obj{
-					"ActionTypeId": like(obj{"Provider": "CodeDeployToECS"}),
-					"Configuration": like(obj{
-						"TaskDefinitionTemplateArtifact": "Release", "TaskDefinitionTemplatePath": "taskdef.json",
-						"AppSpecTemplateArtifact": "Release", "AppSpecTemplatePath": "appspec.yaml",
-						"Image1ArtifactName": "Release", "Image1ContainerName": "IMAGE1_NAME",
-					}),
-				})}}),
-			},
-		})
-		// The deploy action acts as a role of the stack's own: it may tag the
-		// task definitions it registers, and pass only the app's two roles.
-		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), obj{"Stages": arrayWith(like(obj{
-			"Name": "Deploy", "Actions": arr{like(obj{"RoleArn": obj{"Fn::GetAtt": arr{assertions.Match_StringLikeRegexp(jsii.String("^DeployActionRole")), "Arn"}}})},
-		}))})
-		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), obj{
-			"Roles": arr{obj{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^DeployActionRole"))}},
-			"PolicyDocument": like(obj{"Statement": arrayWith(
-				like(obj{"Action": "ecs:RegisterTaskDefinition", "Resource": "*"}),
-				obj{"Action": "ecs:TagResource", "Effect": "Allow", "Resource": "*", "Condition": obj{"StringEquals": obj{"ecs:CreateAction": "RegisterTaskDefinition"}}},
-				obj{"Action": "iam:PassRole", "Effect": "Allow", "Condition": obj{"StringEquals": obj{"iam:PassedToService": "ecs-tasks.amazonaws.com"}}, "Resource": arr{
-					obj{"Fn::ImportValue": assertions.Match_StringLikeRegexp(jsii.String("ExecutionRole"))},
-					obj{"Fn::ImportValue": assertions.Match_StringLikeRegexp(jsii.String("TaskRole"))},
-				}},
-			)}),
-		})
-		// Artifacts expire; the build logs have a retention.
-		tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), obj{"LifecycleConfiguration": obj{"Rules": arr{like(obj{"ExpirationInDays": 30})}}})
-		tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), obj{"LogGroupName": "/codebuild/webapp-release", "RetentionInDays": 30})
-		tpl.HasResourceProperties(jsii.String("AWS::CodeBuild::Project"), obj{"LogsConfig": obj{"CloudWatchLogs": like(obj{
-			"Status": "ENABLED", "GroupName": obj{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^BuildLogs"))}})}})
-		// The build may read the service stack and push to its repository, nothing wider.
-		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), obj{"PolicyDocument": like(obj{"Statement": arrayWith(
-			like(obj{"Action": assertions.Match_ArrayWith(&[]any{"ecr:PutImage"}), "Resource": obj{"Fn::ImportValue": assertions.Match_StringLikeRegexp(jsii.String("^webapp-ecr:.*Repository.*Arn"))}}),
-			like(obj{"Action": arr{"ecr:DescribeImages", "ecr:DescribeRepositories"}, "Resource": obj{"Fn::ImportValue": assertions.Match_StringLikeRegexp(jsii.String("^webapp-ecr:.*Repository.*Arn"))}}),
-			like(obj{"Action": "cloudformation:DescribeStacks", "Resource": like(obj{"Fn::Join": arrayWith(arrayWith(assertions.Match_StringLikeRegexp(jsii.String(`:stack/webapp-service/\*$`))))})}),
-		)})})
-	})
-	// Hook mode has no pipeline: its release is a stack update, which the
-	// build could only run as the CDK deploy role (administrator).
-	if h := synth(t, "hook"); h.app.Pipeline != nil || h.json["pipeline"] != nil {
-		t.Error("hook mode must not create a pipeline")
-	}
-	// GitHub source.
-	check(t, func() {
-		synth(t, "agnostic").templates["pipeline"].HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), obj{
-			"Stages": arrayWith(like(obj{"Name": "Source", "Actions": arr{like(obj{
-				"ActionTypeId":  like(obj{"Provider": "CodeStarSourceConnection"}),
-				"Configuration": like(obj{"FullRepositoryId": "acme/shop", "BranchName": "main"}),
-			})}})),
-		})
-	})
 }
 
 // dig walks nested maps (and the first level of a slice by key lookups only).
