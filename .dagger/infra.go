@@ -95,7 +95,7 @@ func (m *EcsBluegreen) Diff(
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (string, error) {
-	synth, err := m.synthWithAccount(ctx, cdkContext, "diff")
+	synth, _, err := m.synthWithAccount(ctx, cdkContext, stacks, "diff")
 	if err != nil {
 		return "", err
 	}
@@ -117,7 +117,9 @@ func (m *EcsBluegreen) Diff(
 // DeployInfra synthesizes the CDK app and deploys its stacks with
 // CloudFormation, then returns the stack outputs (stack, key = value; sorted).
 // The listeners keep the target groups they serve now (read from the deployed
-// service stack), so no update moves production back to blue.
+// service stack), so no update moves production back to blue; a hook-mode
+// service stack rolls back when its alarms fire during the update or the
+// termination wait after it.
 // Needs AWS credentials; the target account and region must be bootstrapped
 // (pass --bootstrap once).
 // +cache="never"
@@ -152,7 +154,7 @@ func (m *EcsBluegreen) DeployInfra(
 	goImage string,
 ) (string, error) {
 	// Every command is built, so every input is validated, before anything runs.
-	synth, err := m.synthWithAccount(ctx, cdkContext, "deploy-infra")
+	synth, live, err := m.synthWithAccount(ctx, cdkContext, stacks, "deploy-infra")
 	if err != nil {
 		return "", err
 	}
@@ -163,6 +165,7 @@ func (m *EcsBluegreen) DeployInfra(
 	deploy, err := cdkcmd.Build(cdkcmd.Options{
 		Command: cdkcmd.Deploy, Stacks: stacks, All: len(stacks) == 0, App: assemblyDir, ApproveAll: approve,
 		OutputsFile: outputsFile, Method: deployMethod, Region: m.Region, Endpoint: m.AwsEndpoint,
+		RollbackAlarms: live.RollbackAlarms, MonitoringMinutes: live.MonitoringMinutes,
 	})
 	if err != nil {
 		return "", err
@@ -189,47 +192,50 @@ func (m *EcsBluegreen) DeployInfra(
 // builds its synth command: the endpoint is included so the CLI resolves the
 // account of the credentials and the stacks are synthesized for it, and the
 // context carries what the deployed service stack serves now (livestate), so
-// no update moves production back to the target group it left.
-func (m *EcsBluegreen) synthWithAccount(ctx context.Context, cdkContext []string, function string) (cdkcmd.Command, error) {
+// no update moves production back to the target group it left. The returned
+// run also holds the rollback triggers of a hook-mode deployment.
+func (m *EcsBluegreen) synthWithAccount(ctx context.Context, cdkContext, stacks []string, function string) (cdkcmd.Command, livestate.Run, error) {
 	if err := cdkcmd.RequireCredentials(function, m.AwsAccessKeyID != nil, m.AwsSecretAccessKey != nil); err != nil {
-		return cdkcmd.Command{}, err
+		return cdkcmd.Command{}, livestate.Run{}, err
 	}
 	if err := cdkcmd.ValidateRegion(m.Region); err != nil {
-		return cdkcmd.Command{}, err
+		return cdkcmd.Command{}, livestate.Run{}, err
 	}
 	values, err := cdkcmd.ParseContext(cdkContext)
 	if err != nil {
-		return cdkcmd.Command{}, err
+		return cdkcmd.Command{}, livestate.Run{}, err
 	}
-	if values, err = m.withLiveState(ctx, values, function); err != nil {
-		return cdkcmd.Command{}, err
+	live, err := m.liveRun(ctx, values, stacks, function)
+	if err != nil {
+		return cdkcmd.Command{}, livestate.Run{}, err
 	}
-	return cdkcmd.Build(cdkcmd.Options{
-		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: values,
+	synth, err := cdkcmd.Build(cdkcmd.Options{
+		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: live.Context,
 		Region: m.Region, Endpoint: m.AwsEndpoint,
 	})
+	return synth, live, err
 }
 
-// withLiveState adds the deployed service stack's listener targets and mode
-// to the context values (nothing when the stack does not exist yet).
-func (m *EcsBluegreen) withLiveState(ctx context.Context, values map[string]string, function string) (map[string]string, error) {
+// liveRun reads the deployed service stack (nothing when it does not exist
+// yet) and prepares the run's context and rollback triggers from it.
+func (m *EcsBluegreen) liveRun(ctx context.Context, values map[string]string, stacks []string, function string) (livestate.Run, error) {
 	cdkJSON, err := m.Source.File("infra/cdk.json").Contents(ctx)
 	if err != nil {
-		return nil, err
+		return livestate.Run{}, err
 	}
 	stack, err := livestate.ServiceStack([]byte(cdkJSON), values)
 	if err != nil {
-		return nil, err
+		return livestate.Run{}, err
 	}
 	cfg, err := m.awsConfig(ctx, function)
 	if err != nil {
-		return nil, err
+		return livestate.Run{}, err
 	}
 	state, err := livestate.Read(ctx, cfg, stack)
 	if err != nil {
-		return nil, err
+		return livestate.Run{}, err
 	}
-	return livestate.WithContext(values, state)
+	return livestate.Prepare(state, values, []byte(cdkJSON), stacks)
 }
 
 // cdkToolbox is the container every CDK command runs in: Node.js with the

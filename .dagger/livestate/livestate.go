@@ -7,12 +7,13 @@
 // to blue on any update that touches it (a certificate, an SSL policy,
 // HTTPS on, a CDK upgrade re-rendering it): an outage once blue's tasks are
 // gone. deploy-infra passes State.Context() to the synth, and the infra app
-// (config.Live) builds the listeners on the groups they serve.
+// (config.Live) builds the listeners on the groups they serve. For a
+// hook-mode stack it also names the alarms CloudFormation should roll the
+// update back on (RollbackTriggers).
 package livestate
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -51,6 +52,10 @@ type State struct {
 	TestTarget string
 	// Mode is the stack's deployment mode ("" when it cannot be told).
 	Mode string
+	// Stack is the service stack's name.
+	Stack string
+	// Alarms are the ARNs of the stack's metric alarms, sorted.
+	Alarms []string
 }
 
 // Context is the state as CDK context values (only the known ones).
@@ -104,11 +109,13 @@ func ReadWith(ctx context.Context, cf CloudFormationAPI, lb ListenersAPI, stack 
 	}
 	var prodArn, testArn string
 	colors := map[string]string{} // target group ARN → colour
-	var types []string
+	var types, alarms []string
 	for _, r := range res.StackResources {
 		id, phys := aws.ToString(r.LogicalResourceId), aws.ToString(r.PhysicalResourceId)
 		types = append(types, aws.ToString(r.ResourceType))
 		switch {
+		case aws.ToString(r.ResourceType) == "AWS::CloudWatch::Alarm" && phys != "":
+			alarms = append(alarms, alarmArn(aws.ToString(stacks.Stacks[0].StackId), phys))
 		case prodListenerID.MatchString(id):
 			prodArn = phys
 		case testListenerID.MatchString(id):
@@ -123,7 +130,8 @@ func ReadWith(ctx context.Context, cf CloudFormationAPI, lb ListenersAPI, stack 
 	for _, o := range stacks.Stacks[0].Outputs {
 		outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
 	}
-	state := State{Mode: Mode(outputs, types)}
+	sort.Strings(alarms)
+	state := State{Mode: Mode(outputs, types), Stack: stack, Alarms: alarms}
 	if prodArn == "" || testArn == "" {
 		return state, nil // the listeners were never created
 	}
@@ -222,44 +230,4 @@ func listenerName(arn, prodArn string) string {
 func isMissing(err error) bool {
 	var apiErr smithy.APIError
 	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationError" && strings.Contains(apiErr.ErrorMessage(), "does not exist")
-}
-
-// DefaultAppName is the infra app's appName when neither the context nor
-// cdk.json sets one (infra/config.DefaultAppName).
-const DefaultAppName = "webapp"
-
-// ServiceStack is the name of the service stack a synth with these context
-// values produces: <appName>-service, appName from the values, else from
-// cdk.json's "context", else the default.
-func ServiceStack(cdkJSON []byte, values map[string]string) (string, error) {
-	if v := strings.TrimSpace(values["appName"]); v != "" {
-		return v + "-service", nil
-	}
-	var doc struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(cdkJSON, &doc); err != nil {
-		return "", fmt.Errorf("infra/cdk.json is not valid JSON: %w", err)
-	}
-	if v, ok := doc.Context["appName"].(string); ok && strings.TrimSpace(v) != "" {
-		return strings.TrimSpace(v) + "-service", nil
-	}
-	return DefaultAppName + "-service", nil
-}
-
-// WithContext returns the context values with the state added. A live key the
-// caller set to something else is refused: the deployed state is not a
-// choice, and a wrong one is exactly the outage this package prevents.
-func WithContext(values map[string]string, s State) (map[string]string, error) {
-	out := make(map[string]string, len(values)+3)
-	for k, v := range values {
-		out[k] = v
-	}
-	for k, v := range s.Context() {
-		if given, ok := values[k]; ok && given != v {
-			return nil, fmt.Errorf("context %s=%s: the deployed stack serves %s=%s; leave %s unset, deploy-infra reads it from the stack", k, given, k, v, k)
-		}
-		out[k] = v
-	}
-	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
@@ -103,7 +104,10 @@ func TestReadFollowsTheListeners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (State{ProductionTarget: "blue", TestTarget: "green", Mode: "codedeploy"}); got != want {
+	// The emulator lists alarm resources without their ids
+	// (TestReadNamesTheAlarms covers them).
+	var alarms []string
+	if want := (State{ProductionTarget: "blue", TestTarget: "green", Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("as deployed: %+v, want %+v", got, want)
 	}
 
@@ -115,7 +119,7 @@ func TestReadFollowsTheListeners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (State{ProductionTarget: "green", TestTarget: "blue", Mode: "codedeploy"}); got != want {
+	if want := (State{ProductionTarget: "green", TestTarget: "blue", Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("after a deployment: %+v, want %+v", got, want)
 	}
 	if c := got.Context(); !reflect.DeepEqual(c, map[string]string{KeyProductionTarget: "green", KeyTestTarget: "blue", KeyDeploymentMode: "codedeploy"}) {
@@ -133,7 +137,7 @@ func TestReadFollowsTheListeners(t *testing.T) {
 func TestReadWithoutStack(t *testing.T) {
 	cfg := awstest.MotoConfig(t)
 	got, err := Read(context.Background(), cfg, "nothere-service")
-	if err != nil || got != (State{}) || len(got.Context()) != 0 {
+	if err != nil || !reflect.DeepEqual(got, State{}) || len(got.Context()) != 0 {
 		t.Fatalf("a stack that does not exist yet: %+v, %v", got, err)
 	}
 }
@@ -200,5 +204,97 @@ func TestWithContext(t *testing.T) {
 	// Nothing deployed: the values pass unchanged.
 	if got, err := WithContext(map[string]string{"a": "b"}, State{}); err != nil || len(got) != 1 {
 		t.Fatalf("%v %v", got, err)
+	}
+}
+
+func TestRollbackTriggers(t *testing.T) {
+	alarms := []string{"arn:aws:cloudwatch:us-east-1:123456789012:alarm:a", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:b"}
+	hook := State{Mode: "hook", Stack: "webapp-service", Alarms: alarms}
+	cdkJSON := []byte(`{"context":{"terminationWaitMinutes":30}}`)
+	for _, tc := range []struct {
+		name     string
+		state    State
+		selected []string
+		values   map[string]string
+		alarms   []string
+		minutes  int
+	}{
+		{"hook mode, every stack: the wait from cdk.json", hook, nil, nil, alarms, 35},
+		{"hook mode, the service stack: the wait from the command line", hook, []string{"webapp-service"}, map[string]string{"terminationWaitMinutes": "200"}, alarms, 180},
+		{"hook mode, other stacks only", hook, []string{"webapp-network"}, nil, nil, 0},
+		{"codedeploy mode: CodeDeploy watches the alarms", State{Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}, nil, nil, nil, 0},
+		{"not deployed yet: no alarm to watch", State{}, nil, nil, nil, 0},
+		{"more alarms than CloudFormation takes", State{Mode: "hook", Stack: "webapp-service", Alarms: append(alarms, alarms...)[:4:4]}, nil, nil, append(alarms, alarms...)[:4], 35},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, minutes, err := RollbackTriggers(tc.state, tc.selected, cdkJSON, tc.values)
+			if err != nil || !reflect.DeepEqual(got, tc.alarms) || minutes != tc.minutes {
+				t.Fatalf("got %v, %d, %v; want %v, %d", got, minutes, err, tc.alarms, tc.minutes)
+			}
+		})
+	}
+	six := State{Mode: "hook", Stack: "s", Alarms: []string{"1", "2", "3", "4", "5", "6"}}
+	if got, _, _ := RollbackTriggers(six, nil, cdkJSON, nil); got != nil {
+		t.Errorf("six alarms: %v", got)
+	}
+	// Without a value anywhere, the infra app's default wait.
+	if _, minutes, _ := RollbackTriggers(hook, nil, []byte(`{}`), nil); minutes != DefaultTerminationWaitMinutes+MonitoringMarginMinutes {
+		t.Errorf("default monitoring %d", minutes)
+	}
+	if _, _, err := RollbackTriggers(hook, nil, cdkJSON, map[string]string{"terminationWaitMinutes": "soon"}); err == nil || !strings.Contains(err.Error(), `"soon"`) {
+		t.Errorf("bad wait: %v", err)
+	}
+}
+
+// stackResources answers DescribeStacks and DescribeStackResources with a
+// fixed hook-mode stack: the alarm resources as CloudFormation lists them,
+// which the emulator does not.
+type stackResources struct{ resources []cftypes.StackResource }
+
+func (f stackResources) DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
+	return &cloudformation.DescribeStacksOutput{Stacks: []cftypes.Stack{{
+		StackName: aws.String("webapp-service"), StackStatus: cftypes.StackStatusUpdateComplete,
+		StackId: aws.String("arn:aws-cn:cloudformation:cn-north-1:123456789012:stack/webapp-service/0f1e2d3c"),
+	}}}, nil
+}
+
+func (f stackResources) DescribeStackResources(context.Context, *cloudformation.DescribeStackResourcesInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourcesOutput, error) {
+	return &cloudformation.DescribeStackResourcesOutput{StackResources: f.resources}, nil
+}
+
+func TestReadNamesTheAlarms(t *testing.T) {
+	res := func(id, typ, phys string) cftypes.StackResource {
+		return cftypes.StackResource{LogicalResourceId: aws.String(id), ResourceType: aws.String(typ), PhysicalResourceId: aws.String(phys)}
+	}
+	cf := stackResources{[]cftypes.StackResource{
+		res("UnhealthyHostsblue1A2B3C4D", "AWS::CloudWatch::Alarm", "webapp-unhealthy-hosts-blue"),
+		res("Target5xxblue1A2B3C4D", "AWS::CloudWatch::Alarm", "webapp-http-5xx-blue"),
+		res("DeploymentHealth1A2B3C4D", "AWS::CloudWatch::CompositeAlarm", "webapp-deployment-health"),
+		res("TaskSet1A2B3C4D", "AWS::ECS::TaskSet", "ecs-svc/1"),
+	}}
+	got, err := ReadWith(context.Background(), cf, nil, "webapp-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := State{Mode: "hook", Stack: "webapp-service", Alarms: []string{
+		"arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:webapp-http-5xx-blue",
+		"arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:webapp-unhealthy-hosts-blue",
+	}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestPrepare(t *testing.T) {
+	s := State{ProductionTarget: "green", TestTarget: "blue", Mode: "hook", Stack: "webapp-service", Alarms: []string{"arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"}}
+	run, err := Prepare(s, map[string]string{"image": "x"}, []byte(`{"context":{}}`), []string{"webapp-service"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Context[KeyProductionTarget] != "green" || run.Context["image"] != "x" || len(run.RollbackAlarms) != 1 || run.MonitoringMinutes != 10 {
+		t.Fatalf("%+v", run)
+	}
+	if _, err := Prepare(s, map[string]string{KeyTestTarget: "green"}, []byte(`{}`), nil); err == nil {
+		t.Fatal("a contradicting live value passed")
 	}
 }
