@@ -483,6 +483,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeout", err))
 				}
 			}
+			var credentialsExpireAt string
+			if inputArgs["credentialsExpireAt"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["credentialsExpireAt"]), &credentialsExpireAt)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg credentialsExpireAt", err))
+				}
+			}
 			var hooks []string
 			if inputArgs["hooks"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["hooks"]), &hooks)
@@ -525,7 +532,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, stack, version, tag, image, platform, deploy, noWait, timeout, hooks, platformVersion, registry, registryUsername, registryPassword, goImage)
+			return (*EcsBluegreen).Release(&parent, ctx, stack, version, tag, image, platform, deploy, noWait, timeout, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, goImage)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -560,7 +567,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeout", err))
 				}
 			}
-			return (*EcsBluegreen).Rollback(&parent, ctx, stack, deploymentId, noWait, timeout)
+			var credentialsExpireAt string
+			if inputArgs["credentialsExpireAt"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["credentialsExpireAt"]), &credentialsExpireAt)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg credentialsExpireAt", err))
+				}
+			}
+			return (*EcsBluegreen).Rollback(&parent, ctx, stack, deploymentId, noWait, timeout, credentialsExpireAt)
 		case "Serve":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

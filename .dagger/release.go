@@ -32,7 +32,8 @@ func (m *EcsBluegreen) Publish(
 	// +optional
 	// +default="webapp-service"
 	stack string,
-	// Repository name or URI; overrides the stack output.
+	// Repository name or URI; overrides the stack output. A URI naming another account's or region's
+	// ECR registry is pushed there; a URI of any other registry needs --registry and its login.
 	// +optional
 	repository string,
 	// Git revision: stamped into the binary and, unless --tag is given, the image tag.
@@ -48,7 +49,8 @@ func (m *EcsBluegreen) Publish(
 	// Push to this registry (host[:port]) instead of ECR, e.g. a local registry.
 	// +optional
 	registry string,
-	// User name for --registry (with --registry-password); without them the ECR login is presented.
+	// User name for --registry (with --registry-password). Without them no credentials are sent,
+	// unless --registry is an ECR host (then its region's ECR login is).
 	// +optional
 	registryUsername string,
 	// Password or token for --registry.
@@ -95,7 +97,8 @@ func (m *EcsBluegreen) Release(
 	// Image tag; defaults to --version. "latest" is refused.
 	// +optional
 	tag string,
-	// Release this already-pushed image (repository@sha256:… or repository:tag@sha256:…) instead of building.
+	// Release this already-pushed image (repository@sha256:… or repository:tag@sha256:…) instead of building;
+	// it must exist in its registry and match the task definition's platform.
 	// +optional
 	image string,
 	// Target platform: linux/amd64 or linux/arm64; must match the task definition's CPU architecture.
@@ -109,9 +112,16 @@ func (m *EcsBluegreen) Release(
 	// +optional
 	noWait bool,
 	// With --deploy: how long to follow the deployment before stopping it with rollback (e.g. 30m, 1h30m).
+	// It must cover the deployment group's schedule (traffic routing and termination wait). Once
+	// production traffic has fully moved, a timeout no longer stops anything: the call succeeds and
+	// says how much of the termination wait is left.
 	// +optional
 	// +default="60m"
 	timeout string,
+	// When the AWS credentials expire, as an RFC 3339 time (e.g. "$AWS_CREDENTIAL_EXPIRATION");
+	// with --deploy, a --timeout that would outlive them is refused before anything is built.
+	// +optional
+	credentialsExpireAt string,
 	// Lifecycle hooks as Event=function, e.g. AfterAllowTestTraffic=smoke-test
 	// (BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic).
 	// +optional
@@ -122,7 +132,8 @@ func (m *EcsBluegreen) Release(
 	// Push to this registry (host[:port]) instead of ECR.
 	// +optional
 	registry string,
-	// User name for --registry.
+	// User name for --registry (with --registry-password); without them no credentials are sent,
+	// unless --registry is an ECR host.
 	// +optional
 	registryUsername string,
 	// Password or token for --registry.
@@ -146,6 +157,16 @@ func (m *EcsBluegreen) Release(
 	if err != nil {
 		return nil, err
 	}
+	expiry, err := bluegreen.ParseExpiry(credentialsExpireAt)
+	if err != nil {
+		return nil, err
+	}
+	waits := deploy && !noWait
+	if waits {
+		if err := bluegreen.CheckCredentials(time.Now(), wait, expiry); err != nil {
+			return nil, err
+		}
+	}
 	p, err := buildplan.ParsePlatform(platform)
 	if err != nil {
 		return nil, err
@@ -166,6 +187,18 @@ func (m *EcsBluegreen) Release(
 	}
 	if err := plan.CheckArchitecture(p.FargateCPUArchitecture()); err != nil {
 		return nil, err
+	}
+	cd := codedeploy.NewFromConfig(cfg)
+	if waits {
+		// Refused before the build, not only before registering.
+		if err := release.CheckWait(ctx, cd, plan.Target.CodeDeployApplication, plan.Target.DeploymentGroup, wait, expiry); err != nil {
+			return nil, err
+		}
+	}
+	if image != "" {
+		if err := m.checkImage(ctx, cfg, plan, image, registry, registryUsername, registryPassword); err != nil {
+			return nil, err
+		}
 	}
 	opts := release.Options{Mode: mode, Hooks: hookMap, PlatformVersion: platformVersion, GitRevision: version, Now: time.Now().UTC()}
 
@@ -196,15 +229,17 @@ func (m *EcsBluegreen) Release(
 		}
 		return filesDirectory(b.Files(), nil), nil
 	}
-	out, err := plan.Deploy(ctx, ecsClient, codedeploy.NewFromConfig(cfg), release.DeployRequest{
-		Options: opts, ImageURI: imageURI, NoWait: noWait,
-		Description: fmt.Sprintf("ecs-bluegreen release of %s", imageURI),
+	releaseID := bluegreen.NewReleaseID(time.Now())
+	out, err := plan.Deploy(ctx, ecsClient, cd, release.DeployRequest{
+		Options: opts, ImageURI: imageURI, NoWait: noWait, ReleaseID: releaseID, CredentialsExpire: expiry,
+		Description: "release of " + imageURI,
 		Wait:        bluegreen.Options{Timeout: wait, Out: os.Stderr},
 	})
 	if err != nil {
 		return nil, err
 	}
-	summary := fmt.Sprintf("{\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": %t\n}\n", out.DeploymentID, out.TaskDefinitionArn, out.Waited)
+	summary := fmt.Sprintf("{\n  \"releaseId\": %q,\n  \"deploymentId\": %q,\n  \"taskDefinitionArn\": %q,\n  \"waited\": %t,\n  \"leftRunning\": %t\n}\n",
+		releaseID, out.DeploymentID, out.TaskDefinitionArn, out.Waited, out.Result.LeftRunning)
 	return filesDirectory(out.Bundle.Files(), map[string]string{"deployment.json": summary}), nil
 }
 
@@ -228,9 +263,11 @@ func (m *EcsBluegreen) Status(
 }
 
 // Rollback undoes a release: a deployment in progress is stopped with
-// rollback (CodeDeploy shifts traffic back to the original task set);
-// otherwise the service's previous task definition revision is deployed
-// blue/green and followed to the end.
+// rollback (CodeDeploy shifts traffic back to the original task set), unless
+// it is itself a rollback; otherwise the release that served before the
+// current one (per the deployment group's history) is redeployed blue/green
+// with the appspec settings it ran with, and followed to the end. A rollback
+// redeployment is never stopped with rollback, not even on timeout.
 // +cache="never"
 func (m *EcsBluegreen) Rollback(
 	ctx context.Context,
@@ -244,12 +281,21 @@ func (m *EcsBluegreen) Rollback(
 	// Return as soon as the redeployment is created.
 	// +optional
 	noWait bool,
-	// How long to follow a redeployment before stopping it (e.g. 30m).
+	// How long to follow a redeployment (e.g. 30m); it must cover the group's schedule. A redeployment
+	// still running then is left to finish, never stopped with rollback.
 	// +optional
 	// +default="60m"
 	timeout string,
+	// When the AWS credentials expire, as an RFC 3339 time (e.g. "$AWS_CREDENTIAL_EXPIRATION");
+	// a --timeout that would outlive them is refused before anything is redeployed.
+	// +optional
+	credentialsExpireAt string,
 ) (string, error) {
 	wait, err := bluegreen.ParseTimeout(timeout)
+	if err != nil {
+		return "", err
+	}
+	expiry, err := bluegreen.ParseExpiry(credentialsExpireAt)
 	if err != nil {
 		return "", err
 	}
@@ -264,9 +310,15 @@ func (m *EcsBluegreen) Rollback(
 	}
 	cd := codedeploy.NewFromConfig(cfg)
 	t := plan.Target
+	var opts []bluegreen.RollbackOption
+	if !noWait {
+		opts = append(opts, bluegreen.BeforeRedeploy(func(ctx context.Context) error {
+			return release.CheckWait(ctx, cd, t.CodeDeployApplication, t.DeploymentGroup, wait, expiry)
+		}))
+	}
 	res, err := bluegreen.Rollback(ctx, cd, ecsClient,
 		bluegreen.Target{Application: t.CodeDeployApplication, DeploymentGroup: t.DeploymentGroup, Cluster: t.ClusterName, Service: t.ServiceName},
-		deploymentID, plan.AppSpecFor(release.Options{}))
+		deploymentID, plan.AppSpecFor(release.Options{}), opts...)
 	if err != nil {
 		return "", err
 	}
@@ -299,6 +351,28 @@ func (m *EcsBluegreen) awsConfig(ctx context.Context, function string) (aws.Conf
 		}
 	}
 	return awsenv.Config(ctx, creds, m.Region, m.AwsEndpoint, awsenv.WithLog(os.Stderr))
+}
+
+// checkImage confirms that an --image exists in its registry for the task
+// definition's platform, logging in as the push would.
+func (m *EcsBluegreen) checkImage(ctx context.Context, cfg aws.Config, plan *release.Plan, image, registry, registryUsername string, registryPassword *dagger.Secret) error {
+	img, err := bundle.ParseImage(image)
+	if err != nil {
+		return err
+	}
+	var given *publish.Auth
+	if registryPassword != nil && img.Registry == registry {
+		pw, err := registryPassword.Plaintext(ctx)
+		if err != nil {
+			return err
+		}
+		given = &publish.Auth{Username: registryUsername, Password: pw}
+	}
+	login, err := release.Login(ctx, cfg, img.Registry, given)
+	if err != nil {
+		return err
+	}
+	return plan.CheckImage(ctx, image, login)
 }
 
 // publishArgs are the shared arguments of publish and release.

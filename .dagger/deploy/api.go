@@ -7,23 +7,41 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 )
 
-// TaskDefinitionRegistrar registers task definitions; *ecs.Client satisfies it.
+// TaskDefinitionRegistrar registers task definitions and, to recognise a
+// revision it registered when the answer was lost, reads the family's newest
+// revisions and their tags; *ecs.Client satisfies it.
 type TaskDefinitionRegistrar interface {
 	RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.RegisterTaskDefinitionOutput, error)
+	ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitionsInput, optFns ...func(*ecs.Options)) (*ecs.ListTaskDefinitionsOutput, error)
+	DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
 }
 
-// ServiceReader reads a service and the revisions of its task definition
-// family, which is what a rollback to the previous revision needs;
-// *ecs.Client satisfies it.
+// ServiceReader reads a service and a task definition, which is what a
+// rollback needs to know what runs and what it goes back to; *ecs.Client
+// satisfies it.
 type ServiceReader interface {
 	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
-	ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitionsInput, optFns ...func(*ecs.Options)) (*ecs.ListTaskDefinitionsOutput, error)
+	DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
 }
 
-// DeploymentCreator starts CodeDeploy deployments; *codedeploy.Client
-// satisfies it.
+// DeploymentCreator starts CodeDeploy deployments and, because
+// CreateDeployment has no client token, finds the deployment a failed call
+// may still have created (ListDeployments, GetDeployment);
+// *codedeploy.Client satisfies it.
 type DeploymentCreator interface {
 	CreateDeployment(ctx context.Context, in *codedeploy.CreateDeploymentInput, optFns ...func(*codedeploy.Options)) (*codedeploy.CreateDeploymentOutput, error)
+	ListDeployments(ctx context.Context, in *codedeploy.ListDeploymentsInput, optFns ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentsOutput, error)
+	GetDeployment(ctx context.Context, in *codedeploy.GetDeploymentInput, optFns ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentOutput, error)
+}
+
+// GroupReader reads a deployment group's history and schedule;
+// *codedeploy.Client satisfies it.
+type GroupReader interface {
+	ListDeployments(ctx context.Context, in *codedeploy.ListDeploymentsInput, optFns ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentsOutput, error)
+	GetDeployment(ctx context.Context, in *codedeploy.GetDeploymentInput, optFns ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentOutput, error)
+	BatchGetDeployments(ctx context.Context, in *codedeploy.BatchGetDeploymentsInput, optFns ...func(*codedeploy.Options)) (*codedeploy.BatchGetDeploymentsOutput, error)
+	GetDeploymentGroup(ctx context.Context, in *codedeploy.GetDeploymentGroupInput, optFns ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentGroupOutput, error)
+	GetDeploymentConfig(ctx context.Context, in *codedeploy.GetDeploymentConfigInput, optFns ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentConfigOutput, error)
 }
 
 // DeploymentReader reads a deployment and its ECS targets (lifecycle events,
@@ -46,7 +64,7 @@ type DeploymentWatcher interface {
 type CodeDeployAPI interface {
 	DeploymentCreator
 	DeploymentWatcher
-	ListDeployments(ctx context.Context, in *codedeploy.ListDeploymentsInput, optFns ...func(*codedeploy.Options)) (*codedeploy.ListDeploymentsOutput, error)
+	GroupReader
 }
 
 // Compile-time proof that the SDK clients fit the interfaces.

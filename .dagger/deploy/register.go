@@ -5,29 +5,117 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
-// Register registers a task definition revision and returns its ARN.
+// Register registers a task definition revision and returns its ARN; it is
+// RegisterRelease with a new release id.
+func Register(ctx context.Context, api TaskDefinitionRegistrar, in *ecs.RegisterTaskDefinitionInput) (string, error) {
+	return RegisterRelease(ctx, api, in, "")
+}
+
+// RegisterRelease registers a task definition revision tagged with releaseID
+// (ReleaseTagKey; a new id when empty) and returns its ARN.
 //
 // The input is checked first: a family, at least one named container with an
 // image, and no image still holding a CodePipeline placeholder such as
 // <IMAGE1_NAME> (a direct deployment has no pipeline to substitute it, and
 // ECS would accept the literal string and fail only when tasks start).
-func Register(ctx context.Context, api TaskDefinitionRegistrar, in *ecs.RegisterTaskDefinitionInput) (string, error) {
+//
+// RegisterTaskDefinition is not idempotent: when a call fails, the family's
+// newest revisions are searched for the release id before trying again, so a
+// lost answer never leaves a second revision behind.
+func RegisterRelease(ctx context.Context, api TaskDefinitionRegistrar, in *ecs.RegisterTaskDefinitionInput, releaseID string) (string, error) {
 	if err := checkTaskDefinition(in); err != nil {
 		return "", err
 	}
-	out, err := api.RegisterTaskDefinition(ctx, in)
+	if releaseID == "" {
+		releaseID = NewReleaseID(time.Now())
+	} else if err := CheckReleaseID(releaseID); err != nil {
+		return "", err
+	}
+	family := aws.ToString(in.Family)
+	tagged := *in
+	tagged.Tags = withReleaseTag(in.Tags, releaseID)
+	for attempt := 1; ; attempt++ {
+		out, err := api.RegisterTaskDefinition(ctx, &tagged, ecsOnce)
+		if err == nil {
+			if out.TaskDefinition == nil || aws.ToString(out.TaskDefinition.TaskDefinitionArn) == "" {
+				return "", fmt.Errorf("registering task definition family %q: the response carries no task definition ARN", family)
+			}
+			return aws.ToString(out.TaskDefinition.TaskDefinitionArn), nil
+		}
+		if refused(err) {
+			return "", fmt.Errorf("registering task definition family %q: %w", family, err)
+		}
+		// A moment for a revision registered just now to be listed.
+		if perr := pause(ctx, attempt); perr != nil {
+			return "", fmt.Errorf("registering task definition family %q: %w", family, err)
+		}
+		arn, ferr := findOwnRevision(ctx, api, family, releaseID)
+		switch {
+		case arn != "":
+			return arn, nil
+		case ferr != nil:
+			return "", fmt.Errorf("registering task definition family %q: %w; whether the revision was registered anyway is unknown (looking for release %s failed: %v)", family, err, releaseID, ferr)
+		case !retryable(err) || attempt >= maxMutationAttempts:
+			return "", fmt.Errorf("registering task definition family %q: %w", family, err)
+		}
+	}
+}
+
+// revisionsSearched is how many of a family's newest revisions are searched
+// for a lost registration: only the last few can be one.
+const revisionsSearched = 5
+
+// findOwnRevision returns the ARN of a recent revision of family tagged with
+// releaseID, or "".
+func findOwnRevision(ctx context.Context, api TaskDefinitionRegistrar, family, releaseID string) (string, error) {
+	list, err := api.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{
+		FamilyPrefix: aws.String(family), Sort: ecstypes.SortOrderDesc, MaxResults: aws.Int32(revisionsSearched),
+	})
 	if err != nil {
-		return "", fmt.Errorf("registering task definition family %q: %w", aws.ToString(in.Family), err)
+		return "", err
 	}
-	if out.TaskDefinition == nil || aws.ToString(out.TaskDefinition.TaskDefinitionArn) == "" {
-		return "", fmt.Errorf("registering task definition family %q: the response carries no task definition ARN", aws.ToString(in.Family))
+	seen := 0
+	for _, arn := range list.TaskDefinitionArns {
+		// FamilyPrefix is a prefix: webapp also lists webapp-worker.
+		if f, _, err := parseTaskDefinitionARN(arn); err != nil || f != family {
+			continue
+		}
+		if seen++; seen > revisionsSearched {
+			break
+		}
+		out, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+			TaskDefinition: aws.String(arn), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags},
+		})
+		if err != nil {
+			return "", err
+		}
+		for _, t := range out.Tags {
+			if aws.ToString(t.Key) == ReleaseTagKey && aws.ToString(t.Value) == releaseID {
+				return arn, nil
+			}
+		}
 	}
-	return aws.ToString(out.TaskDefinition.TaskDefinitionArn), nil
+	return "", nil
+}
+
+// withReleaseTag returns tags with the release tag set to id; a release tag
+// carried over from the revision the task definition was derived from is
+// replaced.
+func withReleaseTag(tags []ecstypes.Tag, id string) []ecstypes.Tag {
+	out := make([]ecstypes.Tag, 0, len(tags)+1)
+	for _, t := range tags {
+		if aws.ToString(t.Key) != ReleaseTagKey {
+			out = append(out, t)
+		}
+	}
+	return append(out, ecstypes.Tag{Key: aws.String(ReleaseTagKey), Value: aws.String(id)})
 }
 
 func checkTaskDefinition(in *ecs.RegisterTaskDefinitionInput) error {

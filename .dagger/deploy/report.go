@@ -48,6 +48,8 @@ type Report struct {
 	// TaskDefinition is the task definition ARN the deployment's inline
 	// AppSpec names; empty for other revision types.
 	TaskDefinition string
+	// AppSpec is the deployment's inline AppSpec; empty for other revision types.
+	AppSpec string
 	// Created, Started and Completed are zero when CodeDeploy has not set them.
 	Created, Started, Completed time.Time
 	// Target is the ECS target id (cluster:service) once known.
@@ -80,6 +82,9 @@ type Report struct {
 	// TerminationWaitStarted is true once traffic has moved and CodeDeploy
 	// waits before terminating the original task set.
 	TerminationWaitStarted bool
+	// TerminationWaitMinutes is how long the original task set is kept after
+	// the shift (the deployment's blue/green settings); 0 when unknown.
+	TerminationWaitMinutes int32
 	// TargetsUnavailable records why target details could not be read (the
 	// deployment itself could); empty when they could.
 	TargetsUnavailable string
@@ -113,10 +118,55 @@ func (r Report) GreenWeight() (float64, bool) {
 	return 0, false
 }
 
-// IsRollback reports whether CodeDeploy created this deployment to roll
-// another one back.
+// IsRollback reports whether this deployment rolls another one back:
+// CodeDeploy created it to do so, or Rollback redeployed an earlier release
+// with it. Stopping such a deployment with rollback would bring back the
+// release being undone, so nothing in this package ever does.
 func (r Report) IsRollback() bool {
-	return r.RollbackOf != "" || r.Creator == string(types.DeploymentCreatorCodeDeployRollback)
+	return r.RollbackOf != "" || r.Creator == string(types.DeploymentCreatorCodeDeployRollback) || r.IsOwnRollback()
+}
+
+// TrafficShifted reports whether production traffic has fully moved to the
+// replacement and CodeDeploy is only waiting to terminate the original task
+// set: the release is live.
+func (r Report) TrafficShifted() bool {
+	if !r.TerminationWaitStarted || r.Finished() {
+		return false
+	}
+	if w, ok := r.GreenWeight(); ok {
+		return w >= 100
+	}
+	for _, e := range r.Events {
+		if e.Name == "AllowTraffic" {
+			return e.Status == string(types.LifecycleEventStatusSucceeded)
+		}
+	}
+	// The deployment says the wait started; without target details that is
+	// CodeDeploy's own statement that traffic moved.
+	return true
+}
+
+// TerminationWait is the deployment's termination wait (0 when unknown).
+func (r Report) TerminationWait() time.Duration {
+	return time.Duration(r.TerminationWaitMinutes) * time.Minute
+}
+
+// TerminationWaitLeft is how much of the termination wait remains at now,
+// counted from the end of the last lifecycle event; false when unknown.
+func (r Report) TerminationWaitLeft(now time.Time) (time.Duration, bool) {
+	if !r.TerminationWaitStarted || r.TerminationWaitMinutes <= 0 {
+		return 0, false
+	}
+	var began time.Time
+	for _, e := range r.Events {
+		if e.End.After(began) {
+			began = e.End
+		}
+	}
+	if began.IsZero() {
+		return 0, false
+	}
+	return max(began.Add(r.TerminationWait()).Sub(now), 0), true
 }
 
 // FailedEvent returns the first failed lifecycle event, if any.
@@ -185,7 +235,8 @@ func reportFrom(d *types.DeploymentInfo) Report {
 		TerminationWaitStarted: d.InstanceTerminationWaitTimeStarted,
 	}
 	if rev := d.Revision; rev != nil && rev.AppSpecContent != nil {
-		r.TaskDefinition = taskDefinitionARNPattern.FindString(aws.ToString(rev.AppSpecContent.Content))
+		r.AppSpec = aws.ToString(rev.AppSpecContent.Content)
+		r.TaskDefinition = taskDefinitionARNPattern.FindString(r.AppSpec)
 	}
 	if e := d.ErrorInformation; e != nil {
 		r.ErrorCode, r.ErrorMessage = string(e.Code), aws.ToString(e.Message)
@@ -195,9 +246,14 @@ func reportFrom(d *types.DeploymentInfo) Report {
 		r.RollbackMessage = aws.ToString(rb.RollbackMessage)
 		r.RollbackOf = aws.ToString(rb.RollbackTriggeringDeploymentId)
 	}
-	if bg := d.BlueGreenDeploymentConfiguration; bg != nil && bg.DeploymentReadyOption != nil {
-		r.ReadyAction = string(bg.DeploymentReadyOption.ActionOnTimeout)
-		r.ReadyWaitMinutes = bg.DeploymentReadyOption.WaitTimeInMinutes
+	if bg := d.BlueGreenDeploymentConfiguration; bg != nil {
+		if bg.DeploymentReadyOption != nil {
+			r.ReadyAction = string(bg.DeploymentReadyOption.ActionOnTimeout)
+			r.ReadyWaitMinutes = bg.DeploymentReadyOption.WaitTimeInMinutes
+		}
+		if t := bg.TerminateBlueInstancesOnDeploymentSuccess; t != nil {
+			r.TerminationWaitMinutes = t.TerminationWaitTimeInMinutes
+		}
 	}
 	return r
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // Target names the service a rollback acts on: the CodeDeploy application
@@ -28,7 +27,29 @@ type Target struct {
 }
 
 // RenderAppSpec renders the AppSpec that deploys taskDefARN to the service.
-type RenderAppSpec func(taskDefARN string) (content string, err error)
+// served is the AppSpec of the deployment that last served taskDefARN ("" if
+// unknown): its hooks, platform version and capacity provider strategy belong
+// to that release and should be kept.
+type RenderAppSpec func(taskDefARN, served string) (content string, err error)
+
+// RollbackOption tunes Rollback.
+type RollbackOption func(*rollbackOptions)
+
+type rollbackOptions struct {
+	releaseID string
+	before    func(ctx context.Context) error
+}
+
+// WithReleaseID marks the redeployment with id (NewReleaseID) instead of a
+// new one.
+func WithReleaseID(id string) RollbackOption { return func(o *rollbackOptions) { o.releaseID = id } }
+
+// BeforeRedeploy runs check once the redeployment is decided and before it is
+// created (e.g. that the timeout covers the group's schedule); an error
+// cancels the redeployment.
+func BeforeRedeploy(check func(ctx context.Context) error) RollbackOption {
+	return func(o *rollbackOptions) { o.before = check }
+}
 
 // Rollback actions.
 const (
@@ -49,6 +70,10 @@ type RollbackResult struct {
 	// From and To are the task definition ARNs the service moves from and to
 	// (ActionRedeployed).
 	From, To string
+	// Served is the deployment that last served To, and Images are To's
+	// container images (ActionRedeployed).
+	Served string
+	Images []string
 }
 
 // StoppedDeployment is one StopDeployment answer.
@@ -62,7 +87,8 @@ type StoppedDeployment struct {
 // String describes the rollback in one line.
 func (r RollbackResult) String() string {
 	if r.Action == ActionRedeployed {
-		return fmt.Sprintf("redeploying %s (was %s) as deployment %s", r.To, r.From, r.DeploymentID)
+		return fmt.Sprintf("redeploying %s (last served by deployment %s; image %s) in place of %s as deployment %s",
+			r.To, r.Served, strings.Join(r.Images, ", "), r.From, r.DeploymentID)
 	}
 	parts := make([]string, 0, len(r.Stopped))
 	for _, s := range r.Stopped {
@@ -113,16 +139,29 @@ func (t Target) validate(render RenderAppSpec) error {
 // When a deployment is in flight (id, if given and still active; otherwise
 // every deployment of the group that is Created, Queued, InProgress, Ready or
 // Baking) it is stopped with automatic rollback, which returns traffic to the
-// original task set. Otherwise the service's previous ACTIVE task definition
-// revision is deployed through a new CodeDeploy deployment whose AppSpec
-// render produces; the caller follows it with Wait.
+// original task set — unless it is itself a rollback (CodeDeploy's or this
+// function's), which is left to finish.
+//
+// Otherwise the release that served before the current one is redeployed:
+// the group's history, not the list of registered revisions, says which (see
+// chooseServed). The new deployment's AppSpec comes from render and is marked
+// as a rollback; the caller follows it with Wait.
 //
 // A given id that already ended Failed or Stopped is refused (CodeDeploy has
 // dealt with it; redeploying would go one release too far back), and so is a
 // succeeded one whose task definition is no longer the one in service.
-func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target Target, id string, render RenderAppSpec) (RollbackResult, error) {
+func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target Target, id string, render RenderAppSpec, opts ...RollbackOption) (RollbackResult, error) {
 	if err := target.validate(render); err != nil {
 		return RollbackResult{}, err
+	}
+	var o rollbackOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.releaseID != "" {
+		if err := CheckReleaseID(o.releaseID); err != nil {
+			return RollbackResult{}, err
+		}
 	}
 	var given *Report
 	if id != "" {
@@ -155,7 +194,7 @@ func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target T
 			return stopAll(ctx, cd, active)
 		}
 	}
-	return redeployPrevious(ctx, cd, svc, target, given, render)
+	return redeployServed(ctx, cd, svc, target, given, render, o)
 }
 
 func ofDeployment(id string) string {
@@ -188,24 +227,15 @@ func givenDeployment(ctx context.Context, cd CodeDeployAPI, t Target, id string)
 }
 
 func activeDeployments(ctx context.Context, cd CodeDeployAPI, t Target) ([]string, error) {
-	var ids []string
-	var token *string
-	for {
-		out, err := cd.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{
-			ApplicationName:     aws.String(t.Application),
-			DeploymentGroupName: aws.String(t.DeploymentGroup),
-			IncludeOnlyStatuses: activeStatuses,
-			NextToken:           token,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("listing deployments in flight for application %q, deployment group %q: %w", t.Application, t.DeploymentGroup, err)
-		}
-		ids = append(ids, out.Deployments...)
-		token = out.NextToken
-		if aws.ToString(token) == "" {
-			return ids, nil
-		}
+	ids, err := listDeployments(ctx, cd, &codedeploy.ListDeploymentsInput{
+		ApplicationName:     aws.String(t.Application),
+		DeploymentGroupName: aws.String(t.DeploymentGroup),
+		IncludeOnlyStatuses: activeStatuses,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing deployments in flight for application %q, deployment group %q: %w", t.Application, t.DeploymentGroup, err)
 	}
+	return ids, nil
 }
 
 func stopAll(ctx context.Context, cd CodeDeployAPI, ids []string) (RollbackResult, error) {
@@ -218,39 +248,6 @@ func stopAll(ctx context.Context, cd CodeDeployAPI, ids []string) (RollbackResul
 		res.Stopped = append(res.Stopped, StoppedDeployment{ID: id, Status: string(out.Status), Message: aws.ToString(out.StatusMessage)})
 	}
 	return res, nil
-}
-
-func redeployPrevious(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, t Target, given *Report, render RenderAppSpec) (RollbackResult, error) {
-	current, err := currentTaskDefinition(ctx, svc, t)
-	if err != nil {
-		return RollbackResult{}, err
-	}
-	if given != nil && given.TaskDefinition != "" && given.TaskDefinition != current {
-		return RollbackResult{}, fmt.Errorf("deployment %s deployed %s but service %q now runs %s; a later release replaced it — omit the id to roll back the current one", given.ID, given.TaskDefinition, t.Service, current)
-	}
-	family, rev, err := parseTaskDefinitionARN(current)
-	if err != nil {
-		return RollbackResult{}, fmt.Errorf("service %q in cluster %q: %w", t.Service, t.Cluster, err)
-	}
-	previous, err := previousRevision(ctx, svc, family, rev)
-	if err != nil {
-		return RollbackResult{}, err
-	}
-	content, err := render(previous)
-	if err != nil {
-		return RollbackResult{}, fmt.Errorf("rendering the AppSpec for %s: %w", previous, err)
-	}
-	_, prevRev, _ := parseTaskDefinitionARN(previous)
-	id, err := Start(ctx, cd, Request{
-		Application:     t.Application,
-		DeploymentGroup: t.DeploymentGroup,
-		AppSpecContent:  content,
-		Description:     fmt.Sprintf("rollback of %s: revision %d to %d", family, rev, prevRev),
-	})
-	if err != nil {
-		return RollbackResult{}, err
-	}
-	return RollbackResult{Action: ActionRedeployed, DeploymentID: id, From: current, To: previous}, nil
 }
 
 // currentTaskDefinition is the task definition serving production: the
@@ -277,41 +274,6 @@ func currentTaskDefinition(ctx context.Context, svc ServiceReader, t Target) (st
 		return "", fmt.Errorf("service %q in cluster %q reports no task definition", t.Service, t.Cluster)
 	}
 	return aws.ToString(s.TaskDefinition), nil
-}
-
-// previousRevision returns the ARN of the highest ACTIVE revision of family
-// below rev. Revisions are compared as numbers rather than trusting the
-// listing's order.
-func previousRevision(ctx context.Context, svc ServiceReader, family string, rev int) (string, error) {
-	best, bestRev := "", 0
-	var token *string
-	for {
-		out, err := svc.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{
-			FamilyPrefix: aws.String(family),
-			Status:       ecstypes.TaskDefinitionStatusActive,
-			Sort:         ecstypes.SortOrderDesc,
-			NextToken:    token,
-		})
-		if err != nil {
-			return "", fmt.Errorf("listing ACTIVE revisions of task definition family %q: %w", family, err)
-		}
-		for _, arn := range out.TaskDefinitionArns {
-			f, r, err := parseTaskDefinitionARN(arn)
-			// FamilyPrefix is a prefix: webapp also lists webapp-worker.
-			if err != nil || f != family || r >= rev || r <= bestRev {
-				continue
-			}
-			best, bestRev = arn, r
-		}
-		token = out.NextToken
-		if aws.ToString(token) == "" {
-			break
-		}
-	}
-	if best == "" {
-		return "", fmt.Errorf("task definition family %q has no ACTIVE revision before %d (the revision the service runs); nothing to roll back to — deploy a fixed release instead", family, rev)
-	}
-	return best, nil
 }
 
 // parseTaskDefinitionARN splits

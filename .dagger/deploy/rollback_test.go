@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -52,51 +53,35 @@ func (e *motoEnv) service(t *testing.T, n, current int, deregister ...int) []str
 	return arns
 }
 
-func TestRollbackRedeploysPreviousActiveRevision(t *testing.T) {
+func TestRollbackRedeploysTheServedReleaseMarkedAsRollback(t *testing.T) {
 	e := newMoto(t)
-	e.codeDeployGroup(t, target.Application, target.DeploymentGroup, target.Cluster, target.Service)
-	arns := e.service(t, 3, 3, 2) // revision 2 is INACTIVE: the previous ACTIVE one is 1
+	arns := e.service(t, 3, 3, 2) // revision 2 is INACTIVE and never served
+	s := newScripted(t, newFakeClock(), phase{Status: "Succeeded", TaskSets: true, Green: 100})
+	s.revisionARN = arns[2]
+	s.history = []pastDeployment{{ID: "d-FIRST0001", Status: "Succeeded", TaskDef: arns[0], Created: -time.Hour}}
 	var rendered []string
-	res, err := Rollback(context.Background(), e.cd, e.ecs, target, "", func(arn string) (string, error) {
+	res, err := Rollback(context.Background(), s.client(1), e.ecs, target, "", func(arn, served string) (string, error) {
 		rendered = append(rendered, arn)
+		if served != appSpecFor(arns[0]) {
+			t.Errorf("served AppSpec = %q, want the one deployment d-FIRST0001 ran", served)
+		}
 		return appSpecFor(arn), nil
 	})
 	if err != nil {
 		t.Fatalf("Rollback: %v", err)
 	}
-	if res.Action != ActionRedeployed || res.From != arns[2] || res.To != arns[0] || res.DeploymentID == "" {
+	if res.Action != ActionRedeployed || res.From != arns[2] || res.To != arns[0] || res.DeploymentID == "" || res.Served != "d-FIRST0001" {
 		t.Fatalf("result = %+v, want redeploy from %s to %s", res, arns[2], arns[0])
 	}
 	if len(rendered) != 1 || rendered[0] != arns[0] {
 		t.Fatalf("rendered AppSpecs for %v, want only %s", rendered, arns[0])
 	}
-	if got := e.deployments(t, target.Application, target.DeploymentGroup); len(got) != 1 || got[0] != res.DeploymentID {
-		t.Fatalf("deployments = %v, want [%s]", got, res.DeploymentID)
-	}
-	info := e.rawDeployment(t, res.DeploymentID)
-	content, sha := appSpecOf(t, info)
-	if !strings.Contains(content, arns[0]) || sha != SHA256Hex(content) {
-		t.Fatalf("deployed AppSpec %q (sha %s) does not point at %s", content, sha, arns[0])
-	}
-	if d, _ := info["description"].(string); d != "rollback of webapp: revision 3 to 1" {
-		t.Errorf("description = %q", d)
+	d := s.onlyCreated(t, arns[0])
+	if r := (Report{Description: d}); !r.IsRollback() || !strings.Contains(d, "webapp:3 → webapp:1, as deployment d-FIRST0001 served it") {
+		t.Errorf("description = %q, want a rollback marker and what it does", d)
 	}
 	if !strings.Contains(res.String(), "redeploying "+arns[0]) {
 		t.Errorf("String() = %q", res.String())
-	}
-}
-
-func TestRollbackWithoutPreviousRevisionSaysSo(t *testing.T) {
-	e := newMoto(t)
-	e.codeDeployGroup(t, target.Application, target.DeploymentGroup, target.Cluster, target.Service)
-	e.service(t, 1, 1)
-	_, err := Rollback(context.Background(), e.cd, e.ecs, target, "", func(arn string) (string, error) { return appSpecFor(arn), nil })
-	t.Logf("error: %v", err)
-	if err == nil || !strings.Contains(err.Error(), `task definition family "webapp" has no ACTIVE revision before 1`) {
-		t.Fatalf("err = %v", err)
-	}
-	if got := e.deployments(t, target.Application, target.DeploymentGroup); len(got) != 0 {
-		t.Fatalf("deployments = %v, want none", got)
 	}
 }
 
@@ -106,7 +91,7 @@ func TestRollbackNamesMissingService(t *testing.T) {
 	if _, err := e.ecs.CreateCluster(context.Background(), &ecs.CreateClusterInput{ClusterName: aws.String(target.Cluster)}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Rollback(context.Background(), e.cd, e.ecs, target, "", func(arn string) (string, error) { return appSpecFor(arn), nil })
+	_, err := Rollback(context.Background(), e.cd, e.ecs, target, "", func(arn, _ string) (string, error) { return appSpecFor(arn), nil })
 	t.Logf("error: %v", err)
 	if err == nil || !strings.Contains(err.Error(), `service "webapp" in cluster "webapp-cluster"`) {
 		t.Fatalf("err = %v", err)
@@ -124,7 +109,7 @@ func TestRollbackFindsDeploymentInFlightInEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Rollback(context.Background(), e.cd, e.ecs, target, "", func(arn string) (string, error) { return appSpecFor(arn), nil })
+	_, err = Rollback(context.Background(), e.cd, e.ecs, target, "", func(arn, _ string) (string, error) { return appSpecFor(arn), nil })
 	t.Logf("error: %v", err)
 	if err == nil || !strings.Contains(err.Error(), "reading deployment "+id) {
 		t.Fatalf("err = %v", err)
@@ -137,7 +122,7 @@ func TestRollbackFindsDeploymentInFlightInEmulator(t *testing.T) {
 func TestRollbackNeverStopsARollback(t *testing.T) {
 	for _, id := range []string{"", "d-SCRIPTED1"} {
 		s := newScripted(t, newFakeClock(), phase{Status: "InProgress", RollbackOf: "d-FAILED001"})
-		_, err := Rollback(context.Background(), s.client(1), nil, target, id, func(arn string) (string, error) { return appSpecFor(arn), nil })
+		_, err := Rollback(context.Background(), s.client(1), nil, target, id, func(arn, _ string) (string, error) { return appSpecFor(arn), nil })
 		if err == nil || !strings.Contains(err.Error(), "a rollback of deployment d-FAILED001") || len(s.stopCalls()) != 0 {
 			t.Fatalf("id %q: err = %v, stops = %+v", id, err, s.stopCalls())
 		}
@@ -146,7 +131,7 @@ func TestRollbackNeverStopsARollback(t *testing.T) {
 
 func TestRollbackStopsDeploymentInFlight(t *testing.T) {
 	s := newScripted(t, newFakeClock(), phase{Status: "InProgress", TaskSets: true, Green: 10})
-	res, err := Rollback(context.Background(), s.client(1), nil, target, "", func(string) (string, error) {
+	res, err := Rollback(context.Background(), s.client(1), nil, target, "", func(string, string) (string, error) {
 		t.Fatal("render called while a deployment was in flight")
 		return "", nil
 	})
@@ -167,7 +152,7 @@ func TestRollbackStopsDeploymentInFlight(t *testing.T) {
 
 func TestRollbackGivenActiveIDStopsIt(t *testing.T) {
 	s := newScripted(t, newFakeClock(), phase{Status: "Ready", TargetStatus: "Ready"})
-	res, err := Rollback(context.Background(), s.client(1), nil, target, s.id, func(string) (string, error) { return "", errors.New("unused") })
+	res, err := Rollback(context.Background(), s.client(1), nil, target, s.id, func(string, string) (string, error) { return "", errors.New("unused") })
 	if err != nil || res.Action != ActionStopped {
 		t.Fatalf("Rollback = %+v, %v", res, err)
 	}
@@ -186,24 +171,16 @@ func TestRollbackGivenFinishedIDRedeploys(t *testing.T) {
 	arns := e.service(t, 2, 2)
 	s := newScripted(t, newFakeClock(), phase{Status: "Succeeded", TaskSets: true, Green: 100})
 	s.revisionARN = arns[1]
-	res, err := Rollback(context.Background(), s.client(1), e.ecs, target, s.id, func(arn string) (string, error) { return appSpecFor(arn), nil })
+	s.history = []pastDeployment{{ID: "d-FIRST0001", Status: "Succeeded", TaskDef: arns[0], Created: -time.Hour}}
+	res, err := Rollback(context.Background(), s.client(1), e.ecs, target, s.id, func(arn, _ string) (string, error) { return appSpecFor(arn), nil })
 	if err != nil {
 		t.Fatalf("Rollback: %v", err)
 	}
 	if res.Action != ActionRedeployed || res.To != arns[0] || res.DeploymentID != "d-CREATED01" {
 		t.Fatalf("result = %+v", res)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.created) != 1 {
-		t.Fatalf("CreateDeployment calls = %d", len(s.created))
-	}
-	rev := s.created[0]["revision"].(map[string]any)
-	asc := rev["appSpecContent"].(map[string]any)
-	if rev["revisionType"] != "AppSpecContent" || !strings.Contains(asc["content"].(string), arns[0]) || asc["sha256"] != SHA256Hex(asc["content"].(string)) {
-		t.Fatalf("CreateDeployment revision = %v", rev)
-	}
-	if len(s.stops) != 0 {
+	s.onlyCreated(t, arns[0])
+	if len(s.stopCalls()) != 0 {
 		t.Fatalf("stopped a finished deployment: %+v", s.stops)
 	}
 }
@@ -212,7 +189,7 @@ func TestRollbackGivenIDOfAnotherGroupIsRefused(t *testing.T) {
 	s := newScripted(t, newFakeClock(), phase{Status: "InProgress"})
 	other := target
 	other.DeploymentGroup = "other-dg"
-	_, err := Rollback(context.Background(), s.client(1), nil, other, s.id, func(arn string) (string, error) { return appSpecFor(arn), nil })
+	_, err := Rollback(context.Background(), s.client(1), nil, other, s.id, func(arn, _ string) (string, error) { return appSpecFor(arn), nil })
 	if err == nil || !strings.Contains(err.Error(), `belongs to application "webapp", deployment group "webapp-dg"`) || len(s.stopCalls()) != 0 {
 		t.Fatalf("err = %v, stops = %+v", err, s.stopCalls())
 	}
@@ -220,7 +197,7 @@ func TestRollbackGivenIDOfAnotherGroupIsRefused(t *testing.T) {
 
 func TestRollbackValidatesTarget(t *testing.T) {
 	s := newScripted(t, newFakeClock(), phase{Status: "InProgress"})
-	render := func(arn string) (string, error) { return appSpecFor(arn), nil }
+	render := func(arn, _ string) (string, error) { return appSpecFor(arn), nil }
 	cases := []struct {
 		name   string
 		tgt    Target
@@ -273,7 +250,7 @@ func TestRollbackGivenIDReplacedByLaterReleaseIsRefused(t *testing.T) {
 	arns := e.service(t, 3, 3)
 	s := newScripted(t, newFakeClock(), phase{Status: "Succeeded"})
 	s.revisionARN = arns[1] // that deployment shipped revision 2; the service runs 3
-	_, err := Rollback(context.Background(), s.client(1), e.ecs, target, s.id, func(arn string) (string, error) { return appSpecFor(arn), nil })
+	_, err := Rollback(context.Background(), s.client(1), e.ecs, target, s.id, func(arn, _ string) (string, error) { return appSpecFor(arn), nil })
 	t.Logf("error: %v", err)
 	if err == nil || !strings.Contains(err.Error(), "deployed "+arns[1]+` but service "webapp" now runs `+arns[2]) {
 		t.Fatalf("err = %v", err)
@@ -287,7 +264,7 @@ func TestRollbackGivenIDReplacedByLaterReleaseIsRefused(t *testing.T) {
 
 func TestRollbackGivenFailedIDIsRefused(t *testing.T) {
 	s := newScripted(t, newFakeClock(), phase{Status: "Failed", RollbackID: "d-ROLLBACK9"})
-	_, err := Rollback(context.Background(), s.client(1), nil, target, s.id, func(arn string) (string, error) { return appSpecFor(arn), nil })
+	_, err := Rollback(context.Background(), s.client(1), nil, target, s.id, func(arn, _ string) (string, error) { return appSpecFor(arn), nil })
 	t.Logf("error: %v", err)
 	if err == nil || !strings.Contains(err.Error(), "already ended Failed (CodeDeploy rolled it back with deployment d-ROLLBACK9)") {
 		t.Fatalf("err = %v", err)

@@ -123,8 +123,34 @@ type scriptedCodeDeploy struct {
 	revisionARN string
 	// latency is added to the fake clock on every request.
 	latency time.Duration
+	// description is the scripted deployment's description (default
+	// "release abc123"); a created deployment takes the one it was sent.
+	description string
+	// creator is the scripted deployment's creator (default "user", or
+	// "codeDeployRollback" when a phase names RollbackOf).
+	creator string
+	// awaitCreate makes the scripted deployment exist only once
+	// CreateDeployment has been called: it then answers with s.id, and a
+	// second CreateDeployment while it is active is refused with
+	// DeploymentLimitExceededException, as CodeDeploy does.
+	awaitCreate bool
+	// history holds the group's other deployments (see scripted_history_test.go).
+	history []pastDeployment
+	// group is the deployment group's schedule (see scripted_history_test.go).
+	settings groupSettings
+	// dropResponses makes the server process a request and then reset the
+	// connection instead of answering, the first n times per operation.
+	dropResponses map[string]int
+	// credsExpireAt, when set, makes every request from that offset on answer
+	// ExpiredTokenException.
+	credsExpireAt time.Duration
+	// unavailable makes the first n requests per operation answer HTTP 503
+	// without doing anything.
+	unavailable map[string]int
 
 	mu        sync.Mutex
+	createdAt *time.Duration
+	appSpec   string
 	stopAt    time.Duration
 	isStopped bool
 	stops     []stopCall
@@ -186,8 +212,26 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(code)
 		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, typ, msg)
 	}
-	if id, ok := in["deploymentId"]; ok && id != s.id {
+	s.mu.Lock()
+	busy := s.unavailable[op] > 0
+	if busy {
+		s.unavailable[op]--
+	}
+	s.mu.Unlock()
+	if busy {
+		fail(503, "ServiceUnavailableException", "try again later")
+		return
+	}
+	if s.credsExpireAt > 0 && s.clock.offset() >= s.credsExpireAt {
+		fail(400, "ExpiredTokenException", "The security token included in the request is expired")
+		return
+	}
+	if id, ok := in["deploymentId"]; ok && !s.knows(fmt.Sprint(id)) {
 		fail(400, "DeploymentDoesNotExistException", fmt.Sprintf("The deployment %v could not be found.", id))
+		return
+	}
+	if s.serveHistory(w, op, in, fail) {
+		s.maybeDrop(w, op)
 		return
 	}
 	if s.targetsFail && strings.Contains(op, "DeploymentTargets") {
@@ -200,6 +244,10 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 		if s.getFailsFrom > 0 && s.clock.offset() >= s.getFailsFrom {
 			fail(503, "ServiceUnavailableException", "try again later")
 			return
+		}
+		if p, ok := s.past(fmt.Sprint(in["deploymentId"])); ok {
+			out = map[string]any{"deploymentInfo": s.pastInfo(p)}
+			break
 		}
 		s.mu.Lock()
 		s.getAt = append(s.getAt, s.clock.offset())
@@ -237,99 +285,43 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		out = map[string]any{"status": "Pending", "statusMessage": "Stop request received"}
 	case "ListDeployments":
-		ids := []string{}
-		if isActive(s.current().Status) && in["applicationName"] == s.app && in["deploymentGroupName"] == s.group {
-			ids = append(ids, s.id)
-		}
-		out = map[string]any{"deployments": ids}
+		out = map[string]any{"deployments": s.list(in)}
 	case "CreateDeployment":
+		if !s.awaitCreate {
+			s.mu.Lock()
+			s.created = append(s.created, in)
+			s.mu.Unlock()
+			out = map[string]any{"deploymentId": "d-CREATED01"}
+			break
+		}
+		if s.exists() && isActive(s.current().Status) {
+			fail(400, "DeploymentLimitExceededException", fmt.Sprintf("The Deployment Group '%s' already has an active Deployment '%s'", s.group, s.id))
+			return
+		}
 		s.mu.Lock()
 		s.created = append(s.created, in)
+		at := s.clock.offset()
+		s.createdAt = &at
+		s.description, _ = in["description"].(string)
+		if rev, ok := in["revision"].(map[string]any); ok {
+			if asc, ok := rev["appSpecContent"].(map[string]any); ok {
+				s.appSpec = fmt.Sprint(asc["content"])
+			}
+		}
 		s.mu.Unlock()
-		out = map[string]any{"deploymentId": "d-CREATED01"}
+		out = map[string]any{"deploymentId": s.id}
 	default:
 		fail(400, "UnknownOperationException", "unsupported operation "+op)
 		return
 	}
+	if s.maybeDrop(w, op) {
+		return
+	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	_ = json.NewEncoder(w).Encode(out)
+	_ = writeJSON(w, out)
 }
 
-func (s *scriptedCodeDeploy) info(p phase) map[string]any {
-	t0 := s.clock.start
-	d := map[string]any{
-		"deploymentId":                       s.id,
-		"applicationName":                    s.app,
-		"deploymentGroupName":                s.group,
-		"status":                             p.Status,
-		"computePlatform":                    "ECS",
-		"createTime":                         epoch(t0),
-		"description":                        "release abc123",
-		"instanceTerminationWaitTimeStarted": p.TermWait,
-	}
-	if p.Status != "Created" && p.Status != "Queued" {
-		d["startTime"] = epoch(t0.Add(time.Second))
-	}
-	if p.Status == "Succeeded" || p.Status == "Failed" || p.Status == "Stopped" {
-		d["completeTime"] = epoch(t0.Add(p.At))
-	}
-	if s.revisionARN != "" {
-		c := appSpecFor(s.revisionARN)
-		d["revision"] = map[string]any{"revisionType": "AppSpecContent", "appSpecContent": map[string]any{"content": c, "sha256": SHA256Hex(c)}}
-	}
-	if p.ErrCode != "" {
-		d["errorInformation"] = map[string]any{"code": p.ErrCode, "message": p.ErrMsg}
-	}
-	if p.RollbackID != "" || p.RollbackMsg != "" || p.RollbackOf != "" {
-		d["rollbackInfo"] = map[string]any{"rollbackDeploymentId": p.RollbackID, "rollbackMessage": p.RollbackMsg, "rollbackTriggeringDeploymentId": p.RollbackOf}
-	}
-	if p.RollbackOf != "" {
-		d["creator"] = "codeDeployRollback"
-	} else {
-		d["creator"] = "user"
-	}
-	if p.ReadyAction != "" {
-		d["blueGreenDeploymentConfiguration"] = map[string]any{"deploymentReadyOption": map[string]any{"actionOnTimeout": p.ReadyAction, "waitTimeInMinutes": p.ReadyWait}}
-	}
-	return d
-}
-
-func (s *scriptedCodeDeploy) target(p phase) map[string]any {
-	var events []any
-	for i, name := range ecsEvents {
-		st := "Pending"
-		if i < len(p.Events) {
-			st = p.Events[i]
-		}
-		e := map[string]any{"lifecycleEventName": name, "status": st}
-		if st != "Pending" {
-			e["startTime"] = epoch(s.clock.start.Add(time.Duration(i+1) * time.Second))
-		}
-		if st == "Failed" {
-			e["diagnostics"] = map[string]any{"errorCode": p.Diagnostic[0], "message": p.Diagnostic[1]}
-		}
-		events = append(events, e)
-	}
-	status := p.TargetStatus
-	if status == "" {
-		status = p.Status
-	}
-	t := map[string]any{
-		"deploymentId":    s.id,
-		"targetId":        "webapp-cluster:webapp",
-		"targetArn":       "arn:aws:ecs:us-east-1:123456789012:service/webapp-cluster/webapp",
-		"status":          status,
-		"lifecycleEvents": events,
-		"lastUpdatedAt":   epoch(s.clock.Now()),
-	}
-	if p.TaskSets {
-		t["taskSetsInfo"] = []any{
-			map[string]any{"identifer": "ecs-svc/1", "taskSetLabel": "Blue", "trafficWeight": 100 - p.Green, "desiredCount": 2, "runningCount": 2, "status": "PRIMARY"},
-			map[string]any{"identifer": "ecs-svc/2", "taskSetLabel": "Green", "trafficWeight": p.Green, "desiredCount": 2, "runningCount": 2, "status": "ACTIVE"},
-		}
-	}
-	return t
-}
+func writeJSON(w io.Writer, v any) error { return json.NewEncoder(w).Encode(v) }
 
 func (s *scriptedCodeDeploy) stopCalls() []stopCall {
 	s.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
@@ -31,8 +32,14 @@ type Request struct {
 	// means compute it; when set it must match, which catches a document
 	// altered after it was rendered.
 	AppSpecSHA256 string
-	// Description is shown in the CodeDeploy console (optional).
+	// Description is shown in the CodeDeploy console (optional). Start
+	// prefixes it with the marker "[ecs-bluegreen KIND RELEASE-ID]".
 	Description string
+	// ReleaseID identifies this release (NewReleaseID); empty means a new
+	// one. It is how Start recognises its deployment after a lost answer.
+	ReleaseID string
+	// Kind is KindRelease (default) or KindRollback.
+	Kind string
 }
 
 // maxNameLen is CodeDeploy's limit on application and deployment group names,
@@ -61,6 +68,16 @@ func (r *Request) Validate() error {
 	if strings.Contains(r.AppSpecContent, TaskDefinitionPlaceholder) {
 		return fmt.Errorf("AppSpec content still holds the %s placeholder; a direct deployment needs the registered task definition ARN there", TaskDefinitionPlaceholder)
 	}
+	if r.ReleaseID != "" {
+		if err := CheckReleaseID(r.ReleaseID); err != nil {
+			return err
+		}
+	}
+	switch r.Kind {
+	case "", KindRelease, KindRollback:
+	default:
+		return fmt.Errorf("deployment kind %q is not accepted; use %q or %q", r.Kind, KindRelease, KindRollback)
+	}
 	want := SHA256Hex(r.AppSpecContent)
 	switch {
 	case r.AppSpecSHA256 == "":
@@ -76,9 +93,20 @@ func (r *Request) Validate() error {
 // Start validates req and creates the deployment with the AppSpec inline
 // (revision type AppSpecContent). It returns the deployment id, e.g.
 // d-ABCDEF123. Nothing is sent when validation fails.
+//
+// The description carries the release id. When the call fails (a lost
+// answer, a reset connection), Start looks for a deployment of the group
+// carrying that id and returns it if CodeDeploy created it after all; only
+// when there is none does it try again.
 func Start(ctx context.Context, api DeploymentCreator, req Request) (string, error) {
 	if err := req.Validate(); err != nil {
 		return "", err
+	}
+	if req.ReleaseID == "" {
+		req.ReleaseID = NewReleaseID(time.Now())
+	}
+	if req.Kind == "" {
+		req.Kind = KindRelease
 	}
 	in := &codedeploy.CreateDeploymentInput{
 		ApplicationName:     aws.String(req.Application),
@@ -91,14 +119,11 @@ func Start(ctx context.Context, api DeploymentCreator, req Request) (string, err
 			},
 		},
 	}
-	if req.Description != "" {
-		in.Description = aws.String(req.Description)
-	}
-	out, err := api.CreateDeployment(ctx, in)
+	in.Description = aws.String(markedDescription(req.Kind, req.ReleaseID, req.Description))
+	id, err := createDeployment(ctx, api, in, req.ReleaseID)
 	if err != nil {
 		return "", fmt.Errorf("creating deployment in application %q, deployment group %q: %w", req.Application, req.DeploymentGroup, err)
 	}
-	id := aws.ToString(out.DeploymentId)
 	if id == "" {
 		return "", fmt.Errorf("creating deployment in application %q, deployment group %q: the response carries no deployment id", req.Application, req.DeploymentGroup)
 	}

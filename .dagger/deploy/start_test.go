@@ -26,7 +26,7 @@ func TestStartCreatesDeploymentWithInlineAppSpec(t *testing.T) {
 	if gotContent != content || gotSHA != SHA256Hex(content) {
 		t.Fatalf("stored AppSpec = %q (sha %s), want the content sent with its SHA-256 %s", gotContent, gotSHA, SHA256Hex(content))
 	}
-	if info["description"] != "release 1a2b3c" {
+	if d, _ := info["description"].(string); !strings.HasPrefix(d, "[ecs-bluegreen release r-") || !strings.HasSuffix(d, "] release 1a2b3c") {
 		t.Errorf("description = %v", info["description"])
 	}
 }

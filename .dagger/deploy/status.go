@@ -52,18 +52,32 @@ type observer struct {
 	last           *types.ECSTarget
 }
 
-// observe reads the deployment and, once it has started, its ECS target.
-func (o *observer) observe(ctx context.Context) (Report, error) {
-	out, err := o.api.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String(o.id)})
+// deploymentGetter reads one deployment.
+type deploymentGetter interface {
+	GetDeployment(ctx context.Context, in *codedeploy.GetDeploymentInput, optFns ...func(*codedeploy.Options)) (*codedeploy.GetDeploymentOutput, error)
+}
+
+// readDeployment reads deployment id without its targets.
+func readDeployment(ctx context.Context, api deploymentGetter, id string) (Report, error) {
+	out, err := api.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String(id)})
 	if err != nil {
-		return Report{ID: o.id}, fmt.Errorf("reading deployment %s: %w", o.id, err)
+		return Report{ID: id}, fmt.Errorf("reading deployment %s: %w", id, err)
 	}
 	if out.DeploymentInfo == nil {
-		return Report{ID: o.id}, fmt.Errorf("reading deployment %s: the response carries no deployment", o.id)
+		return Report{ID: id}, fmt.Errorf("reading deployment %s: the response carries no deployment", id)
 	}
 	r := reportFrom(out.DeploymentInfo)
 	if r.ID == "" {
-		r.ID = o.id
+		r.ID = id
+	}
+	return r, nil
+}
+
+// observe reads the deployment and, once it has started, its ECS target.
+func (o *observer) observe(ctx context.Context) (Report, error) {
+	r, err := readDeployment(ctx, o.api, o.id)
+	if err != nil {
+		return r, err
 	}
 	if notStarted(r.Status) {
 		return r, nil

@@ -42,25 +42,12 @@ var (
 	// ErrFailed: the deployment ended Failed or Stopped.
 	ErrFailed = errors.New("deployment failed")
 	// ErrTimedOut: the deployment outlived the timeout or the caller's
-	// context, and Wait stopped it with rollback (or tried to).
+	// context, and Wait stopped it with rollback (or tried to), or left it
+	// running because it is itself a rollback.
 	ErrTimedOut = errors.New("deployment timed out")
 	// ErrLostTrack: the deployment could not be read; it was not stopped.
 	ErrLostTrack = errors.New("deployment could not be followed")
 )
-
-// MaxTimeout bounds a timeout given as text: longer than any sensible
-// blue/green deployment, including its bake and termination waits.
-const MaxTimeout = 48 * time.Hour
-
-// ParseTimeout reads a Wait timeout given as text, such as "30m" or "1h30m".
-// The error names the value and what is accepted.
-func ParseTimeout(value string) (time.Duration, error) {
-	d, err := time.ParseDuration(strings.TrimSpace(value))
-	if err != nil || d <= 0 || d > MaxTimeout {
-		return 0, fmt.Errorf("timeout %q is not accepted; give a duration above 0 and at most %s, such as 30m or 1h30m", value, MaxTimeout)
-	}
-	return d, nil
-}
 
 // Options tune Wait. The zero value means the defaults.
 type Options struct {
@@ -123,6 +110,11 @@ type Result struct {
 	Polls int
 	// Stopped is true when Wait stopped the deployment (with rollback).
 	Stopped bool
+	// LeftRunning is true when the timeout or cancellation came after
+	// production traffic had fully moved to the replacement: the release is
+	// live, Wait returned success and CodeDeploy finishes the termination
+	// wait on its own.
+	LeftRunning bool
 	// StopStatus and StopMessage are StopDeployment's answer.
 	StopStatus, StopMessage string
 }
@@ -134,8 +126,17 @@ type Result struct {
 // the error (ErrFailed) says what failed and whether CodeDeploy created a
 // rollback deployment. When Timeout passes, or ctx ends before the deployment
 // finishes, Wait stops it with automatic rollback, watches briefly for the
-// stop to register, and returns ErrTimedOut saying so. The Result is filled in
-// every case.
+// stop to register, and returns ErrTimedOut saying so — with two exceptions
+// where a stop with rollback would do harm:
+//
+//   - production traffic has fully moved to the replacement and the
+//     termination wait has begun: the release is live, so Wait returns nil
+//     with Result.LeftRunning and says how much of the wait is left;
+//   - the deployment is itself a rollback (CodeDeploy's, or Rollback's
+//     redeployment): stopping it would bring back the release being undone,
+//     so it is left running and Wait returns ErrTimedOut saying so.
+//
+// The Result is filled in every case.
 func Wait(ctx context.Context, api DeploymentWatcher, id string, opts Options) (Result, error) {
 	if err := checkDeploymentID(id); err != nil {
 		return Result{}, err
@@ -144,15 +145,24 @@ func Wait(ctx context.Context, api DeploymentWatcher, id string, opts Options) (
 	if err != nil {
 		return Result{}, err
 	}
-	w := &waiter{api: api, id: id, opts: opts, obs: &observer{api: api, id: id}}
+	w := &waiter{id: id, opts: opts, trk: &codeDeployTracker{api: api, observer: &observer{api: api, id: id}}}
 	return w.run(ctx)
 }
 
+// tracker is what the waiter needs from one deployment mode: read the
+// deployment, stop it with rollback, and tell errors no retry can fix. The
+// schedule, heartbeat, deadline, read budget and the decision whether a stop
+// is safe stay in the waiter.
+type tracker interface {
+	observe(ctx context.Context) (Report, error)
+	stop(ctx context.Context) (status, message string, err error)
+	permanent(err error) bool
+}
+
 type waiter struct {
-	api   DeploymentWatcher
 	id    string
 	opts  Options
-	obs   *observer
+	trk   tracker
 	start time.Time
 	shown *Report
 	res   Result
@@ -186,13 +196,13 @@ func (w *waiter) run(ctx context.Context) (Result, error) {
 	lastShownSlot, failures := time.Duration(0), 0
 	for slot := time.Duration(0); ; {
 		pctx, cancel := context.WithTimeout(ctx, pollCallTimeout)
-		r, err := w.obs.observe(pctx)
+		r, err := w.trk.observe(pctx)
 		cancel()
 		w.res.Polls++
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return w.abort(ctx, "was cancelled")
-		case err != nil && isNoSuchDeployment(err):
+		case err != nil && w.trk.permanent(err):
 			return w.done(fmt.Errorf("%w: %v", ErrLostTrack, err))
 		case err != nil:
 			failures++

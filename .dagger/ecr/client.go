@@ -15,13 +15,42 @@ import (
 // Client talks to STS and ECR with one aws.Config.
 type Client struct {
 	region string
-	sts    *sts.Client
-	ecr    *awsecr.Client
+	// registryID is the account whose registry the repository calls address;
+	// empty means the caller's own.
+	registryID string
+	sts        *sts.Client
+	ecr        *awsecr.Client
 }
 
 // New builds a Client from a config made by awsenv.Config.
 func New(cfg aws.Config) *Client {
 	return &Client{region: cfg.Region, sts: sts.NewFromConfig(cfg), ecr: awsecr.NewFromConfig(cfg)}
+}
+
+// ForRegistry returns a client for the registry of account in region (e.g.
+// from a repository URI naming another account or region): its repository
+// calls carry that RegistryId, and its login is that region's.
+func ForRegistry(cfg aws.Config, account, region string) *Client {
+	cfg = cfg.Copy()
+	cfg.Region = region
+	c := New(cfg)
+	c.registryID = account
+	return c
+}
+
+// where names the registry the repository calls address, for messages.
+func (c *Client) where() string {
+	if c.registryID != "" {
+		return fmt.Sprintf("registry %s in %s", c.registryID, c.region)
+	}
+	return c.region
+}
+
+func (c *Client) registry() *string {
+	if c.registryID == "" {
+		return nil
+	}
+	return aws.String(c.registryID)
 }
 
 // AccountID returns the account of the caller (sts:GetCallerIdentity).
@@ -79,7 +108,9 @@ type Registry struct {
 // caller's <account>.dkr.ecr.<region> host, with an AWS stand-in whatever the
 // stand-in serves), or the host computed from the account and region when the
 // token names none. With an override (host[:port] of any OCI registry, e.g. a
-// local registry) the ECR login is still fetched and presented to it.
+// local registry) the address is the override and Auth is still the ECR
+// login: present it only to ECR hosts (see ParseRegistryHost) — the token is a
+// credential for the caller's images and must not travel to other registries.
 func (c *Client) ResolveRegistry(ctx context.Context, override string) (Registry, error) {
 	if override != "" {
 		if err := ValidateRegistry(override); err != nil {
@@ -117,6 +148,7 @@ func (c *Client) ImageDigestForTag(ctx context.Context, repository, tag string) 
 		return "", errors.New("image tag is empty")
 	}
 	out, err := c.ecr.DescribeImages(ctx, &awsecr.DescribeImagesInput{
+		RegistryId:     c.registry(),
 		RepositoryName: aws.String(repository),
 		ImageIds:       []types.ImageIdentifier{{ImageTag: aws.String(tag)}},
 	})
@@ -126,7 +158,7 @@ func (c *Client) ImageDigestForTag(ctx context.Context, repository, tag string) 
 	}
 	var noRepo *types.RepositoryNotFoundException
 	if errors.As(err, &noRepo) {
-		return "", fmt.Errorf("ecr repository %q does not exist in %s: run deploy-infra first (it creates the <app>-ecr stack)", repository, c.region)
+		return "", fmt.Errorf("ecr repository %q does not exist in %s: run deploy-infra first (it creates the <app>-ecr stack)", repository, c.where())
 	}
 	if err != nil {
 		return "", fmt.Errorf("looking up tag %q in ecr repository %q (ecr:DescribeImages): %w", tag, repository, err)
@@ -147,10 +179,10 @@ func (c *Client) TagsImmutable(ctx context.Context, repository string) (bool, er
 	if err := ValidateRepositoryName(repository); err != nil {
 		return false, err
 	}
-	out, err := c.ecr.DescribeRepositories(ctx, &awsecr.DescribeRepositoriesInput{RepositoryNames: []string{repository}})
+	out, err := c.ecr.DescribeRepositories(ctx, &awsecr.DescribeRepositoriesInput{RegistryId: c.registry(), RepositoryNames: []string{repository}})
 	var noRepo *types.RepositoryNotFoundException
 	if errors.As(err, &noRepo) {
-		return false, fmt.Errorf("ecr repository %q does not exist in %s: run deploy-infra first (it creates the <app>-ecr stack)", repository, c.region)
+		return false, fmt.Errorf("ecr repository %q does not exist in %s: run deploy-infra first (it creates the <app>-ecr stack)", repository, c.where())
 	}
 	if err != nil {
 		return false, fmt.Errorf("describing ecr repository %q: %w", repository, err)

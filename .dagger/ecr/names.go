@@ -54,6 +54,21 @@ func RegistryHost(account, region string) (string, error) {
 	return account + ".dkr.ecr." + region + "." + suffix, nil
 }
 
+// ecrHostPattern is an ECR private registry host: account, optional FIPS
+// endpoint, region, and the partition's domain.
+var ecrHostPattern = regexp.MustCompile(`^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$`)
+
+// ParseRegistryHost reads the account and region of an ECR registry host
+// such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com; ok is false for any
+// other registry.
+func ParseRegistryHost(host string) (account, region string, ok bool) {
+	m := ecrHostPattern.FindStringSubmatch(host)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
 // RepositoryURI joins a registry host and a repository name after validating
 // both, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp.
 func RepositoryURI(registry, repository string) (string, error) {

@@ -127,3 +127,21 @@ func TestErrorsHideUserInfo(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRegistryHost(t *testing.T) {
+	for host, want := range map[string][2]string{
+		"123456789012.dkr.ecr.eu-west-1.amazonaws.com":          {"123456789012", "eu-west-1"},
+		"123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com": {"123456789012", "us-gov-west-1"},
+		"123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn":      {"123456789012", "cn-north-1"},
+	} {
+		a, r, ok := ParseRegistryHost(host)
+		if !ok || a != want[0] || r != want[1] {
+			t.Errorf("ParseRegistryHost(%q) = %q, %q, %t", host, a, r, ok)
+		}
+	}
+	for _, host := range []string{"localhost:5000", "registry.example.com", "12345.dkr.ecr.eu-west-1.amazonaws.com", "123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example", "public.ecr.aws"} {
+		if _, _, ok := ParseRegistryHost(host); ok {
+			t.Errorf("ParseRegistryHost(%q) accepted", host)
+		}
+	}
+}

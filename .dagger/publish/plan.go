@@ -75,15 +75,18 @@ func Plan(tag, existingDigest, localDigest string, immutable bool) (Decision, er
 // AfterPushFailure decides what a failed push means once the registry has been
 // asked again what the tag holds (remoteDigest, "" when absent). Another run
 // may have pushed the same image meanwhile (an immutable registry then refuses
-// the tag): that is a success. A different image is a conflict; anything else
-// is the push error itself.
-func AfterPushFailure(tag string, pushErr error, remoteDigest, localDigest string) (Decision, error) {
+// the tag): that is a success. Another image under an immutable tag is a
+// conflict. Anything else — including another image under a mutable tag,
+// which the push would have moved — is the push error itself.
+func AfterPushFailure(tag string, pushErr error, remoteDigest, localDigest string, immutable bool) (Decision, error) {
 	switch {
 	case remoteDigest != "" && remoteDigest == localDigest:
 		return Decision{Action: ActionSkip, Tag: tag, Digest: localDigest,
 			Message: fmt.Sprintf("tag %s already holds %s (pushed concurrently) — nothing to push", tag, localDigest)}, nil
-	case remoteDigest != "":
+	case remoteDigest != "" && immutable:
 		return Decision{}, &ConflictError{Tag: tag, Existing: remoteDigest, Local: localDigest}
+	case remoteDigest != "":
+		return Decision{}, fmt.Errorf("pushing tag %s (it still holds %s): %w", tag, remoteDigest, pushErr)
 	default:
 		return Decision{}, fmt.Errorf("pushing tag %s: %w", tag, pushErr)
 	}

@@ -92,7 +92,7 @@ func Publish(ctx context.Context, req Request) (Result, error) {
 		if err != nil {
 			return Result{}, errors.Join(fmt.Errorf("pushing %s: %w", req.Target.Tagged(), pushErr), err)
 		}
-		after, err := AfterPushFailure(req.Target.Tag, pushErr, remoteNow, local)
+		after, err := AfterPushFailure(req.Target.Tag, pushErr, remoteNow, local, req.Immutable)
 		if err != nil {
 			return Result{}, err
 		}

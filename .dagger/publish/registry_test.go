@@ -39,7 +39,9 @@ type testRegistry struct {
 	inner     http.Handler
 	mu        sync.Mutex
 	refused   int // manifest PUTs refused because the tag is immutable
-	srv       *httptest.Server
+	// failPuts, when set, is the error every manifest PUT gets (HTTP 500).
+	failPuts string
+	srv      *httptest.Server
 }
 
 func startRegistry(t testing.TB, user, password string, immutable bool) *testRegistry {
@@ -57,6 +59,10 @@ func (r *testRegistry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if !ok || u != r.user || p != r.pw {
 		w.Header().Set("WWW-Authenticate", `Basic realm="test-registry"`)
 		http.Error(w, `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}`, http.StatusUnauthorized)
+		return
+	}
+	if r.failPuts != "" && req.Method == http.MethodPut && strings.Contains(req.URL.Path, "/manifests/") {
+		http.Error(w, `{"errors":[{"code":"UNKNOWN","message":"`+r.failPuts+`"}]}`, http.StatusInternalServerError)
 		return
 	}
 	if r.immutable && req.Method == http.MethodPut && strings.Contains(req.URL.Path, "/manifests/") {

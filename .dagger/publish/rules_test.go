@@ -91,15 +91,18 @@ func TestPlan(t *testing.T) {
 
 func TestAfterPushFailure(t *testing.T) {
 	pushErr := errors.New("MANIFEST_INVALID: tag is immutable")
-	d, err := AfterPushFailure("v1", pushErr, digestA, digestA)
+	d, err := AfterPushFailure("v1", pushErr, digestA, digestA, true)
 	if err != nil || d.Action != ActionSkip {
 		t.Fatalf("concurrent identical push: %+v, %v", d, err)
 	}
 	var conflict *ConflictError
-	if _, err := AfterPushFailure("v1", pushErr, digestB, digestA); !errors.As(err, &conflict) {
+	if _, err := AfterPushFailure("v1", pushErr, digestB, digestA, true); !errors.As(err, &conflict) {
 		t.Fatalf("different digest after failure: %v", err)
 	}
-	if _, err := AfterPushFailure("v1", pushErr, "", digestA); !errors.Is(err, pushErr) {
+	if _, err := AfterPushFailure("v1", pushErr, digestB, digestA, false); errors.As(err, &conflict) || !errors.Is(err, pushErr) {
+		t.Fatalf("a mutable tag holding another image must give the push error: %v", err)
+	}
+	if _, err := AfterPushFailure("v1", pushErr, "", digestA, true); !errors.Is(err, pushErr) {
 		t.Fatalf("absent tag after failure must return the push error: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/deploy"
@@ -34,16 +35,29 @@ type DeployRequest struct {
 	NoWait bool
 	// Wait tunes the waiter (progress output, timeout).
 	Wait deploy.Options
+	// ReleaseID marks the revision and the deployment (deploy.NewReleaseID);
+	// empty means a new one.
+	ReleaseID string
+	// CredentialsExpire is when the AWS credentials stop working; zero means
+	// unknown. A wait that would outlive them is refused.
+	CredentialsExpire time.Time
 }
 
 // Deploy registers the task definition for the image, starts the CodeDeploy
 // deployment with the appspec inline, and (unless NoWait) follows it to the
 // end. A failed or timed-out deployment returns an error after CodeDeploy (or
 // the waiter) rolled it back; Outcome says how far it got.
+//
+// Before anything is registered it checks that the wait fits (the timeout
+// covers the group's schedule and ends before the credentials expire) and
+// that the group is not busy with another deployment.
 func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar, cd deploy.CodeDeployAPI, req DeployRequest) (Outcome, error) {
 	var out Outcome
 	if req.Options.Mode != bundle.ModeDirect {
 		return out, fmt.Errorf("deploy needs mode %q, got %q", bundle.ModeDirect, req.Options.Mode)
+	}
+	if req.ReleaseID == "" {
+		req.ReleaseID = deploy.NewReleaseID(time.Now())
 	}
 	taskdef, err := bundle.RenderTaskDefinition(p.input(req.Options, req.ImageURI, ""))
 	if err != nil {
@@ -53,7 +67,15 @@ func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar
 	if err != nil {
 		return out, err
 	}
-	arn, err := deploy.Register(ctx, ecsAPI, regIn)
+	if !req.NoWait {
+		if err := CheckWait(ctx, cd, p.Target.CodeDeployApplication, p.Target.DeploymentGroup, req.Wait.Timeout, req.CredentialsExpire); err != nil {
+			return out, err
+		}
+	}
+	if err := deploy.CheckGroupFree(ctx, cd, p.Target.CodeDeployApplication, p.Target.DeploymentGroup); err != nil {
+		return out, err
+	}
+	arn, err := deploy.RegisterRelease(ctx, ecsAPI, regIn, req.ReleaseID)
 	if err != nil {
 		return out, err
 	}
@@ -70,6 +92,7 @@ func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar
 		AppSpecContent:  spec.Content,
 		AppSpecSHA256:   spec.Sha256,
 		Description:     req.Description,
+		ReleaseID:       req.ReleaseID,
 	})
 	if err != nil {
 		return out, err
@@ -79,9 +102,29 @@ func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar
 		return out, nil
 	}
 	out.Waited = true
+	if req.Wait.Timeout == 0 {
+		req.Wait.Timeout = deploy.DefaultTimeout
+	}
 	out.Result, err = deploy.Wait(ctx, cd, id, req.Wait)
 	if err != nil {
 		return out, fmt.Errorf("deployment %s of %s: %w", id, req.ImageURI, err)
 	}
 	return out, nil
+}
+
+// CheckWait refuses a wait that cannot work: a timeout shorter than the
+// group's own schedule (traffic routing, waits), or one that outlives the
+// credentials (zero expiry: unknown). timeout 0 means deploy.DefaultTimeout.
+func CheckWait(ctx context.Context, cd deploy.GroupReader, application, group string, timeout time.Duration, expiry time.Time) error {
+	if timeout == 0 {
+		timeout = deploy.DefaultTimeout
+	}
+	if err := deploy.CheckCredentials(time.Now(), timeout, expiry); err != nil {
+		return err
+	}
+	sched, err := deploy.GroupSchedule(ctx, cd, application, group)
+	if err != nil {
+		return err
+	}
+	return deploy.CheckTimeout(timeout, sched, application, group)
 }

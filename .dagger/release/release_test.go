@@ -38,6 +38,12 @@ type world struct {
 
 func newWorld(t *testing.T, mode string) *world {
 	t.Helper()
+	return newWorldWith(t, mode, nil)
+}
+
+// newWorldWith is newWorld with the deployment group's blue/green settings.
+func newWorldWith(t *testing.T, mode string, blueGreen *cdtypes.BlueGreenDeploymentConfiguration) *world {
+	t.Helper()
 	cfg := awstest.MotoConfig(t, awsenv.WithMaxAttempts(1))
 	w := &world{cfg: cfg, ecs: ecs.NewFromConfig(cfg), cd: codedeploy.NewFromConfig(cfg)}
 	w.subnets, w.sg = network(t, aws.ToString(cfg.BaseEndpoint))
@@ -87,11 +93,14 @@ func newWorld(t *testing.T, mode string) *world {
 	}))
 	must(w.cd.CreateApplication(ctx, &codedeploy.CreateApplicationInput{ApplicationName: aws.String("webapp"), ComputePlatform: cdtypes.ComputePlatformEcs}))
 	must(w.cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{
-		ApplicationName:     aws.String("webapp"),
-		DeploymentGroupName: aws.String("webapp"),
-		ServiceRoleArn:      aws.String("arn:aws:iam::" + moto.Account + ":role/codedeploy"),
-		DeploymentStyle:     &cdtypes.DeploymentStyle{DeploymentType: cdtypes.DeploymentTypeBlueGreen, DeploymentOption: cdtypes.DeploymentOptionWithTrafficControl},
-		EcsServices:         []cdtypes.ECSService{{ClusterName: aws.String("webapp"), ServiceName: aws.String("webapp")}},
+		ApplicationName:      aws.String("webapp"),
+		DeploymentGroupName:  aws.String("webapp"),
+		ServiceRoleArn:       aws.String("arn:aws:iam::" + moto.Account + ":role/codedeploy"),
+		DeploymentConfigName: aws.String("CodeDeployDefault.ECSAllAtOnce"),
+		DeploymentStyle:      &cdtypes.DeploymentStyle{DeploymentType: cdtypes.DeploymentTypeBlueGreen, DeploymentOption: cdtypes.DeploymentOptionWithTrafficControl},
+		EcsServices:          []cdtypes.ECSService{{ClusterName: aws.String("webapp"), ServiceName: aws.String("webapp")}},
+
+		BlueGreenDeploymentConfiguration: blueGreen,
 	}))
 	moto.CreateOutputsStack(t, cfg, "webapp-service", map[string]string{
 		"ClusterName": "webapp", "ServiceName": "webapp", "CodeDeployApplication": "webapp", "DeploymentGroup": "webapp",
@@ -292,11 +301,11 @@ func TestAppSpecForRollbackAndArchitectureCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	arn := aws.ToString(p.TaskDefinition.TaskDefinitionArn)
-	spec, err := p.AppSpecFor(Options{})(arn)
+	spec, err := p.AppSpecFor(Options{})(arn, "")
 	if err != nil || !strings.Contains(spec, "TaskDefinition: \""+arn+"\"") && !strings.Contains(spec, "TaskDefinition: "+arn) {
 		t.Fatalf("appspec for %s = %s (%v)", arn, spec, err)
 	}
-	if _, err := p.AppSpecFor(Options{})("not-an-arn"); err == nil {
+	if _, err := p.AppSpecFor(Options{})("not-an-arn", ""); err == nil {
 		t.Fatal("rendered an appspec for a bad ARN")
 	}
 	if err := p.CheckArchitecture("X86_64"); err != nil {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"dagger/ecs-bluegreen/bundle"
+	"dagger/ecs-bluegreen/deploy"
 )
 
 // input assembles the bundle input for imageURI (digest-pinned). taskDefARN
@@ -53,29 +55,78 @@ func (p *Plan) Preflight(opts Options, imageURI string) (*bundle.Bundle, error) 
 }
 
 // AppSpecFor returns what deploy.Rollback needs to redeploy an earlier
-// revision: the service's appspec (container, port, network, capacity
-// strategy, hooks) pointing at the given task definition ARN.
-func (p *Plan) AppSpecFor(opts Options) func(taskDefARN string) (string, error) {
-	return func(taskDefARN string) (string, error) {
-		in := p.input(Options{Mode: bundle.ModeDirect, Hooks: opts.Hooks, PlatformVersion: opts.PlatformVersion}, "", taskDefARN)
+// revision: the service's appspec (container, port, network) pointing at the
+// given task definition ARN, keeping the settings of the release that served
+// it (hooks, platform version, capacity provider strategy) from that
+// deployment's own appspec. opts fills in what the served appspec does not
+// say (or all of it when it is unknown).
+func (p *Plan) AppSpecFor(opts Options) deploy.RenderAppSpec {
+	return func(taskDefARN, served string) (string, error) {
+		o := Options{Mode: bundle.ModeDirect, Hooks: opts.Hooks, PlatformVersion: opts.PlatformVersion}
+		in := p.input(o, "", taskDefARN)
+		if served != "" {
+			if err := keepReleaseSettings(&in, served); err != nil {
+				return "", err
+			}
+		}
 		out, err := bundle.RenderAppSpec(in)
 		return string(out), err
 	}
+}
+
+// keepReleaseSettings copies the hooks, platform version and capacity
+// provider strategy of a served appspec into in. The network stays the
+// service's current one: subnets and security groups belong to the
+// infrastructure, which may have changed since.
+func keepReleaseSettings(in *bundle.Input, served string) error {
+	spec, err := bundle.DecodeAppSpec([]byte(served))
+	if err != nil {
+		return fmt.Errorf("the appspec of the release being restored: %w", err)
+	}
+	props := spec.Target()
+	if props == nil {
+		return fmt.Errorf("the appspec of the release being restored has no single ECS service resource")
+	}
+	if len(spec.Hooks) > 0 {
+		in.Hooks = map[string]string{}
+		for _, h := range spec.Hooks {
+			for event, fn := range h {
+				in.Hooks[event] = fn
+			}
+		}
+	}
+	if props.PlatformVersion != "" {
+		in.PlatformVersion = props.PlatformVersion
+	}
+	if len(props.CapacityProviderStrategy) > 0 {
+		in.CapacityProviderStrategy = nil
+		for _, c := range props.CapacityProviderStrategy {
+			in.CapacityProviderStrategy = append(in.CapacityProviderStrategy, ecstypes.CapacityProviderStrategyItem{
+				CapacityProvider: aws.String(c.CapacityProvider), Base: c.Base, Weight: c.Weight,
+			})
+		}
+	}
+	return nil
 }
 
 // CheckArchitecture refuses an image built for another CPU than the task
 // definition runs on (runtimePlatform.cpuArchitecture; Fargate's default is
 // X86_64): such tasks would fail to start only after the traffic shift began.
 func (p *Plan) CheckArchitecture(fargateArch string) error {
-	want := "X86_64"
-	if rp := p.TaskDefinition.RuntimePlatform; rp != nil && rp.CpuArchitecture != "" {
-		want = string(rp.CpuArchitecture)
-	}
-	if fargateArch != want {
+	if want := p.architecture(); fargateArch != want {
 		return fmt.Errorf("the image is built for %s but task family %s runs on %s: pass --platform %s, or change the task definition's cpuArchitecture in the infrastructure",
 			fargateArch, aws.ToString(p.TaskDefinition.Family), want, platformFor(want))
 	}
 	return nil
+}
+
+// architecture is the task definition's CPU architecture (Fargate's default
+// is X86_64).
+func (p *Plan) architecture() string {
+	if rp := p.TaskDefinition.RuntimePlatform; rp != nil && rp.CpuArchitecture != "" {
+		return string(rp.CpuArchitecture)
+	}
+	return "X86_64"
 }
 
 func platformFor(arch string) string {

@@ -1,0 +1,85 @@
+package deploy
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Deployments and task definition revisions this module creates carry a
+// marker with a unique release id. CreateDeployment takes no client token and
+// RegisterTaskDefinition is not idempotent, so after a call whose answer was
+// lost the marker is how the module recognises what it created, instead of
+// creating it twice or leaving it unfollowed. The marker also tells the
+// module's own rollbacks apart from releases wherever that matters.
+
+// Kinds of marked deployments.
+const (
+	// KindRelease is a deployment of a new release.
+	KindRelease = "release"
+	// KindRollback is a redeployment of an earlier release by Rollback.
+	KindRollback = "rollback"
+)
+
+// ReleaseTagKey is the task definition tag holding the release id of the
+// revision a release registered.
+const ReleaseTagKey = "ecs-bluegreen:release-id"
+
+// markerPattern reads "[ecs-bluegreen release r-…]" at the start of a
+// description.
+var markerPattern = regexp.MustCompile(`^\[ecs-bluegreen (release|rollback) (r-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8})\]`)
+
+// releaseIDPattern is the shape NewReleaseID produces.
+var releaseIDPattern = regexp.MustCompile(`^r-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$`)
+
+// NewReleaseID returns a unique release id such as r-20260301T120000Z-1a2b3c4d:
+// the time for people, random bits for uniqueness.
+func NewReleaseID(now time.Time) string {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return "r-" + now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// CheckReleaseID refuses an id NewReleaseID would not produce.
+func CheckReleaseID(id string) error {
+	if !releaseIDPattern.MatchString(id) {
+		return fmt.Errorf("release id %q is invalid; expected r-YYYYMMDDThhmmssZ-xxxxxxxx as NewReleaseID makes", id)
+	}
+	return nil
+}
+
+// markedDescription prefixes text with the marker of kind and id.
+func markedDescription(kind, id, text string) string {
+	m := fmt.Sprintf("[ecs-bluegreen %s %s]", kind, id)
+	if text = strings.TrimSpace(text); text != "" {
+		return m + " " + text
+	}
+	return m
+}
+
+// parseMarker returns the kind and release id a description carries.
+func parseMarker(description string) (kind, id string, ok bool) {
+	m := markerPattern.FindStringSubmatch(description)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// ReleaseID is the release id the deployment's description carries, if the
+// module created it.
+func (r Report) ReleaseID() string {
+	_, id, _ := parseMarker(r.Description)
+	return id
+}
+
+// IsOwnRollback reports whether Rollback created this deployment.
+func (r Report) IsOwnRollback() bool {
+	kind, _, ok := parseMarker(r.Description)
+	return ok && kind == KindRollback
+}
