@@ -23,10 +23,11 @@ type NetworkStack struct {
 	awscdk.Stack
 	// Vpc spans AZCount zones with public and private subnets.
 	Vpc awsec2.Vpc
-	// AlbSG admits the listener ports from anywhere and reaches the tasks
-	// on the container port only.
+	// AlbSG admits the production ports from anywhere and the test port
+	// from cfg.TestListenerSources, and reaches the tasks on the container
+	// port only.
 	AlbSG awsec2.SecurityGroup
-	// AppSG admits the container port from AlbSG only.
+	// AppSG admits the container port from AlbSG only and allows HTTPS out.
 	AppSG awsec2.SecurityGroup
 	// PrivateSubnetType is where the tasks run: PRIVATE_WITH_EGRESS behind NAT,
 	// or PRIVATE_ISOLATED with VPC endpoints when natGateways is 0.
