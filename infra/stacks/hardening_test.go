@@ -154,3 +154,48 @@ func TestLogsAndBucketsKept(t *testing.T) {
 		t.Errorf("checked %d log groups and %d buckets, want 5 and 3", groups, buckets)
 	}
 }
+
+// TestDrainMatchesShutdown: in every template a stopping task first drains
+// for the longest request, then gets as long again to shut down gracefully,
+// and only then is killed: deregistration delay = SHUTDOWN_TIMEOUT <
+// stopTimeout.
+func TestDrainMatchesShutdown(t *testing.T) {
+	checked := 0
+	for _, sc := range []string{"codedeploy", "hook", "agnostic"} {
+		s := synth(t, sc)
+		tpl := s.json["service"]
+		drain := map[string]bool{}
+		for _, tg := range findResources(tpl, "AWS::ElasticLoadBalancingV2::TargetGroup") {
+			for _, a := range asSlice(dig(tg, "Properties", "TargetGroupAttributes")) {
+				if dig(a, "Key") == "deregistration_delay.timeout_seconds" {
+					drain[fmt.Sprint(dig(a, "Value"))] = true
+				}
+			}
+		}
+		for _, td := range findResources(tpl, "AWS::ECS::TaskDefinition") {
+			for _, c := range asSlice(dig(td, "Properties", "ContainerDefinitions")) {
+				shutdown := ""
+				for _, e := range asSlice(dig(c, "Environment")) {
+					if dig(e, "Name") == "SHUTDOWN_TIMEOUT" {
+						shutdown = fmt.Sprint(dig(e, "Value"))
+					}
+				}
+				stop, _ := dig(c, "StopTimeout").(float64)
+				var seconds int
+				if _, err := fmt.Sscanf(shutdown, "%ds", &seconds); err != nil {
+					t.Fatalf("%s: SHUTDOWN_TIMEOUT %q", sc, shutdown)
+				}
+				if len(drain) != 1 || !drain[fmt.Sprint(seconds)] {
+					t.Errorf("%s: target groups drain %v, the app shuts down in %ds", sc, drain, seconds)
+				}
+				if stop <= float64(seconds) || stop > 120 {
+					t.Errorf("%s: stopTimeout %v must exceed SHUTDOWN_TIMEOUT %ds and stay within Fargate's 120 s", sc, stop, seconds)
+				}
+				checked++
+			}
+		}
+	}
+	if checked != 3 {
+		t.Fatalf("%d containers checked", checked)
+	}
+}
