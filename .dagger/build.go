@@ -9,12 +9,25 @@ import (
 	"dagger/ecs-bluegreen/internal/dagger"
 )
 
-// Build compiles the web app into a minimal image: a static binary, CA
-// certificates and a non-root user on an empty root filesystem, port 3000
-// exposed. Chain it: `build export --path app.tar`, `build publish --address …`.
+// defaultGoImage is the builder image every Go build and test uses unless
+// --go-image names another (pin it by digest for reproducible images).
+const defaultGoImage = "public.ecr.aws/docker/library/golang:1.26-bookworm"
+
+// Build compiles the web app into a minimal image for one platform (a static
+// binary, CA certificates and a non-root user on an empty root filesystem,
+// port 3000) and returns it as a container for chaining: `build terminal`,
+// `build as-service`. The image is assembled deterministically and imported;
+// Dagger re-serializes a container when it exports or publishes it, so for
+// the byte-reproducible image use `tarball` (and publish/release, which push
+// those exact bytes).
 func (m *EcsBluegreen) Build(
 	ctx context.Context,
+	// The app source: the repository holding this module, without the infrastructure, docs and the module itself.
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
 	// Target platform: linux/amd64 or linux/arm64. The binary is cross-compiled, never emulated.
+	// For a multi-platform image index use `tarball`, `publish` or `release`.
 	// +optional
 	// +default="linux/amd64"
 	platform string,
@@ -22,61 +35,78 @@ func (m *EcsBluegreen) Build(
 	// (e.g. $(git rev-parse --short HEAD)). Defaults to one derived from the source content.
 	// +optional
 	version string,
-	// Builder image with the Go toolchain (point it at a mirror if needed).
+	// Builder image with the Go toolchain (point it at a mirror if needed). Pin it by digest
+	// (…golang:1.26-bookworm@sha256:…) to make the image digest depend on the source alone.
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 	// Source repository URL recorded in the org.opencontainers.image.source label.
 	// +optional
 	sourceURL string,
+	// Creation time of the image and of every file in it, in seconds since the Unix epoch
+	// (SOURCE_DATE_EPOCH; e.g. $(git log -1 --format=%ct)). 0, the default, is the epoch itself.
+	// +optional
+	sourceDateEpoch int,
 ) (*dagger.Container, error) {
-	p, err := buildplan.ParsePlatform(platform)
+	img, err := m.assemble(ctx, source, imageArgs{
+		platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch,
+	})
 	if err != nil {
 		return nil, err
 	}
-	ver, err := m.version(ctx, version)
+	file, err := img.file(ctx)
 	if err != nil {
 		return nil, err
 	}
-	labels, err := buildplan.Labels("ecs-bluegreen app", ver, sourceURL)
+	return dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(img.platforms[0].String())}).
+		Import(file), nil
+}
+
+// Tarball builds the app image (see build) and returns its exact bytes as an
+// OCI image layout in a tar: `tarball export --path app.tar`. With several
+// platforms (--platform linux/amd64,linux/arm64) the layout holds an image
+// index. The same source, version, platforms, builder image and source date
+// always give the same bytes, so the same digest.
+func (m *EcsBluegreen) Tarball(
+	ctx context.Context,
+	// The app source (see build).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
+	// Target platforms: linux/amd64, linux/arm64, or both (comma-separated); the default is linux/amd64.
+	// +optional
+	platform []string,
+	// Version stamped into the binary and the labels (see build).
+	// +optional
+	version string,
+	// Builder image with the Go toolchain; pin it by digest for reproducible images.
+	// +optional
+	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
+	goImage string,
+	// Source repository URL recorded in the org.opencontainers.image.source label.
+	// +optional
+	sourceURL string,
+	// Creation time of the image and its files, seconds since the Unix epoch (see build).
+	// +optional
+	sourceDateEpoch int,
+) (*dagger.File, error) {
+	img, err := m.assemble(ctx, source, imageArgs{
+		platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch,
+	})
 	if err != nil {
 		return nil, err
 	}
-
-	builder := m.goBuilder(goImage, m.appSource())
-	for _, e := range p.GoEnv() {
-		builder = builder.WithEnvVariable(e.Name, e.Value)
-	}
-	builder = builder.WithExec(buildplan.GoBuildArgs(ver, "./app", buildplan.BuilderBinary))
-
-	rootfs := dag.Directory()
-	for _, e := range buildplan.RootFS() {
-		// Directory paths are relative to the directory's own root.
-		path := strings.TrimPrefix(e.Path, "/")
-		if e.From != "" {
-			rootfs = rootfs.WithFile(path, builder.File(e.From), dagger.DirectoryWithFileOpts{Permissions: int(e.Mode)})
-		} else {
-			rootfs = rootfs.WithNewFile(path, e.Content, dagger.DirectoryWithNewFileOpts{Permissions: int(e.Mode)})
-		}
-	}
-
-	img := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(p.String())}).
-		WithRootfs(rootfs).
-		WithUser(buildplan.User()).
-		WithWorkdir("/").
-		WithEnvVariable("PORT", fmt.Sprint(buildplan.AppPort)).
-		WithExposedPort(buildplan.AppPort).
-		WithEntrypoint([]string{buildplan.BinaryPath})
-	for _, l := range labels {
-		img = img.WithLabel(l.Name, l.Value)
-	}
-	return img, nil
+	return img.file(ctx)
 }
 
 // Serve runs the app image as a service for a local preview:
 // `dagger call serve up --ports 3000:3000`, then open http://localhost:3000.
 func (m *EcsBluegreen) Serve(
 	ctx context.Context,
+	// The app source (see build).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
 	// Deployment colour shown on the page (a CSS colour name or #rrggbb); defaults to one derived from the version.
 	// +optional
 	color string,
@@ -93,7 +123,7 @@ func (m *EcsBluegreen) Serve(
 	if err != nil {
 		return nil, err
 	}
-	img, err := m.Build(ctx, string(native), version, goImage, "")
+	img, err := m.Build(ctx, source, string(native), version, goImage, "", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +139,10 @@ func (m *EcsBluegreen) Serve(
 // with a reason; run the project's full suite with ./scripts/test.
 func (m *EcsBluegreen) Test(
 	ctx context.Context,
+	// The project directory (defaults to the repository holding this module).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
+	source *dagger.Directory,
 	// Builder image with the Go toolchain.
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
@@ -117,7 +151,10 @@ func (m *EcsBluegreen) Test(
 	// +optional
 	short bool,
 ) (string, error) {
-	ctr := m.goBuilder(goImage, m.Source)
+	ctr, err := goBuilder(ctx, goImage, source)
+	if err != nil {
+		return "", err
+	}
 	var out strings.Builder
 	for _, step := range buildplan.TestSteps(short) {
 		run := ctr.WithWorkdir("/src/"+step.Dir).
@@ -138,32 +175,48 @@ func (m *EcsBluegreen) Test(
 	return out.String(), nil
 }
 
-// goBuilder is the Go toolchain container with src in /src: go.mod and
-// go.sum first and downloaded, so the module cache layer survives source
-// edits; module and build caches on volumes.
-func (m *EcsBluegreen) goBuilder(goImage string, src *dagger.Directory) *dagger.Container {
-	return dag.Container().From(goImage).
+// goBuilder is the Go toolchain container with src in /src. go.mod and
+// go.sum are mounted file by file before the download: a file is keyed on its
+// own content, so `go mod download` stays cached across source edits (a
+// directory filtered to those two files would be keyed on the whole source).
+// A module without dependencies has no go.sum. Module and build caches live
+// on volumes.
+func goBuilder(ctx context.Context, goImage string, src *dagger.Directory) (*dagger.Container, error) {
+	hasMod, err := src.Exists(ctx, "go.mod")
+	if err != nil {
+		return nil, err
+	}
+	if !hasMod {
+		return nil, fmt.Errorf("the source has no go.mod at its root: pass --source the project directory (the one holding go.mod and app/)")
+	}
+	ctr := dag.Container().From(goImage).
 		WithMountedCache("/go/pkg/mod", dag.CacheVolume("ecs-bluegreen-go-mod")).
 		WithMountedCache("/root/.cache/go-build", dag.CacheVolume("ecs-bluegreen-go-build")).
 		WithEnvVariable("GOFLAGS", "-mod=readonly").
 		WithWorkdir("/src").
-		WithDirectory("/src", src, dagger.ContainerWithDirectoryOpts{Include: []string{"go.mod", "go.sum"}}).
-		WithExec([]string{"go", "mod", "download"}).
-		WithDirectory("/src", src)
+		WithFile("/src/go.mod", src.File("go.mod"))
+	hasSum, err := src.Exists(ctx, "go.sum")
+	if err != nil {
+		return nil, err
+	}
+	if hasSum {
+		ctr = ctr.WithFile("/src/go.sum", src.File("go.sum"))
+	}
+	return ctr.WithExec([]string{"go", "mod", "download"}).WithDirectory("/src", src), nil
 }
 
 // appSource is the part of the source the app image is built from; its
 // digest is the default version, so only app changes produce a new one.
-func (m *EcsBluegreen) appSource() *dagger.Directory {
-	return m.Source.Filter(dagger.DirectoryFilterOpts{Exclude: buildplan.AppSourceExclude})
+func appSource(source *dagger.Directory) *dagger.Directory {
+	return source.Filter(dagger.DirectoryFilterOpts{Exclude: buildplan.AppSourceExclude})
 }
 
 // version resolves the stamped version (see buildplan.Version).
-func (m *EcsBluegreen) version(ctx context.Context, given string) (string, error) {
+func version(ctx context.Context, source *dagger.Directory, given string) (string, error) {
 	if strings.TrimSpace(given) != "" {
 		return buildplan.Version(given, "")
 	}
-	digest, err := m.appSource().Digest(ctx)
+	digest, err := appSource(source).Digest(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -29,6 +29,10 @@ const (
 // infra/cdk.context.json).
 func (m *EcsBluegreen) Synth(
 	ctx context.Context,
+	// The project directory (defaults to the repository holding this module).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
+	source *dagger.Directory,
 	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop, desiredCount=3).
 	// +optional
 	cdkContext []string,
@@ -63,7 +67,7 @@ func (m *EcsBluegreen) Synth(
 	if err != nil {
 		return nil, err
 	}
-	ctr := m.cdkToolbox(nodeImage, goImage)
+	ctr := m.cdkToolbox(source, nodeImage, goImage)
 	if haveKey {
 		ctr = m.withCredentials(ctr)
 	}
@@ -75,6 +79,10 @@ func (m *EcsBluegreen) Synth(
 // +cache="never"
 func (m *EcsBluegreen) Diff(
 	ctx context.Context,
+	// The project directory (defaults to the repository holding this module).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
+	source *dagger.Directory,
 	// Stacks to compare, by name (e.g. webapp-service); every stack when empty.
 	// +optional
 	stacks []string,
@@ -110,7 +118,7 @@ func (m *EcsBluegreen) Diff(
 	if err != nil {
 		return "", err
 	}
-	ctr := m.withAWS(m.cdkToolbox(nodeImage, goImage))
+	ctr := m.withAWS(m.cdkToolbox(source, nodeImage, goImage))
 	return withCommand(withCommand(ctr, synth), diff).CombinedOutput(ctx)
 }
 
@@ -125,6 +133,10 @@ func (m *EcsBluegreen) Diff(
 // +cache="never"
 func (m *EcsBluegreen) DeployInfra(
 	ctx context.Context,
+	// The project directory (defaults to the repository holding this module).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
+	source *dagger.Directory,
 	// Stacks to deploy, by name (e.g. webapp-ecr webapp-network); every stack when empty.
 	// +optional
 	stacks []string,
@@ -177,7 +189,7 @@ func (m *EcsBluegreen) DeployInfra(
 		return "", err
 	}
 
-	ctr := withCommand(m.withAWS(m.cdkToolbox(nodeImage, goImage)), synth)
+	ctr := withCommand(m.withAWS(m.cdkToolbox(source, nodeImage, goImage)), synth)
 	if bootstrap {
 		ctr = withCommand(ctr, boot)
 	}
@@ -242,8 +254,8 @@ func (m *EcsBluegreen) liveRun(ctx context.Context, values map[string]string, st
 // pinned CDK CLI, the Go toolchain copied from the Go image, Go module and
 // build caches on volumes, and infra/ in /src/infra with its modules
 // downloaded before the sources are copied (so edits keep that layer).
-func (m *EcsBluegreen) cdkToolbox(nodeImage, goImage string) *dagger.Container {
-	infra := m.Source.Directory("infra")
+func (m *EcsBluegreen) cdkToolbox(source *dagger.Directory, nodeImage, goImage string) *dagger.Container {
+	infra := source.Directory("infra")
 	return dag.Container().From(nodeImage).
 		WithDirectory("/usr/local/go", dag.Container().From(goImage).Directory("/usr/local/go")).
 		WithEnvVariable("PATH", "/usr/local/go/bin:${PATH}", dagger.ContainerWithEnvVariableOpts{Expand: true}).
@@ -256,7 +268,8 @@ func (m *EcsBluegreen) cdkToolbox(nodeImage, goImage string) *dagger.Container {
 		WithMountedCache("/root/.npm", dag.CacheVolume("ecs-bluegreen-npm")).
 		WithExec([]string{"npm", "install", "--global", "--no-audit", "--no-fund", cdkcmd.NpmPackage}).
 		WithWorkdir(infraDir).
-		WithDirectory(infraDir, infra, dagger.ContainerWithDirectoryOpts{Include: []string{"go.mod", "go.sum"}}).
+		WithFile(infraDir+"/go.mod", infra.File("go.mod")).
+		WithFile(infraDir+"/go.sum", infra.File("go.sum")).
 		WithExec([]string{"go", "mod", "download"}).
 		WithDirectory(infraDir, infra)
 }

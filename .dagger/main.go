@@ -13,8 +13,6 @@ import (
 
 // EcsBluegreen ships a Go web app to ECS Fargate with blue/green deployments.
 type EcsBluegreen struct {
-	// The project directory: the app, its go.mod and the infra/ CDK app.
-	Source *dagger.Directory
 	// AWS region for every AWS-touching function.
 	Region string
 	// AWS access key id (optional for build, serve, test and synth).
@@ -30,13 +28,11 @@ type EcsBluegreen struct {
 	AwsEndpoint string
 }
 
-// New configures the module. Only `source` matters for build, serve, test and
-// synth; the AWS options are shared by every function that talks to AWS.
+// New configures the module: the AWS options shared by every function that
+// talks to AWS. The source is an argument of the functions that read it (with
+// the repository as its default), so editing the app never re-runs this
+// constructor.
 func New(
-	// The project directory (defaults to the repository holding this module).
-	// +defaultPath="/"
-	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
-	source *dagger.Directory,
 	// AWS region, e.g. eu-west-1.
 	// +optional
 	// +default="us-east-1"
@@ -55,7 +51,6 @@ func New(
 	awsEndpoint string,
 ) *EcsBluegreen {
 	return &EcsBluegreen{
-		Source:             source,
 		Region:             region,
 		AwsAccessKeyID:     awsAccessKeyID,
 		AwsSecretAccessKey: awsSecretAccessKey,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -28,6 +27,10 @@ import (
 // +cache="never"
 func (m *EcsBluegreen) Publish(
 	ctx context.Context,
+	// The app source (see build).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
 	// Service stack whose RepositoryUri output names the repository.
 	// +optional
 	// +default="webapp-service"
@@ -42,10 +45,9 @@ func (m *EcsBluegreen) Publish(
 	// Image tag; defaults to --version. "latest" is refused.
 	// +optional
 	tag string,
-	// Target platform: linux/amd64 or linux/arm64.
+	// Target platforms: linux/amd64, linux/arm64 or both (comma-separated: pushes an image index); default linux/amd64.
 	// +optional
-	// +default="linux/amd64"
-	platform string,
+	platform []string,
 	// Push to this registry (host[:port]) instead of ECR, e.g. a local registry.
 	// +optional
 	registry string,
@@ -60,14 +62,18 @@ func (m *EcsBluegreen) Publish(
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
+	// Creation time of the image and its files, seconds since the Unix epoch (see build).
+	// +optional
+	sourceDateEpoch int,
 ) (string, error) {
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err
 	}
 	res, err := m.publish(ctx, cfg, publishArgs{
-		stack: stack, repository: repository, version: version, tag: tag, platform: platform,
-		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword, goImage: goImage,
+		stack: stack, repository: repository, version: version, tag: tag,
+		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
+		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
 	}, nil)
 	if err != nil {
 		return "", err
@@ -86,6 +92,10 @@ func (m *EcsBluegreen) Publish(
 // +cache="never"
 func (m *EcsBluegreen) Release(
 	ctx context.Context,
+	// The app source (see build).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
 	// Service stack to release to (its outputs name the cluster, service, repository, CodeDeploy group).
 	// +optional
 	// +default="webapp-service"
@@ -101,10 +111,10 @@ func (m *EcsBluegreen) Release(
 	// it must exist in its registry and match the task definition's platform.
 	// +optional
 	image string,
-	// Target platform: linux/amd64 or linux/arm64; must match the task definition's CPU architecture.
+	// Target platforms: linux/amd64, linux/arm64 or both (comma-separated: an image index); one of them must match
+	// the task definition's CPU architecture. Default: the platform of that architecture.
 	// +optional
-	// +default="linux/amd64"
-	platform string,
+	platform []string,
 	// Register the task definition and run the blue/green deployment now, instead of only writing the pipeline artifacts.
 	// +optional
 	deploy bool,
@@ -143,6 +153,9 @@ func (m *EcsBluegreen) Release(
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
+	// Creation time of the image and its files, seconds since the Unix epoch (see build).
+	// +optional
+	sourceDateEpoch int,
 ) (*dagger.Directory, error) {
 	// Every argument is checked before AWS is touched.
 	mode := bundle.ModePipeline
@@ -167,9 +180,10 @@ func (m *EcsBluegreen) Release(
 			return nil, err
 		}
 	}
-	p, err := buildplan.ParsePlatform(platform)
-	if err != nil {
-		return nil, err
+	if len(platform) > 0 {
+		if _, err := buildplan.ParsePlatforms(platform); err != nil {
+			return nil, err
+		}
 	}
 	if image != "" {
 		if _, err := bundle.ParseImage(image); err != nil {
@@ -185,7 +199,7 @@ func (m *EcsBluegreen) Release(
 	if err != nil {
 		return nil, err
 	}
-	if err := plan.CheckArchitecture(p.FargateCPUArchitecture()); err != nil {
+	if platform, err = buildplan.ReleasePlatforms(platform, image != "", plan.CheckArchitecture); err != nil {
 		return nil, err
 	}
 	cd := codedeploy.NewFromConfig(cfg)
@@ -211,13 +225,15 @@ func (m *EcsBluegreen) Release(
 			return err
 		}
 		res, err := m.publish(ctx, cfg, publishArgs{
-			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag, platform: platform,
-			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword, goImage: goImage,
+			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
+			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
+			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
 		}, preflight)
 		if err != nil {
 			return nil, err
 		}
 		imageURI = res.Reference.String()
+		opts.Attestations = attestations(res.Referrers)
 	} else if _, err := plan.Preflight(opts, imageURI); err != nil {
 		return nil, err
 	}
@@ -377,14 +393,15 @@ func (m *EcsBluegreen) checkImage(ctx context.Context, cfg aws.Config, plan *rel
 
 // publishArgs are the shared arguments of publish and release.
 type publishArgs struct {
-	stack, repository, version, tag, platform string
-	registry, registryUsername                string
-	registryPassword                          *dagger.Secret
-	goImage                                   string
+	stack, repository, version, tag string
+	registry, registryUsername      string
+	registryPassword                *dagger.Secret
+	source                          *dagger.Directory
+	image                           imageArgs
 }
 
-// publish builds the image, exports it as an OCI tarball inside this
-// function's container, and pushes it with publish.Publish, which knows the
+// publish builds the image, writes it as an OCI layout tar inside this
+// function's container, and pushes those exact bytes with publish.Publish, which knows the
 // digest before pushing and makes the push idempotent. check, when set, runs
 // with the final reference before anything is pushed.
 func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArgs, check func(publish.Reference) error) (publish.Result, error) {
@@ -404,31 +421,26 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	}
 	target.Log = os.Stderr
 
-	img, err := m.Build(ctx, a.platform, a.version, a.goImage, "")
+	img, err := m.assemble(ctx, a.source, a.image)
 	if err != nil {
 		return publish.Result{}, err
 	}
-	dir, err := os.MkdirTemp("", "ecs-bluegreen-image-")
-	if err != nil {
-		return publish.Result{}, err
-	}
-	defer os.RemoveAll(dir)
-	target.Tarball = filepath.Join(dir, "image.tar")
-	if _, err := img.AsTarball().Export(ctx, target.Tarball); err != nil {
-		return publish.Result{}, fmt.Errorf("exporting the image: %w", err)
-	}
+	defer os.RemoveAll(img.dir)
+	target.Tarball = img.tarball
+	target.Revision = img.version
 	if check != nil {
-		digest, _, err := publish.DigestFromTarball(target.Tarball)
-		if err != nil {
-			return publish.Result{}, err
-		}
 		ref := target.Target
-		ref.Digest = digest
+		ref.Digest = img.digest
 		if err := check(ref); err != nil {
 			return publish.Result{}, err
 		}
 	}
-	return publish.Publish(ctx, target)
+	res, err := publish.Publish(ctx, target)
+	if err != nil {
+		return res, err
+	}
+	res.Referrers, err = m.attest(ctx, a.source, img, target)
+	return res, err
 }
 
 // filesDirectory returns the files as a directory, sorted for a stable result.

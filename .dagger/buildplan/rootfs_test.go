@@ -14,6 +14,27 @@ import (
 // TestImageStaysWithinBinaryPlus3MB builds the real app binary the way the
 // image does and packs the root filesystem into a gzipped layer, as an OCI
 // image stores it: the layer must stay under binary size + 3 MB.
+// buildApp compiles the real app for this machine's architecture, the way
+// the image build does, and returns the binary's path.
+func buildApp(t *testing.T, version string) string {
+	t.Helper()
+	return buildAppIn(t, "../..", version, runtime.GOARCH)
+}
+
+// buildAppIn compiles the app of the module in dir for linux/arch.
+func buildAppIn(t *testing.T, dir, version, arch string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "app")
+	args := GoBuildArgs(version, "./app", bin)
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 func TestImageStaysWithinBinaryPlus3MB(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the app")
@@ -22,15 +43,7 @@ func TestImageStaysWithinBinaryPlus3MB(t *testing.T) {
 	if _, err := os.Stat(certs); err != nil {
 		t.Skipf("no CA bundle at %s on this machine to measure with", certs)
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "app")
-	args := GoBuildArgs("measure", "./app", bin)
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildApp(t, "measure")
 	binInfo, _ := os.Stat(bin)
 
 	var layer bytes.Buffer

@@ -114,55 +114,17 @@ func (a *AppSpec) Target() *AppSpecProperties {
 	return nil
 }
 
-// DecodeAppSpec strictly decodes an appspec.yaml: unknown keys, wrong types
-// (a quoted ContainerPort, a list where a map belongs) and trailing documents
-// are errors.
+// DecodeAppSpec decodes an ECS appspec in YAML or JSON, matching keys
+// without regard to case as CodeDeploy does; unknown keys, wrong types (a
+// quoted ContainerPort, a list where a map belongs) and more than one
+// document are errors.
 func DecodeAppSpec(data []byte) (*AppSpec, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	var a AppSpec
-	if err := dec.Decode(&a); err != nil {
-		return nil, fmt.Errorf("appspec is not a valid ECS appspec: %w", err)
+	e := &engine{}
+	spec := decodeAppSpecRules(e, FileAppSpec, data)
+	if vs := (&Report{Findings: e.findings}).Violations(); len(vs) > 0 {
+		return nil, vs
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, fmt.Errorf("appspec holds more than one YAML document; want exactly one")
-	}
-	return &a, nil
-}
-
-// checkAppSpec records everything CodeDeploy would refuse or misread in a, and
-// any mismatch with the task definition's container and ports.
-func checkAppSpec(c *collector, file string, a *AppSpec, mode Mode) {
-	p := file + ": "
-	if a.Version != AppSpecVersion {
-		c.addf(p+"version", "%q is not accepted; want 0.0", a.Version)
-	}
-	if len(a.Resources) != 1 || len(a.Resources[0]) != 1 {
-		c.addf(p+"Resources", "has %d entries; want exactly one (the ECS service, e.g. TargetService)", countResources(a))
-	}
-	for _, res := range a.Resources {
-		for name, r := range res {
-			f := p + "Resources." + name
-			if r.Type != ECSServiceType {
-				c.addf(f+".Type", "%q is not accepted; want %s", r.Type, ECSServiceType)
-			}
-			checkProperties(c, f+".Properties", &r.Properties, mode)
-		}
-	}
-	seen := map[string]bool{}
-	for i, h := range a.Hooks {
-		if len(h) != 1 {
-			c.addf(fmt.Sprintf("%sHooks[%d]", p, i), "has %d events; want one event per list entry", len(h))
-		}
-		for name := range h {
-			if seen[name] {
-				c.addf(p+"Hooks."+name, "is hooked more than once; want each event at most once")
-			}
-			seen[name] = true
-		}
-		checkHooks(c, p+"Hooks", h)
-	}
+	return spec, nil
 }
 
 func countResources(a *AppSpec) int {
@@ -171,36 +133,6 @@ func countResources(a *AppSpec) int {
 		n += len(r)
 	}
 	return n
-}
-
-// checkProperties records invalid task set properties.
-func checkProperties(c *collector, f string, pr *AppSpecProperties, mode Mode) {
-	switch mode {
-	case ModePipeline:
-		if pr.TaskDefinition != TaskDefinitionPlaceholder {
-			c.addf(f+".TaskDefinition", "%q is not accepted in pipeline mode; want %s, which the pipeline fills in", pr.TaskDefinition, TaskDefinitionPlaceholder)
-		}
-	case ModeDirect:
-		if !taskDefARNRE.MatchString(pr.TaskDefinition) {
-			c.addf(f+".TaskDefinition", "%q is not accepted in direct mode; want a task definition ARN, arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>", pr.TaskDefinition)
-		}
-	}
-	lb := pr.LoadBalancerInfo
-	if !containerRE.MatchString(lb.ContainerName) {
-		c.addf(f+".LoadBalancerInfo.ContainerName", "%q is not a container name; want 1-255 letters, digits, _ or -", lb.ContainerName)
-	}
-	if lb.ContainerPort < 1 || lb.ContainerPort > 65535 {
-		c.addf(f+".LoadBalancerInfo.ContainerPort", "%d is not a port; want 1 to 65535", lb.ContainerPort)
-	}
-	if pr.PlatformVersion != "" && !platformRE.MatchString(pr.PlatformVersion) {
-		c.addf(f+".PlatformVersion", "%q is not accepted; want LATEST or a version such as 1.4.0", pr.PlatformVersion)
-	}
-	if nc := pr.NetworkConfiguration; nc != nil {
-		v := nc.AwsvpcConfiguration
-		checkNetwork(c, f+".NetworkConfiguration.AwsvpcConfiguration",
-			&Network{Subnets: v.Subnets, SecurityGroups: v.SecurityGroups, AssignPublicIp: v.AssignPublicIp})
-	}
-	checkStrategy(c, f+".CapacityProviderStrategy", pr.CapacityProviderStrategy)
 }
 
 // encodeAppSpec renders a as deterministic YAML in the layout of the AWS

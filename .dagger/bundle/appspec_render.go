@@ -7,7 +7,7 @@ package bundle
 func RenderAppSpec(in Input) ([]byte, error) {
 	spec := buildAppSpec(in)
 	var c collector
-	checkAppSpec(&c, FileAppSpec, spec, in.Mode)
+	checkParsed(&c, &Artifacts{Mode: in.Mode, AppSpec: spec})
 	checkHooks(&c, "hooks", in.Hooks)
 	if !c.ok() {
 		return nil, c.err()

@@ -89,10 +89,7 @@ func TestRenderRefusesBadInput(t *testing.T) {
 		{"memory missing", ModePipeline, func(t *testing.T, in *Input) { in.TaskDefinition.Memory = nil },
 			"taskdef.json: memory: is missing"},
 		{"network mode bridge", ModePipeline, func(t *testing.T, in *Input) { in.TaskDefinition.NetworkMode = ecstypes.NetworkModeBridge },
-			`taskdef.json: networkMode: "bridge" is not accepted; Fargate needs "awsvpc"`},
-		{"EC2 only", ModePipeline, func(t *testing.T, in *Input) {
-			in.TaskDefinition.RequiresCompatibilities = []ecstypes.Compatibility{ecstypes.CompatibilityEc2}
-		}, `taskdef.json: requiresCompatibilities: [EC2] does not include "FARGATE"`},
+			`taskdef.json: networkMode: must be awsvpc for a FARGATE task, got bridge [fargate-network-mode]`},
 		{"unknown taskdef field", ModePipeline, func(t *testing.T, in *Input) {
 			in.TaskDefinition = nil
 			in.TaskDefinitionJSON = userTaskDef(t, func(d map[string]any) { d["famly"] = "webapp" })
@@ -122,11 +119,11 @@ func TestRenderRefusesBadInput(t *testing.T) {
 		{"duplicated placeholder", ModePipeline, func(t *testing.T, in *Input) {
 			in.TaskDefinition = nil
 			in.TaskDefinitionJSON = userTaskDef(t, withSidecar(ImagePlaceholder))
-		}, "the placeholder <IMAGE1_NAME> appears 2 times (containerDefinitions[0].image, containerDefinitions[1].image)"},
+		}, "should hold one placeholder (the app container's) in pipeline mode, got 2: containerDefinitions[webapp].image, containerDefinitions[envoy].image [pipeline-placeholder]"},
 		{"placeholder in direct mode", ModeDirect, func(t *testing.T, in *Input) {
 			in.TaskDefinition = nil
 			in.TaskDefinitionJSON = userTaskDef(t, withSidecar(ImagePlaceholder))
-		}, "the placeholder <IMAGE1_NAME> appears in containerDefinitions[1].image; direct mode needs real digest-pinned images"},
+		}, "taskdef.json: containerDefinitions[envoy].image: must be a real image in direct mode, got a pipeline placeholder; nothing will fill it in [direct-no-placeholder]"},
 		{"unknown hook", ModePipeline, func(t *testing.T, in *Input) { in.Hooks = map[string]string{"AfterInstal": "fn"} },
 			"Input.Hooks.AfterInstal: is not an ECS lifecycle hook; want one of BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic"},
 		{"bad hook function", ModePipeline, func(t *testing.T, in *Input) { in.Hooks = map[string]string{"BeforeInstall": "my function!"} },
@@ -201,7 +198,7 @@ func TestRenderReportsEveryViolation(t *testing.T) {
 	}
 	want := []string{
 		"Input.ImageURI", "Input.ContainerPort", "taskdef.json: memory", "Input.Network.Subnets[0]",
-		"Input.Hooks.Deploy", "Input.TaskDefinitionArn",
+		"Input.Hooks.Deploy", "Input.TaskDefinitionArn", "taskdef.json: containerDefinitions[webapp].image",
 	}
 	if len(vs) != len(want) {
 		t.Errorf("got %d violations, want %d:\n%v", len(vs), len(want), err)
@@ -215,7 +212,7 @@ func TestRenderReportsEveryViolation(t *testing.T) {
 			t.Errorf("no violation for %s in:\n%v", w, err)
 		}
 	}
-	if !strings.HasPrefix(err.Error(), "6 problems found:\n  - ") {
+	if !strings.HasPrefix(err.Error(), "7 problems found:\n  - ") {
 		t.Errorf("error does not start with the count: %q", err.Error())
 	}
 }

@@ -1,6 +1,9 @@
 package bundle
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
 // BenchmarkRenderAndValidate measures a full direct-mode render, which
 // includes ValidateFiles on the result; the goal is well under 100 ms.
@@ -21,6 +24,26 @@ func BenchmarkValidateFiles(b *testing.B) {
 	for b.Loop() {
 		if err := ValidateFiles(files, ModePipeline); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckFullBundle measures the validate entry point on a complete
+// direct-mode set (task definition with two containers, appspec with network,
+// strategy and hooks, imageDetail.json), every rule running.
+func BenchmarkCheckFullBundle(b *testing.B) {
+	files := map[string][]byte{}
+	for _, name := range []string{FileTaskDef, FileAppSpec, FileImageDetail} {
+		data, err := os.ReadFile("testdata/corpus/valid-fargate-direct-full/" + name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files[name] = data
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if rep := Check(files, CheckOptions{Policy: PolicyStrict}); rep.Errors() != 0 {
+			b.Fatal(rep.Violations())
 		}
 	}
 }

@@ -16,4 +16,12 @@
 //
 // Everything is validated before anything is returned, and every violation is
 // reported at once (see Violations), so a user fixes a bad input in one go.
+//
+// Validation is one engine of named rules (Rules, Check) that also checks
+// artifacts written by other tools or by hand: any subset of taskdef.json,
+// the appspec (YAML or JSON), imageDetail.json, imagedefinitions.json and
+// release.json, for Fargate and EC2 alike. Each rule is of class aws (AWS
+// refuses it) or policy (a careful team does); Check's Policy decides whether
+// policy findings are errors, warnings or hidden. The rules are proved
+// against the corpus in testdata/corpus.
 package bundle

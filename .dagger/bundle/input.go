@@ -118,6 +118,8 @@ type Input struct {
 	// AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic) to Lambda
 	// function names or ARNs. Optional.
 	Hooks map[string]string
+	// Attestations are the image's referrers, for release.json. Optional.
+	Attestations []Attestation
 	// GitRevision is the commit the image was built from, for release.json. Optional.
 	GitRevision string
 	// Timestamp is when the release was made, for release.json. Optional: the

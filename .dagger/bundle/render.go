@@ -53,6 +53,9 @@ type Release struct {
 	// Files maps each other artifact's name to its hex SHA-256, so a consumer
 	// can tell the files belong together.
 	Files map[string]string `json:"files"`
+	// Attestations lists the SBOM and provenance attached to the image's
+	// platform manifests as OCI referrers, if any.
+	Attestations []Attestation `json:"attestations,omitempty"`
 }
 
 // Files returns the artifacts by file name: imageDetail.json, taskdef.json,
@@ -106,7 +109,7 @@ func Render(in Input) (*Bundle, error) {
 	b.Release = Release{
 		Mode: in.Mode, ImageURI: img.URI, Registry: img.Registry, Repository: img.Repository,
 		Digest: img.Digest, Tag: img.Tag, GitRevision: in.GitRevision, TaskFamily: aws.ToString(reg.Family),
-		ContainerName: in.ContainerName, ContainerPort: in.ContainerPort,
+		ContainerName: in.ContainerName, ContainerPort: in.ContainerPort, Attestations: in.Attestations,
 		Files: map[string]string{
 			FileImageDetail: sha256Hex(b.imageDetail),
 			FileTaskDef:     sha256Hex(b.taskdef),
@@ -168,7 +171,6 @@ func prepare(c *collector, in Input, withARN bool) (*ecs.RegisterTaskDefinitionI
 		c.addf("Input.TaskDefinition", "is missing; give the described task definition or Input.TaskDefinitionJSON")
 	}
 	if reg != nil {
-		checkTaskDef(c, FileTaskDef, reg)
 		if cd := findContainer(reg, in.ContainerName); cd != nil {
 			cd.Image = aws.String(in.ImageURI)
 			if in.Mode == ModePipeline {
@@ -177,7 +179,7 @@ func prepare(c *collector, in Input, withARN bool) (*ecs.RegisterTaskDefinitionI
 		}
 		checkContainerPort(c, "Input", reg, in.ContainerName, in.ContainerPort)
 		if in.Mode == ModePipeline || in.Mode == ModeDirect {
-			checkPlaceholders(c, FileTaskDef, reg, in.Mode)
+			checkParsed(c, &Artifacts{Mode: in.Mode, TaskDef: reg})
 		}
 	}
 	if withARN {

@@ -58,21 +58,19 @@ func TaskDefinitionFromDescribe(data []byte) (*ecstypes.TaskDefinition, []ecstyp
 }
 
 // RegisterInput strictly decodes a taskdef.json into the input of
-// RegisterTaskDefinition, for a direct (pipeline-less) deployment. It refuses
-// unknown and read-only members, values of the wrong type, a task that is not
-// Fargate/awsvpc with a valid cpu/memory pair, and any <IMAGE1_NAME>
-// placeholder left in an image.
+// RegisterTaskDefinition, for a direct (pipeline-less) deployment. Every rule
+// of the engine that reads a task definition runs, policy rules as errors:
+// unknown and read-only members, values of the wrong type, launch-type
+// constraints, and any placeholder left in an image are refused.
 func RegisterInput(taskdefJSON []byte) (*ecs.RegisterTaskDefinitionInput, error) {
-	var c collector
-	in := decodeTaskDef(&c, FileTaskDef, taskdefJSON)
-	if in != nil {
-		checkTaskDef(&c, FileTaskDef, in)
-		checkPlaceholders(&c, FileTaskDef, in, ModeDirect)
+	e := &engine{opts: releaseOptions(ModeDirect)}
+	e.a = loadArtifacts(e, map[string][]byte{FileTaskDef: taskdefJSON})
+	e.a.Mode = ModeDirect
+	e.runRules()
+	if vs := (&Report{Findings: e.findings}).Violations(); len(vs) > 0 {
+		return nil, vs
 	}
-	if !c.ok() {
-		return nil, c.err()
-	}
-	return in, nil
+	return e.a.TaskDef, nil
 }
 
 // decodeTaskDef strictly decodes a taskdef.json, recording violations in c.
@@ -144,64 +142,6 @@ func encodeTaskDef(in *ecs.RegisterTaskDefinitionInput) ([]byte, error) {
 	return doc.encode(), nil
 }
 
-// checkTaskDef records what makes a task definition unfit for a Fargate
-// blue/green service: no family, a network mode other than awsvpc, no FARGATE
-// compatibility, an invalid cpu/memory pair, no containers.
-func checkTaskDef(c *collector, file string, in *ecs.RegisterTaskDefinitionInput) {
-	p := file + ": "
-	switch {
-	case in.Family == nil || *in.Family == "":
-		c.addf(p+"family", "is missing; want the task family, 1-255 letters, digits, _ or -")
-	case !familyRE.MatchString(*in.Family):
-		c.addf(p+"family", "%q is not 1-255 letters, digits, _ or -", *in.Family)
-	}
-	if in.NetworkMode != ecstypes.NetworkModeAwsvpc {
-		c.addf(p+"networkMode", "%q is not accepted; Fargate needs \"awsvpc\"", string(in.NetworkMode))
-	}
-	if !slices.Contains(in.RequiresCompatibilities, ecstypes.CompatibilityFargate) {
-		got := make([]string, len(in.RequiresCompatibilities))
-		for i, v := range in.RequiresCompatibilities {
-			got[i] = string(v)
-		}
-		c.addf(p+"requiresCompatibilities", "[%s] does not include \"FARGATE\"; want [\"FARGATE\"]", strings.Join(got, ", "))
-	}
-	checkFargateSize(c, p, in.Cpu, in.Memory)
-	if len(in.ContainerDefinitions) == 0 {
-		c.addf(p+"containerDefinitions", "is empty; want at least the app container")
-	}
-	for i, cd := range in.ContainerDefinitions {
-		if cd.Name == nil || *cd.Name == "" {
-			c.addf(fmt.Sprintf("%scontainerDefinitions[%d].name", p, i), "is missing; every container needs a name")
-		}
-		if cd.Image == nil || *cd.Image == "" {
-			c.addf(fmt.Sprintf("%scontainerDefinitions[%d].image", p, i), "is missing; every container needs an image")
-		}
-	}
-}
-
-// checkPlaceholders records a wrong number of <IMAGE1_NAME> placeholders:
-// exactly one in pipeline mode (the action fills one image), none in direct
-// mode (ECS would try to pull it).
-func checkPlaceholders(c *collector, file string, in *ecs.RegisterTaskDefinitionInput, mode Mode) {
-	var where []string
-	for i, cd := range in.ContainerDefinitions {
-		if cd.Image != nil && strings.Contains(*cd.Image, ImagePlaceholder) {
-			where = append(where, fmt.Sprintf("containerDefinitions[%d].image", i))
-		}
-	}
-	field := file + ": containerDefinitions[].image"
-	switch {
-	case mode == ModePipeline && len(where) == 0:
-		c.addf(field, "no image is the placeholder %s; pipeline mode needs exactly one (the app container's)", ImagePlaceholder)
-	case mode == ModePipeline && len(where) > 1:
-		c.addf(field, "the placeholder %s appears %d times (%s); pipeline mode needs exactly one (the app container's)",
-			ImagePlaceholder, len(where), strings.Join(where, ", "))
-	case mode == ModeDirect && len(where) > 0:
-		c.addf(field, "the placeholder %s appears in %s; direct mode needs real digest-pinned images",
-			ImagePlaceholder, strings.Join(where, ", "))
-	}
-}
-
 // findContainer returns the named container definition, or nil.
 func findContainer(in *ecs.RegisterTaskDefinitionInput, name string) *ecstypes.ContainerDefinition {
 	for i := range in.ContainerDefinitions {
@@ -235,17 +175,27 @@ func checkContainerPort(c *collector, field string, in *ecs.RegisterTaskDefiniti
 		c.addf(field+".ContainerName", "%q is not a container of the task definition; its containers are %s", name, containerNames(in))
 		return
 	}
-	var ports []string
-	for _, pm := range cd.PortMappings {
-		if pm.ContainerPort != nil {
-			if *pm.ContainerPort == port {
-				return
-			}
-			ports = append(ports, fmt.Sprint(*pm.ContainerPort))
-		}
+	mapped, ports := mapsPort(cd, port)
+	if mapped {
+		return
 	}
 	if len(ports) == 0 {
 		ports = []string{"none"}
 	}
 	c.addf(field+".ContainerPort", "%d is not a containerPort of container %q; its port mappings are %s", port, name, strings.Join(ports, ", "))
+}
+
+// mapsPort reports whether a container maps port, and lists the container
+// ports it does map, for messages.
+func mapsPort(cd *ecstypes.ContainerDefinition, port int32) (bool, []string) {
+	var ports []string
+	for _, pm := range cd.PortMappings {
+		if pm.ContainerPort != nil {
+			if *pm.ContainerPort == port {
+				return true, nil
+			}
+			ports = append(ports, fmt.Sprint(*pm.ContainerPort))
+		}
+	}
+	return false, ports
 }

@@ -130,7 +130,7 @@ func TestRegisterInputRoundTrip(t *testing.T) {
 
 func TestRegisterInputRefusesPipelineArtifacts(t *testing.T) {
 	pipeline := mustRender(t, validInput(t, ModePipeline)).Files()[FileTaskDef]
-	if _, err := RegisterInput(pipeline); err == nil || !strings.Contains(err.Error(), "direct mode needs real digest-pinned images") {
+	if _, err := RegisterInput(pipeline); err == nil || !strings.Contains(err.Error(), "must be a real image in direct mode") {
 		t.Fatalf("RegisterInput accepted a placeholder image: %v", err)
 	}
 	withARN := bytes.Replace(pipeline, []byte(`"family": "webapp",`), []byte(`"family": "webapp", "taskDefinitionArn": "x", "compatibilities": ["FARGATE"],`), 1)

@@ -7,15 +7,12 @@ import (
 	"io"
 	"reflect"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 )
 
 // ValidateFiles checks a bundle produced elsewhere (or edited by hand) before
-// it is used: imageDetail.json, taskdef.json and appspec.yaml must be present
-// and valid for mode, and agree with each other; release.json is checked when
-// present. Every violation is reported at once, as Violations.
+// release uses it: imageDetail.json, taskdef.json and appspec.yaml must be
+// present, and every rule of the engine (see Check) must pass for mode, with
+// policy rules as errors (except releaseSkips). Every violation is reported at once, as Violations.
 func ValidateFiles(files map[string][]byte, mode Mode) error {
 	var c collector
 	if _, err := ParseMode(string(mode)); err != nil {
@@ -27,79 +24,8 @@ func ValidateFiles(files map[string][]byte, mode Mode) error {
 			c.addf(name, "is missing; a bundle needs %s, %s and %s", FileImageDetail, FileTaskDef, FileAppSpec)
 		}
 	}
-	var img *Image
-	if data, ok := files[FileImageDetail]; ok {
-		img = checkImageDetail(&c, data)
-	}
-	var reg *ecs.RegisterTaskDefinitionInput
-	if data, ok := files[FileTaskDef]; ok {
-		if reg = decodeTaskDef(&c, FileTaskDef, data); reg != nil {
-			checkTaskDef(&c, FileTaskDef, reg)
-			checkPlaceholders(&c, FileTaskDef, reg, mode)
-		}
-	}
-	var spec *AppSpec
-	if data, ok := files[FileAppSpec]; ok {
-		var err error
-		if spec, err = DecodeAppSpec(data); err != nil {
-			c.addf(FileAppSpec, "%v", err)
-		} else {
-			checkAppSpec(&c, FileAppSpec, spec, mode)
-		}
-	}
-	crossCheck(&c, mode, img, reg, spec)
-	if data, ok := files[FileRelease]; ok {
-		checkRelease(&c, data, files, mode, img, spec)
-	}
+	c.vs = append(c.vs, Check(files, releaseOptions(mode)).Violations()...)
 	return c.err()
-}
-
-// checkImageDetail strictly decodes imageDetail.json and parses its image.
-func checkImageDetail(c *collector, data []byte) *Image {
-	var d imageDetail
-	if err := strictJSON(data, &d); err != nil {
-		c.addf(FileImageDetail, "is not {\"ImageURI\": \"<digest-pinned image>\"}: %v", err)
-		return nil
-	}
-	img, err := ParseImage(d.ImageURI)
-	if err != nil {
-		c.addf(FileImageDetail+": ImageURI", "%v", err)
-		return nil
-	}
-	return &img
-}
-
-// crossCheck records disagreements between the files: the appspec's
-// container and port must exist in the task definition, the placeholder must
-// sit in that container (pipeline), the container must run the imageDetail
-// image and the ARN must be of the task family (direct).
-func crossCheck(c *collector, mode Mode, img *Image, reg *ecs.RegisterTaskDefinitionInput, spec *AppSpec) {
-	if reg == nil || spec == nil || spec.Target() == nil {
-		return
-	}
-	pr := spec.Target()
-	lb := pr.LoadBalancerInfo
-	checkContainerPort(c, FileAppSpec+": LoadBalancerInfo", reg, lb.ContainerName, lb.ContainerPort)
-	cd := findContainer(reg, lb.ContainerName)
-	if cd == nil {
-		return
-	}
-	image := aws.ToString(cd.Image)
-	switch mode {
-	case ModePipeline:
-		if image != ImagePlaceholder {
-			c.addf(FileTaskDef+": containerDefinitions[name="+lb.ContainerName+"].image",
-				"%q is not %s; in pipeline mode the app container named in appspec.yaml must carry the placeholder", image, ImagePlaceholder)
-		}
-	case ModeDirect:
-		if img != nil && image != img.URI {
-			c.addf(FileTaskDef+": containerDefinitions[name="+lb.ContainerName+"].image",
-				"%q is not the image of %s (%q); direct mode deploys exactly that image", image, FileImageDetail, img.URI)
-		}
-		if m := taskDefARNRE.FindStringSubmatch(pr.TaskDefinition); m != nil && reg.Family != nil && m[2] != *reg.Family {
-			c.addf(FileAppSpec+": TaskDefinition", "%q is of family %q, but %s has family %q", pr.TaskDefinition, m[2], FileTaskDef, *reg.Family)
-		}
-	}
 }
 
 // checkRelease strictly decodes release.json and records where it disagrees

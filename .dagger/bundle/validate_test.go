@@ -29,38 +29,38 @@ func TestValidateFilesRefusesBadArtifacts(t *testing.T) {
 		{"missing appspec", ModePipeline, func(t *testing.T, f map[string][]byte) { delete(f, FileAppSpec) },
 			"appspec.yaml: is missing"},
 		{"imageDetail by tag", ModePipeline, replaceIn(FileImageDetail, "@"+testDigest, ""),
-			"imageDetail.json: ImageURI: image \"123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp:v1.2.3\" is not pinned to a digest"},
+			"imageDetail.json: ImageURI: should be pinned by digest"},
 		{"imageDetail unknown key", ModePipeline, replaceIn(FileImageDetail, `"ImageURI"`, `"ImageUri"`),
-			`imageDetail.json: is not {"ImageURI": "<digest-pinned image>"}: json: unknown field "ImageUri"`},
+			`imageDetail.json: ImageURI: is missing; found ImageUri, but the action reads the key ImageURI exactly (case-sensitive) [imagedetail-json]`},
 		{"appspec unknown key", ModePipeline, replaceIn(FileAppSpec, "LoadBalancerInfo:", "LoadBalancerInfos:"),
-			"field LoadBalancerInfos not found"},
+			"appspec.yaml: Resources[0].TargetService.Properties.LoadBalancerInfos: is not a known key here"},
 		{"appspec quoted port", ModePipeline, replaceIn(FileAppSpec, "ContainerPort: 3000", `ContainerPort: "3000"`),
-			"cannot unmarshal !!str `3000` into int32"},
+			`LoadBalancerInfo.ContainerPort: must be an integer (unquoted), got the string "3000" [appspec-shape]`},
 		{"appspec version", ModePipeline, replaceIn(FileAppSpec, "version: 0.0", "version: 1.0"),
-			`appspec.yaml: version: "1.0" is not accepted; want 0.0`},
+			"appspec.yaml: version: must be 0.0, got 1.0 [appspec-version]"},
 		{"appspec ARN in pipeline mode", ModePipeline, replaceIn(FileAppSpec, "<TASK_DEFINITION>", testARN),
-			"TaskDefinition: \"" + testARN + "\" is not accepted in pipeline mode; want <TASK_DEFINITION>"},
+			"TaskDefinition: must be <TASK_DEFINITION> in pipeline mode (the action fills it in), got \"" + testARN + "\""},
 		{"appspec placeholder in direct mode", ModeDirect, replaceIn(FileAppSpec, `"`+testARN+`"`, "<TASK_DEFINITION>"),
-			`TaskDefinition: "<TASK_DEFINITION>" is not accepted in direct mode; want a task definition ARN`},
+			`TaskDefinition: must be a task definition ARN in direct mode`},
 		{"appspec wrong type", ModePipeline, replaceIn(FileAppSpec, "AWS::ECS::Service", "AWS::Lambda::Function"),
-			`Type: "AWS::Lambda::Function" is not accepted; want AWS::ECS::Service`},
+			`Type: must be AWS::ECS::Service, got "AWS::Lambda::Function"`},
 		{"appspec two resources", ModePipeline, func(t *testing.T, f map[string][]byte) {
 			s := string(f[FileAppSpec])
 			start, end := strings.Index(s, "  - TargetService:"), strings.Index(s, "Hooks:")
 			f[FileAppSpec] = []byte(s[:end] + strings.Replace(s[start:end], "TargetService", "Second", 1) + s[end:])
-		}, "appspec.yaml: Resources: has 2 entries; want exactly one"},
+		}, "appspec.yaml: Resources: must hold exactly one resource"},
 		{"appspec container not in taskdef", ModePipeline, replaceIn(FileAppSpec, `ContainerName: "webapp"`, `ContainerName: "api"`),
-			`appspec.yaml: LoadBalancerInfo.ContainerName: "api" is not a container of the task definition; its containers are "webapp"`},
+			`appspec.yaml: Resources[0].TargetService.Properties.LoadBalancerInfo.ContainerName: must be a container of taskdef.json ("webapp"), got "api"`},
 		{"appspec port not mapped", ModePipeline, replaceIn(FileAppSpec, "ContainerPort: 3000", "ContainerPort: 8080"),
-			`appspec.yaml: LoadBalancerInfo.ContainerPort: 8080 is not a containerPort of container "webapp"`},
+			`appspec.yaml: Resources[0].TargetService.Properties.LoadBalancerInfo.ContainerPort: must be a containerPort of container "webapp" (3000), got 8080`},
 		{"appspec hooked twice", ModePipeline, func(t *testing.T, f map[string][]byte) {
 			f[FileAppSpec] = append(f[FileAppSpec], []byte("  - AfterAllowTestTraffic: \"other\"\n")...)
-		}, "appspec.yaml: Hooks.AfterAllowTestTraffic: is hooked more than once"},
+		}, "appspec.yaml: Hooks.AfterAllowTestTraffic: must be hooked at most once"},
 		{"appspec bad hook", ModePipeline, replaceIn(FileAppSpec, "AfterAllowTestTraffic:", "AfterTestTraffic:"),
 			"appspec.yaml: Hooks.AfterTestTraffic: is not an ECS lifecycle hook"},
 		{"appspec two documents", ModePipeline, func(t *testing.T, f map[string][]byte) {
 			f[FileAppSpec] = append(f[FileAppSpec], []byte("---\nversion: 0.0\n")...)
-		}, "appspec holds more than one YAML document"},
+		}, "appspec.yaml: holds more than one YAML document"},
 		{"appspec partial network", ModePipeline, replaceIn(FileAppSpec, `            AssignPublicIp: "DISABLED"`+"\n", ""),
 			"AwsvpcConfiguration: is partial: AssignPublicIp missing"},
 		{"placeholder in another container", ModePipeline, func(t *testing.T, f map[string][]byte) {
@@ -68,13 +68,13 @@ func TestValidateFilesRefusesBadArtifacts(t *testing.T) {
 				container(d)["image"] = "public.ecr.aws/docker/library/busybox@" + testDigest
 				withSidecar(ImagePlaceholder)(d)
 			})
-		}, `taskdef.json: containerDefinitions[name=webapp].image: "public.ecr.aws/docker/library/busybox@` + testDigest + `" is not <IMAGE1_NAME>`},
+		}, `taskdef.json: containerDefinitions[envoy].image: should be the image of "webapp", the container appspec.yaml routes to`},
 		{"no placeholder in pipeline mode", ModePipeline, replaceIn(FileTaskDef, ImagePlaceholder, testImage),
-			"no image is the placeholder <IMAGE1_NAME>; pipeline mode needs exactly one"},
+			"should hold one placeholder such as <IMAGE1_NAME> in pipeline mode; none does"},
 		{"direct image differs from imageDetail", ModeDirect, replaceIn(FileTaskDef, "webapp:v1.2.3@", "webapp:v1.2.2@"),
-			"is not the image of imageDetail.json"},
+			"must be the image of imageDetail.json"},
 		{"direct ARN of another family", ModeDirect, replaceIn(FileAppSpec, "task-definition/webapp:8", "task-definition/api:8"),
-			`appspec.yaml: TaskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/api:8" is of family "api", but taskdef.json has family "webapp"`},
+			`appspec.yaml: Resources[0].TargetService.Properties.TaskDefinition: must be a revision of family "webapp" (taskdef.json), got family "api"`},
 		{"taskdef read-only field", ModePipeline, replaceIn(FileTaskDef, `"family": "webapp",`, `"family": "webapp", "revision": 3,`),
 			"taskdef.json: revision: is read-only"},
 		{"release from another bundle", ModePipeline, replaceIn(FileAppSpec, `"DISABLED"`, `"ENABLED"`),

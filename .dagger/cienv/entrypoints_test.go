@@ -208,13 +208,23 @@ func TestReleaseWorkflow(t *testing.T) {
 
 func TestLoadModuleReadsTheConstructor(t *testing.T) {
 	m := realModule(t)
-	for flag, typ := range map[string]string{"region": "string", "aws-access-key-id": "*dagger.Secret", "aws-session-token": "*dagger.Secret", "source": "*dagger.Directory"} {
+	for flag, typ := range map[string]string{"region": "string", "aws-access-key-id": "*dagger.Secret", "aws-session-token": "*dagger.Secret"} {
 		if p, ok := m.Constructor[flag]; !ok || p.Type != typ {
 			t.Errorf("constructor --%s = %+v, want type %s", flag, p, typ)
 		}
 	}
+	// The source belongs to the functions that read it: an app edit must not
+	// re-run the constructor.
+	if _, ok := m.Constructor["source"]; ok {
+		t.Error("the constructor takes --source")
+	}
 	if _, ok := m.Functions["build"]; !ok {
 		t.Errorf("functions %v lack build", m.FunctionNames())
+	}
+	for _, fn := range []string{"build", "tarball", "sbom", "serve", "test", "publish", "release", "synth", "diff", "deploy-infra"} {
+		if p := m.Functions[fn].Params["source"]; p.Type != "*dagger.Directory" {
+			t.Errorf("%s --source = %+v, want a *dagger.Directory", fn, p)
+		}
 	}
 	if _, err := LoadModule(filepath.Join(moduleDir, "cienv"), "EcsBluegreen"); err == nil {
 		t.Error("a directory without a constructor was accepted")

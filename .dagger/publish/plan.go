@@ -34,10 +34,18 @@ type ConflictError struct {
 	Existing string
 	// Local is the digest of the image being published.
 	Local string
+	// Repository is registry/repository, when known (for the way out).
+	Repository string
+	// Revision is set when the image the tag holds carries the same revision
+	// label as this build: the same commit, built earlier into other bytes.
+	Revision string
 }
 
 // Error names both digests and says how to get out.
 func (e *ConflictError) Error() string {
+	if e.Revision != "" {
+		return sameRevisionMessage(e)
+	}
 	return fmt.Sprintf("tag %s already holds %s but this build is %s, and tags are immutable: "+
 		"release with a new tag (commit the change and release the new revision, or pass another tag)", e.Tag, e.Existing, e.Local)
 }

@@ -26,6 +26,10 @@ type Request struct {
 	Lookup Lookup
 	// Log receives one line per decision; nil discards.
 	Log io.Writer
+	// Revision is the image's revision label (the stamped version). When the
+	// tag holds a different image with the same revision, the conflict says
+	// so (ExplainConflict). Optional.
+	Revision string
 }
 
 // Result is the outcome of Publish.
@@ -36,6 +40,8 @@ type Result struct {
 	Pushed bool
 	// Message is the decision, as logged.
 	Message string
+	// Referrers are the SBOM and provenance attached to the image (Attach).
+	Referrers []Attached
 }
 
 // Publish pushes an image tarball unless the tag already holds it:
@@ -78,7 +84,7 @@ func Publish(ctx context.Context, req Request) (Result, error) {
 	}
 	plan, err := Plan(req.Target.Tag, existing, local, req.Immutable)
 	if err != nil {
-		return Result{}, err
+		return Result{}, ExplainConflict(ctx, req, err)
 	}
 	fmt.Fprintln(log, plan.Message)
 	done := req.Target
@@ -94,7 +100,7 @@ func Publish(ctx context.Context, req Request) (Result, error) {
 		}
 		after, err := AfterPushFailure(req.Target.Tag, pushErr, remoteNow, local, req.Immutable)
 		if err != nil {
-			return Result{}, err
+			return Result{}, ExplainConflict(ctx, req, err)
 		}
 		fmt.Fprintln(log, after.Message)
 		return Result{Reference: done, Message: after.Message}, nil

@@ -23,6 +23,9 @@ type Options struct {
 	GitRevision string
 	// Now stamps release.json.
 	Now time.Time
+	// Attestations are the SBOM and provenance referrers pushed with the
+	// image, listed in release.json.
+	Attestations []bundle.Attestation
 }
 
 // ParseHooks reads lifecycle hooks given as Event=function, e.g.

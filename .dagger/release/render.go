@@ -25,6 +25,7 @@ func (p *Plan) input(opts Options, imageURI, taskDefARN string) bundle.Input {
 		Hooks:                    opts.Hooks,
 		GitRevision:              gitRevision(opts.GitRevision),
 		Timestamp:                opts.Now,
+		Attestations:             opts.Attestations,
 	}
 	if len(p.Subnets) > 0 {
 		in.Network = &bundle.Network{Subnets: p.Subnets, SecurityGroups: p.SecurityGroups, AssignPublicIp: bundle.AssignPublicIPDisabled}

@@ -69,6 +69,10 @@ type Config struct {
 	CPU int
 	// Memory is the task's memory in MiB.
 	Memory int
+	// CPUArchitecture is the task's runtimePlatform.cpuArchitecture: X86_64
+	// or ARM64 (Graviton, cheaper per vCPU). The image must hold a manifest
+	// for it; release builds and checks that.
+	CPUArchitecture string
 	// DesiredCount is the number of running tasks.
 	DesiredCount int
 	// LogRetentionDays is the retention of the app's log group.
@@ -173,6 +177,12 @@ func (c Config) HasPipeline() bool { return c.Mode != ModeHook }
 
 // AlarmNotifications reports whether the composite alarm notifies a topic.
 func (c Config) AlarmNotifications() bool { return c.AlarmEmail != "" || c.AlarmTopicArn != "" }
+
+// CPU architectures Fargate runs Linux tasks on.
+const (
+	CPUArchitectureX86   = "X86_64"
+	CPUArchitectureARM64 = "ARM64"
+)
 
 // InitialImageTag is the tag of the app repository the service stack points
 // at when no image is configured. It only lets every stack synthesize (the

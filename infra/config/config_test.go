@@ -19,7 +19,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.AppName != "webapp" || c.VpcCidr != "10.0.0.0/16" || c.NatGateways != 1 || c.ContainerPort != 3000 ||
-		c.CPU != 512 || c.Memory != 1024 || c.DesiredCount != 2 || c.Mode != ModeCodeDeploy ||
+		c.CPU != 512 || c.Memory != 1024 || c.CPUArchitecture != "X86_64" || c.DesiredCount != 2 || c.Mode != ModeCodeDeploy ||
 		c.Deployment.Kind != AllAtOnce || c.Deployment.Name != "ALL_AT_ONCE" || c.Source.Type != SourceCodeCommit ||
 		c.Source.CodeCommitRepository != "webapp" || c.Source.Branch != "main" || c.EnvSpecific() || c.HTTPS() {
 		t.Fatalf("unexpected defaults: %+v", c)
@@ -91,6 +91,7 @@ func TestInvalidConfigs(t *testing.T) {
 		{"port not a number", map[string]any{"containerPort": "http"}, []string{`containerPort "http"`, "whole number"}},
 		{"port clashes with test listener", map[string]any{"containerPort": 8080}, []string{`containerPort "8080"`, "listener ports"}},
 		{"bad fargate pair", map[string]any{"cpu": 256, "memory": 4096}, []string{`cpu/memory "256/4096"`, "cpu 256: memory 512, 1024, 2048", "cpu 16384: memory 32768-122880 in steps of 8192"}},
+		{"unknown cpu architecture", map[string]any{"cpuArchitecture": "arm"}, []string{`cpuArchitecture "ARM"`, "X86_64 (default) or ARM64"}},
 		{"zero desired count", map[string]any{"desiredCount": 0}, []string{`desiredCount "0"`, "from 1 to 100"}},
 		{"unknown mode", map[string]any{"deploymentMode": "rolling"}, []string{`deploymentMode "rolling"`, "codedeploy or hook"}},
 		{"unknown deployment config", map[string]any{"deploymentConfig": "CANARY_10PERCENT_5MINUTE"}, []string{`deploymentConfig "CANARY_10PERCENT_5MINUTE"`, "LINEAR_10PERCENT_EVERY_3MINUTES", "CUSTOM_CANARY"}},

@@ -24,6 +24,7 @@ const (
 	KeyContainerPort          = "containerPort"
 	KeyCPU                    = "cpu"
 	KeyMemory                 = "memory"
+	KeyCPUArchitecture        = "cpuArchitecture"
 	KeyDesiredCount           = "desiredCount"
 	KeyLogRetentionDays       = "logRetentionDays"
 	KeyImage                  = "image"
@@ -80,6 +81,7 @@ const (
 	DefaultContainerPort          = 3000
 	DefaultCPU                    = 512
 	DefaultMemory                 = 1024
+	DefaultCPUArchitecture        = CPUArchitectureX86
 	DefaultDesiredCount           = 2
 	DefaultLogRetentionDays       = 30
 	DefaultDeploymentConfig       = "ALL_AT_ONCE"
@@ -139,6 +141,7 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 		ContainerPort:             r.integer(KeyContainerPort, DefaultContainerPort, 1, 65535),
 		CPU:                       r.integer(KeyCPU, DefaultCPU, 256, 16384),
 		Memory:                    r.integer(KeyMemory, DefaultMemory, 512, 122880),
+		CPUArchitecture:           strings.ToUpper(r.str(KeyCPUArchitecture, DefaultCPUArchitecture)),
 		DesiredCount:              r.integer(KeyDesiredCount, DefaultDesiredCount, 1, 100),
 		LogRetentionDays:          r.integer(KeyLogRetentionDays, DefaultLogRetentionDays, 1, 3653),
 		Image:                     r.str(KeyImage, ""),

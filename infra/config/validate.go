@@ -42,6 +42,9 @@ func validate(c Config, errs *Errors) {
 	if !ValidFargatePair(c.CPU, c.Memory) {
 		errs.add(KeyCPU+"/"+KeyMemory, fmt.Sprintf("%d/%d", c.CPU, c.Memory), "a Fargate pair: "+FargatePairs())
 	}
+	if c.CPUArchitecture != CPUArchitectureX86 && c.CPUArchitecture != CPUArchitectureARM64 {
+		errs.add(KeyCPUArchitecture, c.CPUArchitecture, CPUArchitectureX86+" (default) or "+CPUArchitectureARM64+" (Graviton)")
+	}
 	if c.ContainerPort == c.TestPort() || c.ContainerPort == c.ProductionPort() {
 		// Not a hard AWS limit, but the security groups would be ambiguous to read.
 		errs.add(KeyContainerPort, fmt.Sprint(c.ContainerPort), fmt.Sprintf("a port other than the listener ports %d and %d", c.ProductionPort(), c.TestPort()))

@@ -44,7 +44,7 @@ var scenarios = map[string]map[string]any{
 	},
 	// Environment-agnostic, no NAT, GitHub source, custom linear shifting.
 	"agnostic": {
-		"appName": "shop", "natGateways": 0, "containerPort": 8000, "cpu": 1024, "memory": 2048,
+		"appName": "shop", "natGateways": 0, "containerPort": 8000, "cpu": 1024, "memory": 2048, "cpuArchitecture": "arm64",
 		"deploymentConfig": "CUSTOM_LINEAR", "trafficPercent": 25, "trafficMinutes": 2,
 		"sourceType": "github", "connectionArn": "arn:aws:codeconnections:us-east-1:123456789012:connection/abc",
 		"githubOwner": "acme", "githubRepo": "shop",

@@ -170,7 +170,7 @@ func (s *ServiceStack) tasks() {
 		TaskRole:       s.TaskRole,
 		RuntimePlatform: &awsecs.RuntimePlatform{
 			OperatingSystemFamily: awsecs.OperatingSystemFamily_LINUX(),
-			CpuArchitecture:       awsecs.CpuArchitecture_X86_64(),
+			CpuArchitecture:       cpuArchitecture(cfg.CPUArchitecture),
 		},
 	})
 	var health *awsecs.HealthCheck
@@ -224,4 +224,12 @@ func capacityProviders() *[]*awsecs.CapacityProviderStrategy {
 		{CapacityProvider: jsii.String("FARGATE"), Weight: jsii.Number(1), Base: jsii.Number(0)},
 		{CapacityProvider: jsii.String("FARGATE_SPOT"), Weight: jsii.Number(0)},
 	}
+}
+
+// cpuArchitecture maps the validated config value to the CDK constant.
+func cpuArchitecture(arch string) awsecs.CpuArchitecture {
+	if arch == config.CPUArchitectureARM64 {
+		return awsecs.CpuArchitecture_ARM64()
+	}
+	return awsecs.CpuArchitecture_X86_64()
 }

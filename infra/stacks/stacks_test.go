@@ -78,6 +78,7 @@ func TestServiceTasks(t *testing.T) {
 				})
 				tpl.HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), obj{
 					"Family": "webapp", "Cpu": "512", "Memory": "1024", "NetworkMode": "awsvpc",
+					"RuntimePlatform":         obj{"CpuArchitecture": "X86_64", "OperatingSystemFamily": "LINUX"},
 					"RequiresCompatibilities": arr{"FARGATE"},
 					"ContainerDefinitions": arr{like(obj{
 						"Name":         "webapp",
@@ -189,6 +190,8 @@ func TestServiceCodeDeployMode(t *testing.T) {
 		})
 		synth(t, "agnostic").templates["service"].HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), obj{
 			"ContainerDefinitions": arr{like(obj{"Name": "shop", "HealthCheck": like(obj{"Command": arr{"CMD", "/app", "-healthcheck"}})})},
+			// cpuArchitecture=arm64 runs the tasks on Graviton.
+			"RuntimePlatform": obj{"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"},
 		})
 		synth(t, "agnostic").templates["service"].HasResourceProperties(jsii.String("AWS::CodeDeploy::DeploymentConfig"), obj{
 			"ComputePlatform": "ECS",

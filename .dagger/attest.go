@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"dagger/ecs-bluegreen/buildplan"
+	"dagger/ecs-bluegreen/bundle"
+	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/provenance"
+	"dagger/ecs-bluegreen/publish"
+	"dagger/ecs-bluegreen/sbom"
+)
+
+// Sbom builds the app binary (see build) and returns its software bill of
+// materials, CycloneDX 1.5 JSON made from the build information Go embeds in
+// the binary: the main module, every dependency module with its version and
+// go.sum checksum, the Go version and the build settings. No registry is
+// needed: `sbom export --path sbom.json`.
+func (m *EcsBluegreen) Sbom(
+	ctx context.Context,
+	// The app source (see build).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
+	// Target platform: linux/amd64 or linux/arm64.
+	// +optional
+	// +default="linux/amd64"
+	platform string,
+	// Version stamped into the binary (see build).
+	// +optional
+	version string,
+	// Builder image with the Go toolchain.
+	// +optional
+	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
+	goImage string,
+) (*dagger.File, error) {
+	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage})
+	if err != nil {
+		return nil, err
+	}
+	p := c.platforms[0]
+	doc, err := sbom.FromBinary(c.binary(p), sbom.Subject{Version: c.version, Platform: p.String()})
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(c.dir, "sbom.cdx.json")
+	if err := os.WriteFile(path, doc, 0o644); err != nil {
+		return nil, err
+	}
+	return dag.CurrentModule().WorkdirFile(path).Sync(ctx)
+}
+
+// attest attaches an SBOM and a SLSA provenance statement to each platform
+// manifest of a published image, as OCI referrers. A registry without the
+// referrers API gets its explanation on stderr and no attachments; the image
+// itself is published either way.
+func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img *assembled, target publish.Request) ([]publish.Attached, error) {
+	resolved, err := dag.Container().From(img.goImage.Ref).ImageRef(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("resolving the builder image %s: %w", img.goImage.Ref, err)
+	}
+	sourceDigest, err := appSource(source).Digest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var refs []publish.Referrer
+	for i, p := range img.platforms {
+		subject := img.manifests[i]
+		bom, err := sbom.FromBinary(img.binary(p), sbom.Subject{Version: img.version, Platform: p.String()})
+		if err != nil {
+			return nil, err
+		}
+		statement, err := provenance.Statement(provenance.Build{
+			Subject: target.Target.Name(), Digest: subject.Digest.String(), Platform: p.String(),
+			Version: img.version, SourceURL: img.args.sourceURL, SourceDigest: sourceDigest,
+			SourceDateEpoch: img.args.sourceDateEpoch,
+			GoImage:         img.goImage.Ref, GoImageDigest: buildplan.DigestOf(resolved),
+			GoBuild: buildplan.GoBuildArgs(img.version, "./app", buildplan.BuilderBinary),
+		})
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs,
+			publish.Referrer{ArtifactType: sbom.MediaType, Data: bom, Subject: subject},
+			publish.Referrer{ArtifactType: provenance.MediaType, Data: statement, Subject: subject})
+	}
+	attached, err := publish.Attach(ctx, target.Target, target.Auth, refs)
+	var none *publish.NoReferrersAPIError
+	if errors.As(err, &none) {
+		fmt.Fprintln(os.Stderr, err)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range attached {
+		fmt.Fprintf(os.Stderr, "attached %s %s to %s (%s)\n", a.ArtifactType, a.Digest, a.Subject, a.Platform)
+	}
+	return attached, nil
+}
+
+// attestations converts pushed referrers for release.json.
+func attestations(attached []publish.Attached) []bundle.Attestation {
+	out := make([]bundle.Attestation, len(attached))
+	for i, a := range attached {
+		out[i] = bundle.Attestation(a)
+	}
+	return out
+}

@@ -1,0 +1,104 @@
+package provenance
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	prov "github.com/in-toto/attestation/go/predicates/provenance/v1"
+	ita "github.com/in-toto/attestation/go/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+const commit = "3f2c9e1d0a4b5c6d7e8f90123456789abcdef012"
+
+func sample() Build {
+	return Build{
+		Subject: "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp", Digest: "sha256:" + strings.Repeat("a", 64),
+		Platform: "linux/arm64", Version: commit, SourceURL: "https://github.com/acme/shop",
+		SourceDigest: "sha256:" + strings.Repeat("b", 64), SourceDateEpoch: 1767225600,
+		GoImage: "golang:1.26-bookworm@sha256:" + strings.Repeat("c", 64), GoImageDigest: "sha256:" + strings.Repeat("c", 64),
+		GoBuild: []string{"go", "build", "-trimpath", "./app"},
+	}
+}
+
+func TestStatementIsSLSAProvenance(t *testing.T) {
+	doc, err := Statement(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The specification's field names, which encoding/json on the Go types would get wrong.
+	var raw map[string]any
+	if err := json.Unmarshal(doc, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"_type", "subject", "predicateType", "predicate"} {
+		if _, ok := raw[key]; !ok {
+			t.Errorf("statement lacks %q:\n%s", key, doc)
+		}
+	}
+	pred := raw["predicate"].(map[string]any)
+	if _, ok := pred["buildDefinition"]; !ok {
+		t.Fatalf("predicate lacks buildDefinition:\n%s", doc)
+	}
+
+	var st ita.Statement
+	if err := protojson.Unmarshal(doc, &st); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if st.PredicateType != PredicateType || st.Subject[0].Digest["sha256"] != strings.Repeat("a", 64) {
+		t.Fatalf("statement %v", &st)
+	}
+	predJSON, _ := protojson.Marshal(st.Predicate)
+	var p prov.Provenance
+	if err := protojson.Unmarshal(predJSON, &p); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ext := p.BuildDefinition.ExternalParameters.AsMap()
+	if ext["platform"] != "linux/arm64" || ext["version"] != commit || ext["sourceDateEpoch"] != float64(1767225600) {
+		t.Errorf("external parameters %v", ext)
+	}
+	deps := map[string]map[string]string{}
+	for _, d := range p.BuildDefinition.ResolvedDependencies {
+		deps[d.Name] = d.Digest
+	}
+	if deps["builder"]["sha256"] != strings.Repeat("c", 64) || deps["source"]["gitCommit"] != commit || deps["source"]["sha256"] != strings.Repeat("b", 64) {
+		t.Errorf("resolved dependencies %v", deps)
+	}
+	if p.RunDetails.Builder.Id != BuilderID || p.RunDetails.Metadata != nil {
+		t.Errorf("run details %v: want the builder id and no clock readings", p.RunDetails)
+	}
+	again, _ := Statement(sample())
+	if string(again) != string(doc) {
+		t.Error("the same build gave two different statements")
+	}
+	other := sample()
+	other.Platform = "linux/amd64"
+	if d, _ := Statement(other); string(d) == string(doc) {
+		t.Error("another platform gave the same statement")
+	}
+	short := sample()
+	short.Version = "3f2c9e1"
+	if d, err := Statement(short); err != nil || strings.Contains(string(d), "gitCommit") {
+		t.Errorf("an abbreviated revision must not pose as a gitCommit digest: %v\n%s", err, d)
+	}
+}
+
+func TestStatementRefusesIncompleteBuilds(t *testing.T) {
+	b := sample()
+	b.Digest, b.GoImage = "", ""
+	if _, err := Statement(b); err == nil || !strings.Contains(err.Error(), "digest, go image") {
+		t.Fatalf("err = %v", err)
+	}
+	b = sample()
+	b.Digest = "md5:abc"
+	if _, err := Statement(b); err == nil || !strings.Contains(err.Error(), "md5:abc") {
+		t.Fatalf("err = %v", err)
+	}
+}
