@@ -103,7 +103,7 @@ func (m *EcsBluegreen) Diff(
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (string, error) {
-	synth, _, err := m.synthWithAccount(ctx, cdkContext, stacks, "diff")
+	synth, _, err := m.synthWithAccount(ctx, source, cdkContext, stacks, "diff")
 	if err != nil {
 		return "", err
 	}
@@ -166,7 +166,7 @@ func (m *EcsBluegreen) DeployInfra(
 	goImage string,
 ) (string, error) {
 	// Every command is built, so every input is validated, before anything runs.
-	synth, live, err := m.synthWithAccount(ctx, cdkContext, stacks, "deploy-infra")
+	synth, live, err := m.synthWithAccount(ctx, source, cdkContext, stacks, "deploy-infra")
 	if err != nil {
 		return "", err
 	}
@@ -206,7 +206,7 @@ func (m *EcsBluegreen) DeployInfra(
 // context carries what the deployed service stack serves now (livestate), so
 // no update moves production back to the target group it left. The returned
 // run also holds the rollback triggers of a hook-mode deployment.
-func (m *EcsBluegreen) synthWithAccount(ctx context.Context, cdkContext, stacks []string, function string) (cdkcmd.Command, livestate.Run, error) {
+func (m *EcsBluegreen) synthWithAccount(ctx context.Context, source *dagger.Directory, cdkContext, stacks []string, function string) (cdkcmd.Command, livestate.Run, error) {
 	if err := cdkcmd.RequireCredentials(function, m.AwsAccessKeyID != nil, m.AwsSecretAccessKey != nil); err != nil {
 		return cdkcmd.Command{}, livestate.Run{}, err
 	}
@@ -217,7 +217,7 @@ func (m *EcsBluegreen) synthWithAccount(ctx context.Context, cdkContext, stacks 
 	if err != nil {
 		return cdkcmd.Command{}, livestate.Run{}, err
 	}
-	live, err := m.liveRun(ctx, values, stacks, function)
+	live, err := m.liveRun(ctx, source, values, stacks, function)
 	if err != nil {
 		return cdkcmd.Command{}, livestate.Run{}, err
 	}
@@ -230,8 +230,8 @@ func (m *EcsBluegreen) synthWithAccount(ctx context.Context, cdkContext, stacks 
 
 // liveRun reads the deployed service stack (nothing when it does not exist
 // yet) and prepares the run's context and rollback triggers from it.
-func (m *EcsBluegreen) liveRun(ctx context.Context, values map[string]string, stacks []string, function string) (livestate.Run, error) {
-	cdkJSON, err := m.Source.File("infra/cdk.json").Contents(ctx)
+func (m *EcsBluegreen) liveRun(ctx context.Context, source *dagger.Directory, values map[string]string, stacks []string, function string) (livestate.Run, error) {
+	cdkJSON, err := source.File("infra/cdk.json").Contents(ctx)
 	if err != nil {
 		return livestate.Run{}, err
 	}
