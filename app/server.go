@@ -16,6 +16,16 @@ var indexHTML string
 
 var indexTemplate = template.Must(template.New("index").Parse(indexHTML))
 
+// watchHTML is the live cutover view: a page that polls /version on its own
+// origin and draws which versions answered over the last minute. Opened on
+// the production URL it shows a canary or linear shift move and a rollback
+// snap back; on the test listener, what test traffic reaches.
+//
+//go:embed web/watch.html
+var watchHTML string
+
+var watchTemplate = template.Must(template.New("watch").Parse(watchHTML))
+
 // page is what index.html renders.
 type page struct {
 	AppName string
@@ -40,6 +50,20 @@ func NewHandler(cfg Config, hostname string, logger *slog.Logger) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_ = json.NewEncoder(w).Encode(map[string]string{"status": "ok", "version": cfg.Version})
+	})
+	// /version is what the cutover view polls: small, and never cached, so
+	// each poll is a new answer from whichever task the load balancer picks.
+	mux.HandleFunc("GET /version", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		_ = json.NewEncoder(w).Encode(map[string]string{"version": cfg.Version, "color": color, "host": hostname, "deployment": cfg.DeploymentID})
+	})
+	mux.HandleFunc("GET /watch", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := watchTemplate.Execute(w, p); err != nil {
+			logger.Error("rendering watch", "error", err.Error())
+		}
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

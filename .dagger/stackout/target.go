@@ -91,8 +91,10 @@ type ReleaseTarget struct {
 	ProductionUrl string
 	// TestUrl is the test listener URL.
 	TestUrl string
-	// DeploymentMode is ModeCodeDeploy or ModeHook.
+	// DeploymentMode is ModeCodeDeploy, ModeHook or ModeECS.
 	DeploymentMode string
+	// ECS is what ecs mode adds (zero in the other modes).
+	ECS ECSTarget
 }
 
 var (
@@ -124,7 +126,11 @@ func FromOutputs(stack string, outputs map[string]string) (ReleaseTarget, error)
 	get := func(k string) string { return strings.TrimSpace(outputs[k]) }
 	mode := get(KeyDeploymentMode)
 	want := append([]string{}, requiredKeys...)
-	if mode != ModeHook {
+	switch mode {
+	case ModeHook:
+	case ModeECS:
+		want = append(want, ecsKeys...)
+	default:
 		want = append(want, codeDeployKeys...)
 	}
 	var missing []string
@@ -160,8 +166,8 @@ func FromOutputs(stack string, outputs map[string]string) (ReleaseTarget, error)
 	bad := func(key, value, accepted string) error {
 		return fmt.Errorf("stack %s output %s = %q is invalid: expected %s; run deploy-infra to repair the stack", stack, key, value, accepted)
 	}
-	if mode != ModeCodeDeploy && mode != ModeHook {
-		return ReleaseTarget{}, bad(KeyDeploymentMode, mode, `"codedeploy" or "hook"`)
+	if mode != ModeCodeDeploy && mode != ModeHook && mode != ModeECS {
+		return ReleaseTarget{}, bad(KeyDeploymentMode, mode, `"codedeploy", "hook" or "ecs"`)
 	}
 	port, err := strconv.Atoi(get(KeyContainerPort))
 	if err != nil || port < 1 || port > 65535 {
@@ -186,6 +192,11 @@ func FromOutputs(stack string, outputs map[string]string) (ReleaseTarget, error)
 	for key, v := range map[string]string{KeyProductionUrl: t.ProductionUrl, KeyTestUrl: t.TestUrl} {
 		if u, err := url.Parse(v); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 			return ReleaseTarget{}, bad(key, v, "an http(s) URL")
+		}
+	}
+	if mode == ModeECS {
+		if t.ECS, err = ecsTarget(get, bad); err != nil {
+			return ReleaseTarget{}, err
 		}
 	}
 	return t, nil

@@ -96,8 +96,16 @@ func TestFromOutputsRejectsBadValues(t *testing.T) {
 		{KeyProductionUrl, "webapp.example.com"},
 		{KeyTestUrl, "ftp://x"},
 	}
+	assertRejected(t, validOutputs, cases)
+}
+
+// assertRejected sets each case's output on a fresh copy of outputs() and
+// expects FromOutputs to refuse it, naming the key, the value and what it
+// expected.
+func assertRejected(t *testing.T, outputs func() map[string]string, cases []struct{ key, value string }) {
+	t.Helper()
 	for _, c := range cases {
-		o := validOutputs()
+		o := outputs()
 		o[c.key] = c.value
 		_, err := FromOutputs("webapp-service", o)
 		if err == nil {

@@ -4,8 +4,8 @@
 // synthesized, so a user fixes a bad cdk.json in one pass.
 package config
 
-// Mode selects which of the two blue/green reference designs the service
-// stack implements.
+// Mode selects which blue/green design the service stack implements: the two
+// CodeDeploy reference designs, or ECS's own (ModeECS, in ecs.go).
 type Mode string
 
 const (
@@ -85,10 +85,12 @@ type Config struct {
 	// default: the target groups' /healthz probe decides.
 	HealthCheckCommand []string
 
-	// Mode is the blue/green design (codedeploy or hook).
+	// Mode is the blue/green design (codedeploy, hook or ecs).
 	Mode Mode
 	// Deployment is the traffic-shifting strategy.
 	Deployment Deployment
+	// ECS is how ECS shifts traffic (ecs mode only; zero otherwise).
+	ECS ECSDeployment
 	// TerminationWaitMinutes is how long the old (blue) tasks stay after the
 	// traffic moved, for a fast rollback.
 	TerminationWaitMinutes int

@@ -93,7 +93,7 @@ func TestInvalidConfigs(t *testing.T) {
 		{"bad fargate pair", map[string]any{"cpu": 256, "memory": 4096}, []string{`cpu/memory "256/4096"`, "cpu 256: memory 512, 1024, 2048", "cpu 16384: memory 32768-122880 in steps of 8192"}},
 		{"unknown cpu architecture", map[string]any{"cpuArchitecture": "arm"}, []string{`cpuArchitecture "ARM"`, "X86_64 (default) or ARM64"}},
 		{"zero desired count", map[string]any{"desiredCount": 0}, []string{`desiredCount "0"`, "from 1 to 100"}},
-		{"unknown mode", map[string]any{"deploymentMode": "rolling"}, []string{`deploymentMode "rolling"`, "codedeploy or hook"}},
+		{"unknown mode", map[string]any{"deploymentMode": "rolling"}, []string{`deploymentMode "rolling"`, "codedeploy, hook or ecs"}},
 		{"unknown deployment config", map[string]any{"deploymentConfig": "CANARY_10PERCENT_5MINUTE"}, []string{`deploymentConfig "CANARY_10PERCENT_5MINUTE"`, "LINEAR_10PERCENT_EVERY_3MINUTES", "CUSTOM_CANARY"}},
 		{"custom canary without numbers", map[string]any{"deploymentConfig": "CUSTOM_CANARY"}, []string{"trafficPercent (not set)", "trafficMinutes (not set)"}},
 		{"custom percent out of range", map[string]any{"deploymentConfig": "CUSTOM_LINEAR", "trafficPercent": 100, "trafficMinutes": 1}, []string{`trafficPercent "100"`, "from 1 to 99"}},

@@ -157,7 +157,12 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 	}
 	c.Account, c.Region = r.environment(getenv)
 	c.HealthCheckCommand = strings.Fields(r.str(KeyHealthCheckCommand, ""))
-	c.Deployment = r.deployment()
+	if c.Mode == ModeECS {
+		c.Deployment, c.ECS = r.ecsDeployment(c.TerminationWaitMinutes)
+	} else {
+		c.Deployment = r.deployment()
+		validateNotECS(get, errs)
+	}
 	c.Source = Source{
 		Type:                 SourceType(r.str(KeySourceType, string(SourceCodeCommit))),
 		CodeCommitRepository: r.str(KeyCodeCommitRepository, c.AppName),

@@ -120,12 +120,14 @@ func (r reader) live() Live {
 	return l
 }
 
-// validateLive refuses a deploymentMode switch over a deployed service stack:
-// both modes name the ECS service, cluster, target groups and roles after the
-// app, so CloudFormation would have to create the new ones before deleting
-// the old and fails on the names.
+// validateLive refuses a switch into or out of hook mode over a deployed
+// service stack: hook mode's service (EXTERNAL controller, task sets) and the
+// others' carry the same names (service, cluster, target groups, roles), so
+// CloudFormation would have to create the new ones before deleting the old
+// and fails on the names. Between codedeploy and ecs the service is updated
+// in place (its deployment controller changes), which is allowed.
 func validateLive(c Config, errs *Errors) {
-	if c.Live.Mode == "" || c.Live.Mode == c.Mode {
+	if c.Live.Mode == "" || c.Live.Mode == c.Mode || (c.Live.Mode != ModeHook && c.Mode != ModeHook) {
 		return
 	}
 	errs.add(KeyDeploymentMode, string(c.Mode), fmt.Sprintf(
@@ -164,8 +166,8 @@ var (
 	topicRe = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
 )
 
-// list reads a list key: a JSON array (cdk.json) or a string of values
-// separated by commas or spaces (-c key=a,b).
+// list reads a list key: a JSON array (cdk.json) or a string of
+// comma-separated values (-c key=a,b); items are trimmed, empty ones dropped.
 func (r reader) list(key string) []string {
 	v, ok := r.get(key)
 	if !ok || v == nil {
@@ -177,7 +179,7 @@ func (r reader) list(key string) []string {
 			parts = append(parts, fmt.Sprint(it))
 		}
 	} else {
-		parts = strings.FieldsFunc(fmt.Sprint(v), func(r rune) bool { return r == ',' || r == ' ' })
+		parts = strings.Split(fmt.Sprint(v), ",")
 	}
 	var out []string
 	for _, p := range parts {

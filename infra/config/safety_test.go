@@ -48,7 +48,7 @@ func TestProductionProfile(t *testing.T) {
 
 func TestSafetyValues(t *testing.T) {
 	c, err := Load(ctx(map[string]any{
-		"testListenerSources": "203.0.113.0/24, pl-0123456789abcdef0,sg-0abc12345678def90 2001:db8::/32,vpc nat",
+		"testListenerSources": "203.0.113.0/24, pl-0123456789abcdef0,sg-0abc12345678def90, 2001:db8::/32,vpc,nat",
 		"hookFunctions":       []any{"smoke", "CodeDeployHook_x"},
 		"deploymentMode":      "hook", "afterAllowTestTrafficHook": "after-test",
 		"maxRequestSeconds": 110, "alarmEmail": "ops@example.com", "keepImages": 50,
@@ -104,8 +104,15 @@ func TestSafetyInvalid(t *testing.T) {
 			}
 		})
 	}
-	// The same mode as the deployed one passes.
+	// The same mode as the deployed one passes, and so does codedeploy ↔ ecs
+	// (an in-place update of the service's deployment controller).
 	if _, err := Load(ctx(map[string]any{"liveDeploymentMode": "codedeploy"}), noEnv); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := Load(ctx(map[string]any{"liveDeploymentMode": "codedeploy", "deploymentMode": "ecs"}), noEnv); err != nil {
+		t.Fatalf("codedeploy → ecs migration refused: %v", err)
+	}
+	if _, err := Load(ctx(map[string]any{"liveDeploymentMode": "ecs", "deploymentMode": "hook"}), noEnv); err == nil {
+		t.Fatal("ecs → hook accepted")
 	}
 }

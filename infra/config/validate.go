@@ -65,8 +65,10 @@ func validate(c Config, errs *Errors) {
 		if c.AfterAllowTestTrafficHook != "" && !lambdaRe.MatchString(c.AfterAllowTestTrafficHook) {
 			errs.add(KeyAfterAllowTestTraffic, c.AfterAllowTestTrafficHook, "a Lambda function name (letters, digits, '-', '_'; at most 64)")
 		}
+	case ModeECS:
+		validateECS(c, errs)
 	default:
-		errs.add(KeyDeploymentMode, string(c.Mode), fmt.Sprintf("%s or %s", ModeCodeDeploy, ModeHook))
+		errs.add(KeyDeploymentMode, string(c.Mode), fmt.Sprintf("%s, %s or %s", ModeCodeDeploy, ModeHook, ModeECS))
 	}
 	if c.CertificateArn != "" && !certRe.MatchString(c.CertificateArn) {
 		errs.add(KeyCertificateArn, c.CertificateArn, "an ACM certificate ARN arn:aws:acm:<region>:<account>:certificate/<id>")

@@ -99,7 +99,7 @@ func TestContainersHardened(t *testing.T) {
 			}
 		}
 	})
-	if seen != 3 {
+	if seen != len(scenarioNames) {
 		t.Fatalf("%d containers checked, want one per scenario", seen)
 	}
 }
@@ -149,9 +149,22 @@ func TestLogsAndBucketsKept(t *testing.T) {
 			}
 		}
 	})
-	// app logs ×3, build logs ×2 (no pipeline in hook mode); artifact buckets ×2, access logs ×1.
-	if groups != 5 || buckets != 3 {
-		t.Errorf("checked %d log groups and %d buckets, want 5 and 3", groups, buckets)
+	// Every scenario has the app's log group; every pipeline a build log
+	// group and an artifact bucket; accessLogs a bucket.
+	wantGroups, wantBuckets := 0, 0
+	for _, sc := range scenarioNames {
+		cfg := synth(t, sc).cfg
+		wantGroups++
+		if cfg.HasPipeline() {
+			wantGroups++
+			wantBuckets++
+		}
+		if cfg.AccessLogs {
+			wantBuckets++
+		}
+	}
+	if groups != wantGroups || buckets != wantBuckets {
+		t.Errorf("checked %d log groups and %d buckets, want %d and %d", groups, buckets, wantGroups, wantBuckets)
 	}
 }
 
@@ -161,7 +174,7 @@ func TestLogsAndBucketsKept(t *testing.T) {
 // stopTimeout.
 func TestDrainMatchesShutdown(t *testing.T) {
 	checked := 0
-	for _, sc := range []string{"codedeploy", "hook", "agnostic"} {
+	for _, sc := range scenarioNames {
 		s := synth(t, sc)
 		tpl := s.json["service"]
 		drain := map[string]bool{}
@@ -195,7 +208,7 @@ func TestDrainMatchesShutdown(t *testing.T) {
 			}
 		}
 	}
-	if checked != 3 {
+	if checked != len(scenarioNames) {
 		t.Fatalf("%d containers checked", checked)
 	}
 }

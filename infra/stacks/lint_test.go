@@ -31,7 +31,7 @@ type lintFinding struct {
 
 func TestCfnLint(t *testing.T) {
 	bin := testtool.Require(t, "cfn-lint")
-	for _, sc := range []string{"codedeploy", "hook", "agnostic"} {
+	for _, sc := range scenarioNames {
 		t.Run(sc, func(t *testing.T) {
 			s := synth(t, sc)
 			dir := t.TempDir()

@@ -42,6 +42,17 @@ var scenarios = map[string]map[string]any{
 		// Production defaults: access logs, deletion protection, default SG locked down.
 		"profile": "production", "alarmEmail": "ops@example.com",
 	},
+	// ECS-native canary with every hook kind, bound to the test account.
+	"ecs": {
+		"account": "123456789012", "region": "us-east-1",
+		"deploymentMode": "ecs", "deploymentConfig": "CUSTOM_CANARY", "trafficPercent": 12.5, "trafficMinutes": 10,
+		"terminationWaitMinutes": 30, "hookLambdas": ecsHookLambdas, "pauseStages": "POST_TEST_TRAFFIC_SHIFT",
+		"pauseTimeoutMinutes": 120, "pauseTimeoutAction": "ROLLBACK",
+	},
+	// ECS-native blue/green with the defaults, environment-agnostic, HTTPS.
+	"ecs-bluegreen": {
+		"deploymentMode": "ecs", "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
+	},
 	// Environment-agnostic, no NAT, GitHub source, custom linear shifting.
 	"agnostic": {
 		"appName": "shop", "natGateways": 0, "containerPort": 8000, "cpu": 1024, "memory": 2048, "cpuArchitecture": "arm64",
@@ -57,6 +68,14 @@ var scenarios = map[string]map[string]any{
 		"liveProductionTarget": "green", "liveTestTarget": "blue", "liveDeploymentMode": "codedeploy",
 	},
 }
+
+// ecsHookLambdas runs one function at two stages and another at one.
+const ecsHookLambdas = "POST_SCALE_UP=arn:aws:lambda:us-east-1:123456789012:function:warm," +
+	"PRE_PRODUCTION_TRAFFIC_SHIFT=arn:aws:lambda:us-east-1:123456789012:function:smoke," +
+	"POST_PRODUCTION_TRAFFIC_SHIFT=arn:aws:lambda:us-east-1:123456789012:function:smoke"
+
+// scenarioNames lists every scenario, for the tests that walk them all.
+var scenarioNames = []string{"codedeploy", "hook", "agnostic", "ecs", "ecs-bluegreen"}
 
 // hookImage is the digest the hook scenario deploys.
 const hookImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

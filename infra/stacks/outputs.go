@@ -44,7 +44,7 @@ type output struct {
 }
 
 // outputs declares the contract values: CloudFormation outputs in codedeploy
-// mode; in hook mode, where the transform forbids Outputs, SSM parameters
+// and ecs modes (each with its own additions); in hook mode, where the transform forbids Outputs, SSM parameters
 // under ServiceParameterPrefix (without TaskDefinitionArn, which changes with
 // every image and would put a non-ECS change into the deployment update).
 func (s *ServiceStack) outputs(ecr *EcrStack) {
@@ -96,11 +96,15 @@ func (s *ServiceStack) outputs(ecr *EcrStack) {
 		}
 		return
 	}
-	outs = append(outs,
-		output{OutServiceName, "ECS service", s.Service.ServiceName()},
-		output{OutCodeDeployApplication, "CodeDeploy application", s.Application.ApplicationName()},
-		output{OutDeploymentGroup, "CodeDeploy deployment group", s.DeploymentGroup.DeploymentGroupName()},
-	)
+	outs = append(outs, output{OutServiceName, "ECS service", s.Service.ServiceName()})
+	if cfg.Mode == config.ModeECS {
+		outs = append(outs, s.ecsOutputs()...)
+	} else {
+		outs = append(outs,
+			output{OutCodeDeployApplication, "CodeDeploy application", s.Application.ApplicationName()},
+			output{OutDeploymentGroup, "CodeDeploy deployment group", s.DeploymentGroup.DeploymentGroupName()},
+		)
+	}
 	for _, o := range outs {
 		out := awscdk.NewCfnOutput(s.Stack, jsii.String("Output"+o.key), &awscdk.CfnOutputProps{
 			Value:       o.value,

@@ -20,8 +20,8 @@ const BuildSpecPath = "buildspec/buildspec.yml"
 const ImagePlaceholder = "IMAGE1_NAME"
 
 // PipelineStack is <app>-pipeline: source → build (dagger call release) →
-// CodeDeploy blue/green deployment. Hook mode has no pipeline (see
-// config.Config.HasPipeline).
+// CodeDeploy blue/green deployment (codedeploy mode) or the ECS deploy action
+// (ecs mode). Hook mode has no pipeline (see config.Config.HasPipeline).
 type PipelineStack struct {
 	awscdk.Stack
 	// Pipeline is the CodePipeline.
@@ -60,7 +60,6 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 	pipelineRole := awsiam.NewRole(stack, jsii.String("PipelineRole"), &awsiam.RoleProps{
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil),
 	})
-	deployRole := deployActionRole(stack, cfg, service, pipelineRole)
 
 	sourceAction := sourceAction(stack, cfg, source)
 	stages := []*awscodepipeline.StageProps{
@@ -74,25 +73,16 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 			}),
 		}},
 	}
+	var deployRole awsiam.Role
 	if cfg.Mode == config.ModeCodeDeploy {
-		stages = append(stages, &awscodepipeline.StageProps{
-			StageName: jsii.String("Deploy"),
-			Actions: &[]awscodepipeline.IAction{
-				actions.NewCodeDeployEcsDeployAction(&actions.CodeDeployEcsDeployActionProps{
-					ActionName: jsii.String("BlueGreen"),
-					// Immutable, so the action cannot add its own grants
-					// (iam:PassRole on *) to the role.
-					Role:                        immutable(stack, "DeployActionRoleRef", deployRole),
-					DeploymentGroup:             service.DeploymentGroup,
-					TaskDefinitionTemplateInput: built, // taskdef.json
-					AppSpecTemplateInput:        built, // appspec.yaml
-					ContainerImageInputs: &[]*actions.CodeDeployEcsContainerImageInput{{
-						Input:                     built, // imageDetail.json
-						TaskDefinitionPlaceholder: jsii.String(ImagePlaceholder),
-					}},
-				}),
-			},
-		})
+		var stage *awscodepipeline.StageProps
+		stage, deployRole = codeDeployStage(stack, cfg, service, built, pipelineRole)
+		stages = append(stages, stage)
+	}
+	if cfg.Mode == config.ModeECS {
+		var stage *awscodepipeline.StageProps
+		stage, deployRole = ecsDeployStage(stack, cfg, service, built, pipelineRole)
+		stages = append(stages, stage)
 	}
 	pipeline := awscodepipeline.NewPipeline(stack, jsii.String("Pipeline"), &awscodepipeline.PipelineProps{
 		PipelineName:     jsii.String(cfg.AppName),
@@ -101,7 +91,9 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 		Role:             pipelineRole,
 		Stages:           &stages,
 	})
-	pipeline.ArtifactBucket().GrantRead(deployRole, nil)
+	if deployRole != nil {
+		pipeline.ArtifactBucket().GrantRead(deployRole, nil)
+	}
 	expireArtifacts(pipeline)
 	stack.AddStackDependency(service.Stack, jsii.String("the build reads the service stack outputs"))
 	return &PipelineStack{Stack: stack, Pipeline: pipeline, Project: project}

@@ -10,7 +10,7 @@ import (
 
 // allTemplates yields every synthesized template of every scenario.
 func allTemplates(t *testing.T, f func(name string, tpl map[string]any)) {
-	for _, sc := range []string{"codedeploy", "hook", "agnostic"} {
+	for _, sc := range scenarioNames {
 		s := synth(t, sc)
 		for part, tpl := range s.json {
 			f(sc+"/"+part, tpl)
@@ -67,7 +67,7 @@ func TestNoPublicTaskIPs(t *testing.T) {
 }
 
 func TestSecurityGroupRules(t *testing.T) {
-	for _, sc := range []string{"codedeploy", "hook", "agnostic"} {
+	for _, sc := range scenarioNames {
 		s := synth(t, sc)
 		tpl := s.json["network"]
 		res := tpl["Resources"].(map[string]any)
@@ -179,7 +179,7 @@ func TestRepositoriesImmutable(t *testing.T) {
 			}
 		}
 	})
-	if seen != 3 {
+	if seen != len(scenarioNames) {
 		t.Fatalf("%d repositories checked, want one per scenario", seen)
 	}
 }

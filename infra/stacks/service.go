@@ -58,7 +58,8 @@ type ServiceStack struct {
 	// alarmTopicArn is set).
 	AlarmTopic awssns.ITopic
 
-	// Service is the CODE_DEPLOY-controlled service (codedeploy mode).
+	// Service is the Fargate service: CODE_DEPLOY-controlled (codedeploy
+	// mode) or ECS-controlled (ecs mode).
 	Service awsecs.FargateService
 	// Application is the CodeDeploy application (codedeploy mode).
 	Application awscodedeploy.EcsApplication
@@ -74,6 +75,9 @@ type ServiceStack struct {
 	TaskSet awsecs.CfnTaskSet
 	// Hook is the CodeDeploy blue/green hook (hook mode).
 	Hook awscdk.CfnCodeDeployBlueGreenHook
+
+	// ecsParts are the listener rules and roles of ecs mode.
+	ecsParts
 
 	cfg     config.Config
 	net     netRefs
@@ -116,9 +120,12 @@ func NewServiceStack(scope constructs.Construct, cfg config.Config, ecr *EcrStac
 	s.loadBalancer()
 	s.tasks()
 	s.alarms()
-	if cfg.Mode == config.ModeHook {
+	switch cfg.Mode {
+	case config.ModeHook:
 		s.hookMode()
-	} else {
+	case config.ModeECS:
+		s.ecsMode()
+	default:
 		s.codeDeployMode()
 	}
 	s.outputs(ecr)

@@ -3,7 +3,6 @@ package stacks
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodedeploy"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
 	"github.com/aws/jsii-runtime-go"
@@ -15,24 +14,7 @@ import (
 // application and deployment group (the first reference design).
 func (s *ServiceStack) codeDeployMode() {
 	cfg := s.cfg
-	s.Service = awsecs.NewFargateService(s.Stack, jsii.String("Service"), &awsecs.FargateServiceProps{
-		ServiceName:    jsii.String(cfg.AppName),
-		Cluster:        s.Cluster,
-		TaskDefinition: s.TaskDefinition,
-		DesiredCount:   jsii.Number(float64(cfg.DesiredCount)),
-		AssignPublicIp: jsii.Bool(false),
-		VpcSubnets:     s.net.private,
-		SecurityGroups: &[]awsec2.ISecurityGroup{s.net.appSG},
-		DeploymentController: &awsecs.DeploymentController{
-			Type: awsecs.DeploymentControllerType_CODE_DEPLOY,
-		},
-		CapacityProviderStrategies: capacityProviders(),
-		PlatformVersion:            awsecs.FargatePlatformVersion_LATEST,
-		HealthCheckGracePeriod:     awscdk.Duration_Seconds(jsii.Number(30)),
-		MinHealthyPercent:          jsii.Number(100),
-		MaxHealthyPercent:          jsii.Number(200),
-		PropagateTags:              awsecs.PropagatedTagSource_SERVICE,
-	})
+	s.Service = awsecs.NewFargateService(s.Stack, jsii.String("Service"), s.fargateServiceProps(awsecs.DeploymentControllerType_CODE_DEPLOY))
 	// The capacity provider association must exist before a service that
 	// names FARGATE/FARGATE_SPOT in its strategy.
 	s.Service.Node().AddDependency(s.Cluster)

@@ -308,19 +308,7 @@ var contractOutputs = []string{
 
 func TestServiceOutputs(t *testing.T) {
 	raw := synth(t, "codedeploy").json["service"]
-	outs, _ := raw["Outputs"].(map[string]any)
-	var keys []string
-	for k := range outs {
-		if !strings.HasPrefix(k, "ExportsOutput") {
-			keys = append(keys, k)
-		}
-	}
-	want := slices.Clone(contractOutputs)
-	slices.Sort(keys)
-	slices.Sort(want)
-	if !slices.Equal(keys, want) {
-		t.Fatalf("outputs\n got %v\nwant %v", keys, want)
-	}
+	outs := assertContract(t, raw, contractOutputs)
 	if v := dig(outs, OutContainerName, "Value"); v != "webapp" {
 		t.Errorf("ContainerName = %v", v)
 	}

@@ -1,0 +1,281 @@
+package ecsfake
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The service-deployment operations, answered from the stand-in's state.
+
+func (s *Server) listServiceDeployments(_ *http.Request, body []byte) (any, *apiError) {
+	var in struct {
+		Service    string   `json:"service"`
+		Cluster    string   `json:"cluster"`
+		Status     []string `json:"status"`
+		MaxResults *int     `json:"maxResults"`
+		NextToken  string   `json:"nextToken"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, clientError("SerializationException", "%v", err)
+	}
+	if in.Service == "" {
+		return nil, invalidParameter("service is required")
+	}
+	limit := 20
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > 100 {
+			return nil, invalidParameter("maxResults %d is out of range; valid values are 1 to 100", *in.MaxResults)
+		}
+		limit = *in.MaxResults
+	}
+	start := 0
+	if in.NextToken != "" {
+		n, err := strconv.Atoi(in.NextToken)
+		if err != nil || n < 0 {
+			return nil, invalidParameter("nextToken %q is not valid", in.NextToken)
+		}
+		start = n
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	svc := s.lookup(in.Cluster, in.Service)
+	if svc == nil {
+		return nil, clientError("ServiceNotFoundException", "Service not found.")
+	}
+	var briefs []map[string]any
+	for i := len(svc.deployments) - 1; i >= 0; i-- { // newest first
+		d := svc.deployments[i]
+		if len(in.Status) > 0 && !slices.Contains(in.Status, d.status) {
+			continue
+		}
+		briefs = append(briefs, d.brief())
+	}
+	out := map[string]any{}
+	if start < len(briefs) {
+		end := min(start+limit, len(briefs))
+		out["serviceDeployments"] = briefs[start:end]
+		if end < len(briefs) {
+			out["nextToken"] = strconv.Itoa(end)
+		}
+	} else {
+		out["serviceDeployments"] = []any{}
+	}
+	return out, nil
+}
+
+func (s *Server) describeServiceDeployments(_ *http.Request, body []byte) (any, *apiError) {
+	var in struct {
+		ServiceDeploymentArns []string `json:"serviceDeploymentArns"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, clientError("SerializationException", "%v", err)
+	}
+	if len(in.ServiceDeploymentArns) == 0 || len(in.ServiceDeploymentArns) > 20 {
+		return nil, invalidParameter("serviceDeploymentArns must name 1 to 20 service deployments (got %d)", len(in.ServiceDeploymentArns))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	found, failures := []any{}, []any{}
+	for _, arn := range in.ServiceDeploymentArns {
+		d := s.byArn[arn]
+		if d == nil {
+			failures = append(failures, map[string]any{"arn": arn, "reason": "MISSING"})
+			continue
+		}
+		found = append(found, d.describe())
+	}
+	return map[string]any{"serviceDeployments": found, "failures": failures}, nil
+}
+
+func (s *Server) stopServiceDeployment(_ *http.Request, body []byte) (any, *apiError) {
+	var in struct {
+		ServiceDeploymentArn string `json:"serviceDeploymentArn"`
+		StopType             string `json:"stopType"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, clientError("SerializationException", "%v", err)
+	}
+	stopType, e := oneOf("stopType", in.StopType, "ROLLBACK", "ABORT")
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, e := s.deploymentNamed(in.ServiceDeploymentArn)
+	if e != nil {
+		return nil, e
+	}
+	if d.status != "PENDING" && d.status != "IN_PROGRESS" {
+		return nil, clientError("ConflictException", "The service deployment is in status %s and cannot be stopped.", d.status)
+	}
+	now := s.clock.Now()
+	d.stopRequestedAt, d.updated = now, now
+	if stopType == "ROLLBACK" {
+		if d.source == nil {
+			return nil, clientError("ConflictException", "The service deployment has no source service revision to roll back to.")
+		}
+		d.status, d.rollbackReason = "ROLLBACK_REQUESTED", "Service deployment rolled back by StopServiceDeployment."
+		d.reason = d.rollbackReason
+	} else {
+		d.status, d.reason = "STOP_REQUESTED", "Service deployment stopped by StopServiceDeployment."
+	}
+	return map[string]any{"serviceDeploymentArn": d.arn}, nil
+}
+
+func (s *Server) continueServiceDeployment(_ *http.Request, body []byte) (any, *apiError) {
+	var in struct {
+		ServiceDeploymentArn string `json:"serviceDeploymentArn"`
+		HookID               string `json:"hookId"`
+		Action               string `json:"action"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, clientError("SerializationException", "%v", err)
+	}
+	if in.HookID == "" {
+		return nil, invalidParameter("hookId is required")
+	}
+	action, e := oneOf("action", in.Action, "CONTINUE", "ROLLBACK")
+	if e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, e := s.deploymentNamed(in.ServiceDeploymentArn)
+	if e != nil {
+		return nil, e
+	}
+	var hook *hookDetail
+	for _, h := range d.hooks {
+		if h.id == in.HookID {
+			hook = h
+		}
+	}
+	if d.status != "IN_PROGRESS" || hook == nil || hook.status != "AWAITING_ACTION" {
+		return nil, invalidParameter("lifecycle hook %s of service deployment %s is not awaiting action", in.HookID, d.arn)
+	}
+	now := s.clock.Now()
+	hook.status, d.updated = "SUCCEEDED", now
+	if action == "ROLLBACK" {
+		s.startRollback(d, now, "Rolled back by ContinueServiceDeployment at lifecycle hook "+hook.id+".")
+	} else if !d.awaiting() {
+		d.stepStart = now
+	}
+	return map[string]any{"serviceDeploymentArn": d.arn}, nil
+}
+
+// deploymentNamed finds a deployment by ARN. The caller holds s.mu.
+func (s *Server) deploymentNamed(arn string) (*deployment, *apiError) {
+	if d := s.byArn[arn]; d != nil {
+		return d, nil
+	}
+	return nil, clientError("ServiceDeploymentNotFoundException", "The service deployment %s does not exist.", arn)
+}
+
+// oneOf returns value, or def when it is empty, if it is among allowed
+// (def first).
+func oneOf(name, value, def string, others ...string) (string, *apiError) {
+	allowed := append([]string{def}, others...)
+	if value == "" {
+		return def, nil
+	}
+	if !slices.Contains(allowed, value) {
+		return "", invalidParameter("%s %q is not valid; valid values are %s", name, value, strings.Join(allowed, ", "))
+	}
+	return value, nil
+}
+
+// brief is the ListServiceDeployments shape of d.
+func (d *deployment) brief() map[string]any {
+	m := map[string]any{
+		"serviceDeploymentArn":     d.arn,
+		"serviceArn":               d.svc.arn,
+		"clusterArn":               d.svc.clusterArn,
+		"status":                   d.status,
+		"targetServiceRevisionArn": d.target.arn,
+		"createdAt":                epoch(d.created),
+	}
+	putTime(m, "startedAt", d.started)
+	putTime(m, "finishedAt", d.finished)
+	if d.reason != "" {
+		m["statusReason"] = d.reason
+	}
+	return m
+}
+
+// describe is the DescribeServiceDeployments shape of d.
+func (d *deployment) describe() map[string]any {
+	m := d.brief()
+	delete(m, "targetServiceRevisionArn")
+	putTime(m, "updatedAt", d.updated)
+	putTime(m, "stoppedAt", d.stopped)
+	if d.raw != nil {
+		m["deploymentConfiguration"] = d.raw
+	}
+	if d.stage != "" {
+		m["lifecycleStage"] = d.stage
+	}
+	running := 0
+	if d.idx >= 0 && d.plan[d.idx].scaled && d.active() {
+		running = d.desired
+	}
+	if d.status == "SUCCESSFUL" {
+		running = d.desired
+	}
+	m["targetServiceRevision"] = revisionSummary(d.target.arn, d.desired, running, d.prod, d.test)
+	if d.source != nil {
+		srcRunning := d.desired
+		if d.status == "SUCCESSFUL" {
+			srcRunning = 0
+		}
+		m["sourceServiceRevisions"] = []any{revisionSummary(d.source.arn, d.desired, srcRunning, 100-d.prod, 100-d.test)}
+	}
+	if !d.rollbackStarted.IsZero() {
+		m["rollback"] = map[string]any{"reason": d.rollbackReason, "startedAt": epoch(d.rollbackStarted), "serviceRevisionArn": d.source.arn}
+	}
+	if names := d.alarmNames(); len(names) > 0 {
+		status := "MONITORING"
+		switch {
+		case len(d.triggeredAlarms) > 0:
+			status = "TRIGGERED"
+		case !d.active():
+			status = "MONITORING_COMPLETE"
+		}
+		m["alarms"] = map[string]any{"alarmNames": names, "status": status, "triggeredAlarmNames": d.triggeredAlarms}
+	} else {
+		m["alarms"] = map[string]any{"status": "DISABLED"}
+	}
+	var hooks []any
+	for _, h := range d.hooks {
+		hm := map[string]any{"hookId": h.id, "targetType": h.targetType, "status": h.status, "timeoutAction": h.timeoutAction}
+		if h.targetArn != "" {
+			hm["targetArn"] = h.targetArn
+		}
+		putTime(hm, "expiresAt", h.expiresAt)
+		hooks = append(hooks, hm)
+	}
+	if hooks != nil {
+		m["lifecycleHookDetails"] = hooks
+	}
+	return m
+}
+
+func revisionSummary(arn string, requested, running int, prod, test float64) map[string]any {
+	return map[string]any{
+		"arn": arn, "requestedTaskCount": requested, "runningTaskCount": running, "pendingTaskCount": requested - running,
+		"requestedProductionTrafficWeight": prod, "requestedTestTrafficWeight": test,
+	}
+}
+
+// epoch is a timestamp as the JSON 1.1 protocol writes it: seconds since the
+// Unix epoch, with a fraction.
+func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
+
+func putTime(m map[string]any, name string, t time.Time) {
+	if !t.IsZero() {
+		m[name] = epoch(t)
+	}
+}

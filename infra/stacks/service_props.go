@@ -1,0 +1,31 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// fargateServiceProps are the settings the Fargate service has in every
+// mode that uses the L2 service (codedeploy and ecs); each mode adds its
+// deployment controller and what goes with it.
+func (s *ServiceStack) fargateServiceProps(controller awsecs.DeploymentControllerType) *awsecs.FargateServiceProps {
+	cfg := s.cfg
+	return &awsecs.FargateServiceProps{
+		ServiceName:                jsii.String(cfg.AppName),
+		Cluster:                    s.Cluster,
+		TaskDefinition:             s.TaskDefinition,
+		DesiredCount:               jsii.Number(float64(cfg.DesiredCount)),
+		AssignPublicIp:             jsii.Bool(false),
+		VpcSubnets:                 s.net.private,
+		SecurityGroups:             &[]awsec2.ISecurityGroup{s.net.appSG},
+		DeploymentController:       &awsecs.DeploymentController{Type: controller},
+		CapacityProviderStrategies: capacityProviders(),
+		PlatformVersion:            awsecs.FargatePlatformVersion_LATEST,
+		HealthCheckGracePeriod:     awscdk.Duration_Seconds(jsii.Number(30)),
+		MinHealthyPercent:          jsii.Number(100),
+		MaxHealthyPercent:          jsii.Number(200),
+		PropagateTags:              awsecs.PropagatedTagSource_SERVICE,
+	}
+}
