@@ -66,12 +66,14 @@ func (r EcsBluegreen) MarshalJSON() ([]byte, error) {
 		AwsSecretAccessKey *dagger.Secret
 		AwsSessionToken    *dagger.Secret
 		AwsEndpoint        string
+		AwsEndpointService *dagger.Service
 	}
 	concrete.Region = r.Region
 	concrete.AwsAccessKeyID = r.AwsAccessKeyID
 	concrete.AwsSecretAccessKey = r.AwsSecretAccessKey
 	concrete.AwsSessionToken = r.AwsSessionToken
 	concrete.AwsEndpoint = r.AwsEndpoint
+	concrete.AwsEndpointService = r.AwsEndpointService
 	return json.Marshal(&concrete)
 }
 
@@ -82,6 +84,7 @@ func (r *EcsBluegreen) UnmarshalJSON(bs []byte) error {
 		AwsSecretAccessKey *dagger.Secret
 		AwsSessionToken    *dagger.Secret
 		AwsEndpoint        string
+		AwsEndpointService *dagger.Service
 	}
 	err := json.Unmarshal(bs, &concrete)
 	if err != nil {
@@ -92,6 +95,7 @@ func (r *EcsBluegreen) UnmarshalJSON(bs []byte) error {
 	r.AwsSecretAccessKey = concrete.AwsSecretAccessKey
 	r.AwsSessionToken = concrete.AwsSessionToken
 	r.AwsEndpoint = concrete.AwsEndpoint
+	r.AwsEndpointService = concrete.AwsEndpointService
 	return nil
 }
 
@@ -311,6 +315,27 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg method", err))
 				}
 			}
+			var allow []string
+			if inputArgs["allow"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["allow"]), &allow)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg allow", err))
+				}
+			}
+			var dryRun bool
+			if inputArgs["dryRun"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["dryRun"]), &dryRun)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg dryRun", err))
+				}
+			}
+			var format string
+			if inputArgs["format"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["format"]), &format)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg format", err))
+				}
+			}
 			var nodeImage string
 			if inputArgs["nodeImage"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["nodeImage"]), &nodeImage)
@@ -325,7 +350,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).DeployInfra(&parent, ctx, source, stacks, cdkContext, approve, bootstrap, method, nodeImage, goImage)
+			return (*EcsBluegreen).DeployInfra(&parent, ctx, source, stacks, cdkContext, approve, bootstrap, method, allow, dryRun, format, nodeImage, goImage)
 		case "Diff":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -444,6 +469,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
 				}
 			}
+			var registryService *dagger.Service
+			if inputArgs["registryService"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryService"]), &registryService)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryService", err))
+				}
+			}
 			var goImage string
 			if inputArgs["goImage"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
@@ -458,7 +490,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, goImage, sourceDateEpoch)
+			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch)
 		case "Release":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -570,6 +602,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
 				}
 			}
+			var registryService *dagger.Service
+			if inputArgs["registryService"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryService"]), &registryService)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryService", err))
+				}
+			}
 			var goImage string
 			if inputArgs["goImage"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
@@ -584,7 +623,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, goImage, sourceDateEpoch)
+			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -913,7 +952,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpoint", err))
 				}
 			}
-			return New(region, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsEndpoint), nil
+			var awsEndpointService *dagger.Service
+			if inputArgs["awsEndpointService"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["awsEndpointService"]), &awsEndpointService)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsEndpointService", err))
+				}
+			}
+			return New(region, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsEndpoint, awsEndpointService), nil
 		default:
 			return nil, fmt.Errorf("unknown function %s", fnName)
 		}

@@ -5,8 +5,11 @@ import (
 	"time"
 
 	"dagger/ecs-bluegreen/cdkcmd"
+	"dagger/ecs-bluegreen/changeset"
+	"dagger/ecs-bluegreen/infragate"
 	"dagger/ecs-bluegreen/internal/dagger"
 	"dagger/ecs-bluegreen/livestate"
+	"dagger/ecs-bluegreen/standin"
 )
 
 // Paths inside the CDK toolbox container. Its base is a Node.js image (the
@@ -60,22 +63,31 @@ func (m *EcsBluegreen) Synth(
 	if err != nil {
 		return nil, err
 	}
+	var endpoints standin.Endpoints
+	if haveKey {
+		if endpoints, err = m.awsEndpoints(ctx); err != nil {
+			return nil, err
+		}
+	}
 	synth, err := cdkcmd.Build(cdkcmd.Options{
 		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: values,
-		Account: account, Region: m.Region, Endpoint: m.AwsEndpoint,
+		Account: account, Region: m.Region, Endpoint: endpoints.Container,
 	})
 	if err != nil {
 		return nil, err
 	}
 	ctr := m.cdkToolbox(source, nodeImage, goImage)
 	if haveKey {
-		ctr = m.withCredentials(ctr)
+		ctr = m.withAWSService(m.withCredentials(ctr))
 	}
 	return withCommand(ctr, synth).Directory(assemblyDir), nil
 }
 
-// Diff shows what deploy-infra would change: it synthesizes the app and
-// compares every selected stack with the deployed one. Needs AWS credentials.
+// Diff shows what deploy-infra would change: it synthesizes the app,
+// compares every selected stack with the deployed one, and (unless
+// --method template) puts each stack's change set through the change-set
+// gate as a dry run: every change classified safe / needs care / refused,
+// with the reason. The change sets are deleted. Needs AWS credentials.
 // +cache="never"
 func (m *EcsBluegreen) Diff(
 	ctx context.Context,
@@ -83,14 +95,14 @@ func (m *EcsBluegreen) Diff(
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
 	source *dagger.Directory,
-	// Stacks to compare, by name (e.g. webapp-service); every stack when empty.
+	// Stacks to compare, by name (e.g. webapp-service), with the stacks they depend on; every stack when empty.
 	// +optional
 	stacks []string,
 	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop).
 	// +optional
 	cdkContext []string,
 	// How differences are computed: auto (a read-only change set, falling back to templates), change-set, or
-	// template (templates only: fast, and for AWS emulators).
+	// template (templates only: fast, and for AWS emulators; no gate review).
 	// +optional
 	// +default="auto"
 	method string,
@@ -103,33 +115,58 @@ func (m *EcsBluegreen) Diff(
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (string, error) {
-	synth, _, err := m.synthWithAccount(ctx, source, cdkContext, stacks, "diff")
+	diffMethod, err := cdkcmd.ParseDiffMethod(method)
 	if err != nil {
 		return "", err
 	}
-	diffMethod, err := cdkcmd.ParseDiffMethod(method)
+	endpoints, err := m.awsEndpoints(ctx)
+	if err != nil {
+		return "", err
+	}
+	synth, _, err := m.synthWithAccount(ctx, source, cdkContext, stacks, "diff", endpoints.Container)
 	if err != nil {
 		return "", err
 	}
 	diff, err := cdkcmd.Build(cdkcmd.Options{
 		Command: cdkcmd.Diff, Stacks: stacks, App: assemblyDir, DiffMethod: diffMethod,
-		Region: m.Region, Endpoint: m.AwsEndpoint,
+		Region: m.Region, Endpoint: endpoints.Container,
 	})
 	if err != nil {
 		return "", err
 	}
-	ctr := m.withAWS(m.cdkToolbox(source, nodeImage, goImage))
-	return withCommand(withCommand(ctr, synth), diff).CombinedOutput(ctx)
+	ctr := withCommand(m.withAWS(m.cdkToolbox(source, nodeImage, goImage)), synth)
+	out, err := withCommand(ctr, diff).CombinedOutput(ctx)
+	if err != nil {
+		return out, err
+	}
+	if diffMethod == cdkcmd.DiffTemplate {
+		return out + infragate.TemplateNote, nil
+	}
+	// A review never executes, so it may prepare change sets that add
+	// permissions without asking.
+	res, err := m.gate(ctx, ctr, endpoints, gateArgs{function: "diff", stacks: stacks, approve: true, dryRun: true})
+	review := res.Text(true)
+	if err != nil {
+		// The diff stands on its own; a stack that cannot be reviewed yet
+		// (one importing what an undeployed stack will export) is reported.
+		review += "change-set review stopped: " + err.Error() + "\n"
+	}
+	return out + "\n" + review, nil
 }
 
 // DeployInfra synthesizes the CDK app and deploys its stacks with
-// CloudFormation, then returns the stack outputs (stack, key = value; sorted).
-// The listeners keep the target groups they serve now (read from the deployed
-// service stack), so no update moves production back to blue; a hook-mode
-// service stack rolls back when its alarms fire during the update or the
-// termination wait after it.
-// Needs AWS credentials; the target account and region must be bootstrapped
-// (pass --bootstrap once).
+// CloudFormation, one at a time in dependency order, each through the
+// change-set gate: its change set is prepared and read in full, every change
+// is classified safe / needs care / refused (a replacement on the traffic
+// path, a CODE_DEPLOY service's task definition, a deployment in progress,
+// a listener-weight reset in ECS-native mode, a deleted repository), and it
+// is executed (following the stack's events) unless refused and not allowed.
+// The listeners keep the target groups they serve now (read from the
+// deployed service stack), so no update moves production back to blue; a
+// hook-mode service stack rolls back when its alarms fire during the update
+// or the termination wait after it. Returns the review tables and the stack
+// outputs (stack, key = value; sorted). Needs AWS credentials; the target
+// account and region must be bootstrapped (pass --bootstrap once).
 // +cache="never"
 func (m *EcsBluegreen) DeployInfra(
 	ctx context.Context,
@@ -137,7 +174,7 @@ func (m *EcsBluegreen) DeployInfra(
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
 	source *dagger.Directory,
-	// Stacks to deploy, by name (e.g. webapp-ecr webapp-network); every stack when empty.
+	// Stacks to deploy, by name (e.g. webapp-ecr,webapp-network), with the stacks they depend on; every stack when empty.
 	// +optional
 	stacks []string,
 	// CDK context values as key=value, overriding infra/cdk.json (e.g. appName=shop).
@@ -151,11 +188,26 @@ func (m *EcsBluegreen) DeployInfra(
 	// Run `cdk bootstrap` for the app's account and region first. Idempotent; needed once per account and region.
 	// +optional
 	bootstrap bool,
-	// How CloudFormation applies each stack: change-set, or direct (CreateStack/UpdateStack, for AWS emulators
-	// whose change sets lose stack outputs).
+	// How CloudFormation applies each stack: change-set (reviewed by the change-set gate first), or direct
+	// (CreateStack/UpdateStack, for AWS emulators whose change sets lose stack outputs; nothing is reviewed).
 	// +optional
 	// +default="change-set"
 	method string,
+	// Refusal classes to let through, after reading the review (e.g. replace-listener-rule,delete-repository):
+	// replace-service, replace-target-group, replace-listener, replace-listener-rule, replace-load-balancer,
+	// replace-cluster, remove-serving, codedeploy-service-update, deployment-in-progress, listener-weight-reset,
+	// delete-repository.
+	// +optional
+	allow []string,
+	// Review every stack's change set and delete it: nothing is changed. Never fails on a refusal; the review
+	// says what an execution would meet.
+	// +optional
+	dryRun bool,
+	// Result format: text (the review tables, then the stack outputs) or json (one document with every
+	// stack's review, decision and outputs, for CI).
+	// +optional
+	// +default="text"
+	format string,
 	// Image with Node.js and npm, for the CDK CLI and jsii.
 	// +optional
 	// +default="public.ecr.aws/docker/library/node:22-bookworm"
@@ -165,25 +217,32 @@ func (m *EcsBluegreen) DeployInfra(
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (string, error) {
-	// Every command is built, so every input is validated, before anything runs.
-	synth, live, err := m.synthWithAccount(ctx, source, cdkContext, stacks, "deploy-infra")
-	if err != nil {
-		return "", err
-	}
+	// Every input is validated before anything runs.
 	deployMethod, err := cdkcmd.ParseDeployMethod(method)
 	if err != nil {
 		return "", err
 	}
-	deploy, err := cdkcmd.Build(cdkcmd.Options{
-		Command: cdkcmd.Deploy, Stacks: stacks, All: len(stacks) == 0, App: assemblyDir, ApproveAll: approve,
-		OutputsFile: outputsFile, Method: deployMethod, Region: m.Region, Endpoint: m.AwsEndpoint,
-		RollbackAlarms: live.RollbackAlarms, MonitoringMinutes: live.MonitoringMinutes,
-	})
+	allowed, err := changeset.ParseAllow(allow)
+	if err != nil {
+		return "", err
+	}
+	asJSON, err := infragate.ParseFormat(format)
+	if err != nil {
+		return "", err
+	}
+	if err := infragate.CheckDirect(deployMethod == cdkcmd.MethodDirect, dryRun, allow); err != nil {
+		return "", err
+	}
+	endpoints, err := m.awsEndpoints(ctx)
+	if err != nil {
+		return "", err
+	}
+	synth, live, err := m.synthWithAccount(ctx, source, cdkContext, stacks, "deploy-infra", endpoints.Container)
 	if err != nil {
 		return "", err
 	}
 	boot, err := cdkcmd.Build(cdkcmd.Options{
-		Command: cdkcmd.Bootstrap, App: assemblyDir, Region: m.Region, Endpoint: m.AwsEndpoint,
+		Command: cdkcmd.Bootstrap, App: assemblyDir, Region: m.Region, Endpoint: endpoints.Container,
 	})
 	if err != nil {
 		return "", err
@@ -193,11 +252,32 @@ func (m *EcsBluegreen) DeployInfra(
 	if bootstrap {
 		ctr = withCommand(ctr, boot)
 	}
-	out, err := withCommand(ctr, deploy).File(outputsFile).Contents(ctx)
+	if deployMethod == cdkcmd.MethodDirect {
+		deploy, err := cdkcmd.Build(cdkcmd.Options{
+			Command: cdkcmd.Deploy, Stacks: stacks, All: len(stacks) == 0, App: assemblyDir, ApproveAll: approve,
+			OutputsFile: outputsFile, Method: deployMethod, Region: m.Region, Endpoint: endpoints.Container,
+			RollbackAlarms: live.RollbackAlarms, MonitoringMinutes: live.MonitoringMinutes,
+		})
+		if err != nil {
+			return "", err
+		}
+		out, err := withCommand(ctr, deploy).File(outputsFile).Contents(ctx)
+		if err != nil {
+			return "", err
+		}
+		text, err := cdkcmd.FormatOutputs([]byte(out))
+		return infragate.DirectNote + text, err
+	}
+	res, err := m.gate(ctx, ctr, endpoints, gateArgs{
+		function: "deploy-infra", stacks: stacks, approve: approve, allow: allowed, dryRun: dryRun, live: live,
+	})
 	if err != nil {
 		return "", err
 	}
-	return cdkcmd.FormatOutputs([]byte(out))
+	if asJSON {
+		return res.JSON()
+	}
+	return res.Text(dryRun), nil
 }
 
 // synthWithAccount validates the AWS options of an AWS-touching function and
@@ -206,7 +286,7 @@ func (m *EcsBluegreen) DeployInfra(
 // context carries what the deployed service stack serves now (livestate), so
 // no update moves production back to the target group it left. The returned
 // run also holds the rollback triggers of a hook-mode deployment.
-func (m *EcsBluegreen) synthWithAccount(ctx context.Context, source *dagger.Directory, cdkContext, stacks []string, function string) (cdkcmd.Command, livestate.Run, error) {
+func (m *EcsBluegreen) synthWithAccount(ctx context.Context, source *dagger.Directory, cdkContext, stacks []string, function, endpoint string) (cdkcmd.Command, livestate.Run, error) {
 	if err := cdkcmd.RequireCredentials(function, m.AwsAccessKeyID != nil, m.AwsSecretAccessKey != nil); err != nil {
 		return cdkcmd.Command{}, livestate.Run{}, err
 	}
@@ -223,7 +303,7 @@ func (m *EcsBluegreen) synthWithAccount(ctx context.Context, source *dagger.Dire
 	}
 	synth, err := cdkcmd.Build(cdkcmd.Options{
 		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: live.Context,
-		Region: m.Region, Endpoint: m.AwsEndpoint,
+		Region: m.Region, Endpoint: endpoint,
 	})
 	return synth, live, err
 }
@@ -286,11 +366,11 @@ func (m *EcsBluegreen) withCredentials(ctr *dagger.Container) *dagger.Container 
 	return ctr
 }
 
-// withAWS adds the credentials and a per-call value that keeps the engine
-// from reusing an earlier run of the commands that follow: they read and
-// change live AWS state.
+// withAWS adds the credentials, the AWS stand-in service if any, and a
+// per-call value that keeps the engine from reusing an earlier run of the
+// commands that follow: they read and change live AWS state.
 func (m *EcsBluegreen) withAWS(ctr *dagger.Container) *dagger.Container {
-	return m.withCredentials(ctr).WithEnvVariable("ECS_BLUEGREEN_RUN_AT", time.Now().UTC().Format(time.RFC3339Nano))
+	return m.withAWSService(m.withCredentials(ctr)).WithEnvVariable("ECS_BLUEGREEN_RUN_AT", time.Now().UTC().Format(time.RFC3339Nano))
 }
 
 // withCommand runs a cdkcmd command: its environment, then its argv.

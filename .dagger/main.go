@@ -26,6 +26,8 @@ type EcsBluegreen struct {
 	AwsSessionToken *dagger.Secret
 	// Endpoint override for every AWS API (LocalStack, moto).
 	AwsEndpoint string
+	// AWS stand-in (LocalStack, moto) reached as a service.
+	AwsEndpointService *dagger.Service
 }
 
 // New configures the module: the AWS options shared by every function that
@@ -49,6 +51,10 @@ func New(
 	// Endpoint URL that replaces every AWS API endpoint, for LocalStack or moto (e.g. http://host.docker.internal:4566: it must be reachable from inside the engine's containers, where localhost is the container itself).
 	// +optional
 	awsEndpoint string,
+	// AWS stand-in as a service instead of a URL, e.g. tcp://localhost:4566 for moto or LocalStack on your machine:
+	// every container and SDK call reaches it, whatever the platform.
+	// +optional
+	awsEndpointService *dagger.Service,
 ) *EcsBluegreen {
 	return &EcsBluegreen{
 		Region:             region,
@@ -56,5 +62,6 @@ func New(
 		AwsSecretAccessKey: awsSecretAccessKey,
 		AwsSessionToken:    awsSessionToken,
 		AwsEndpoint:        awsEndpoint,
+		AwsEndpointService: awsEndpointService,
 	}
 }

@@ -58,6 +58,9 @@ func (m *EcsBluegreen) Publish(
 	// Password or token for --registry.
 	// +optional
 	registryPassword *dagger.Secret,
+	// Registry stand-in as a service instead of --registry, e.g. tcp://localhost:5000 for a registry on your machine.
+	// +optional
+	registryService *dagger.Service,
 	// Builder image with the Go toolchain.
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
@@ -68,6 +71,9 @@ func (m *EcsBluegreen) Publish(
 ) (string, error) {
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
+		return "", err
+	}
+	if registry, err = registryAddress(ctx, registry, registryService); err != nil {
 		return "", err
 	}
 	res, err := m.publish(ctx, cfg, publishArgs{
@@ -149,6 +155,9 @@ func (m *EcsBluegreen) Release(
 	// Password or token for --registry.
 	// +optional
 	registryPassword *dagger.Secret,
+	// Registry stand-in as a service instead of --registry, e.g. tcp://localhost:5000 for a registry on your machine.
+	// +optional
+	registryService *dagger.Service,
 	// Builder image with the Go toolchain.
 	// +optional
 	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
@@ -192,6 +201,9 @@ func (m *EcsBluegreen) Release(
 	}
 	cfg, err := m.awsConfig(ctx, "release")
 	if err != nil {
+		return nil, err
+	}
+	if registry, err = registryAddress(ctx, registry, registryService); err != nil {
 		return nil, err
 	}
 	ecsClient := ecs.NewFromConfig(cfg)
@@ -366,7 +378,11 @@ func (m *EcsBluegreen) awsConfig(ctx context.Context, function string) (aws.Conf
 			return aws.Config{}, err
 		}
 	}
-	return awsenv.Config(ctx, creds, m.Region, m.AwsEndpoint, awsenv.WithLog(os.Stderr))
+	endpoints, err := m.awsEndpoints(ctx)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	return awsenv.Config(ctx, creds, m.Region, endpoints.SDK, awsenv.WithLog(os.Stderr))
 }
 
 // checkImage confirms that an --image exists in its registry for the task

@@ -54,6 +54,9 @@ const (
 	// MethodDirect calls CreateStack/UpdateStack without a change set; AWS
 	// emulators whose change sets drop stack outputs need it.
 	MethodDirect DeployMethod = "direct"
+	// MethodPrepare creates the change set and leaves it for review
+	// (ChangeSetName names it); the change-set gate executes or deletes it.
+	MethodPrepare DeployMethod = "prepare-change-set"
 )
 
 // ParseDeployMethod validates a deploy method name; empty means MethodChangeSet.
@@ -131,6 +134,11 @@ type Options struct {
 	// resources are deployed, before old ones are cleaned up (0-180; deploy
 	// with RollbackAlarms only).
 	MonitoringMinutes int
+	// ChangeSetName names the change set deploy creates (not with MethodDirect).
+	ChangeSetName string
+	// Exclusively deploys only the named stacks, not their dependencies
+	// (deploy only): the gate reviews and deploys one stack at a time.
+	Exclusively bool
 	// DiffMethod is the diff method (diff only; empty means the CLI's default, auto).
 	DiffMethod DiffMethod
 	// Quiet suppresses printing the synthesized template (synth only).
@@ -231,6 +239,12 @@ func Build(o Options) (Command, error) {
 			args = append(args, "--rollback-trigger-alarm-arns")
 			args = append(args, o.RollbackAlarms...)
 			args = append(args, "--monitoring-time-minutes", strconv.Itoa(o.MonitoringMinutes))
+		}
+		if o.ChangeSetName != "" {
+			args = append(args, "--change-set-name", o.ChangeSetName)
+		}
+		if o.Exclusively {
+			args = append(args, "--exclusively")
 		}
 		args = append(args, "--progress", "events")
 	}
@@ -333,9 +347,23 @@ func validate(o Options) error {
 		if o.Command != Deploy {
 			return fmt.Errorf("a deploy method only applies to cdk deploy, not cdk %s", o.Command)
 		}
-		if _, err := ParseDeployMethod(string(o.Method)); err != nil {
+		if _, err := ParseDeployMethod(string(o.Method)); err != nil && o.Method != MethodPrepare {
 			return err
 		}
+	}
+	if o.ChangeSetName != "" {
+		if o.Command != Deploy || o.Method == MethodDirect {
+			return fmt.Errorf("a change set name only applies to cdk deploy with change sets, not cdk %s --method %s", o.Command, o.Method)
+		}
+		if err := ValidateChangeSetName(o.ChangeSetName); err != nil {
+			return err
+		}
+	}
+	if o.Method == MethodPrepare && o.ChangeSetName == "" {
+		return errors.New("preparing a change set for review needs its name")
+	}
+	if o.Exclusively && o.Command != Deploy {
+		return fmt.Errorf("exclusively only applies to cdk deploy, not cdk %s", o.Command)
 	}
 	if o.DiffMethod != "" {
 		if o.Command != Diff {

@@ -31,7 +31,9 @@ func BadInput(input, value, accepted string) error {
 }
 
 var (
-	stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
+	// CloudFormation change set names: a letter, then letters, digits and hyphens.
+	changeSetNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
+	stackNameRe     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
 	// Commercial, GovCloud, China and ISO partitions: us-east-1,
 	// us-gov-west-1, cn-north-1, us-isob-east-1, eu-central-2, …
 	regionRe = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
@@ -168,4 +170,12 @@ func redactUserinfo(raw string) string {
 		}
 	}
 	return raw
+}
+
+// ValidateChangeSetName checks a CloudFormation change set name.
+func ValidateChangeSetName(name string) error {
+	if !changeSetNameRe.MatchString(name) {
+		return BadInput("change set name", name, "a letter, then up to 127 letters, digits or hyphens")
+	}
+	return nil
 }

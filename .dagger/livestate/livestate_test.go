@@ -291,7 +291,7 @@ func TestPrepare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Context[KeyProductionTarget] != "green" || run.Context["image"] != "x" || len(run.RollbackAlarms) != 1 || run.MonitoringMinutes != 10 {
+	if run.Context[KeyProductionTarget] != "green" || run.Context["image"] != "x" || len(run.RollbackAlarms) != 1 || run.MonitoringMinutes != 10 || run.RollbackStack != "webapp-service" {
 		t.Fatalf("%+v", run)
 	}
 	if _, err := Prepare(s, map[string]string{KeyTestTarget: "green"}, []byte(`{}`), nil); err == nil {

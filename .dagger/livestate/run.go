@@ -117,6 +117,8 @@ type Run struct {
 	RollbackAlarms []string
 	// MonitoringMinutes is how long the alarms are watched after the update.
 	MonitoringMinutes int
+	// RollbackStack is the stack the triggers belong to ("" when none apply).
+	RollbackStack string
 }
 
 // Prepare combines the deployed state with the run's context values (cdk.json
@@ -130,5 +132,9 @@ func Prepare(s State, values map[string]string, cdkJSON []byte, selected []strin
 	if err != nil {
 		return Run{}, err
 	}
-	return Run{Context: ctx, RollbackAlarms: alarms, MonitoringMinutes: minutes}, nil
+	run := Run{Context: ctx, RollbackAlarms: alarms, MonitoringMinutes: minutes}
+	if len(alarms) > 0 {
+		run.RollbackStack = s.Stack
+	}
+	return run, nil
 }

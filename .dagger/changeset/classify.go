@@ -1,0 +1,305 @@
+package changeset
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+)
+
+// Deployment modes as the service stack's DeploymentMode output names them.
+const (
+	ModeCodeDeploy = "codedeploy"
+	ModeHook       = "hook"
+	ModeECS        = "ecs"
+)
+
+// Live is what the gate knows about the running service behind a stack.
+type Live struct {
+	// Mode is the stack's DeploymentMode output; empty for a stack without
+	// one (a new stack, or one that holds no service).
+	Mode string
+	// InProgress describes each deployment running on the stack's service,
+	// e.g. "CodeDeploy deployment d-ABC123 is InProgress".
+	InProgress []string
+}
+
+// Property is one changed property of a resource.
+type Property struct {
+	// Name is the top-level property, e.g. TaskDefinition.
+	Name string `json:"name"`
+	// Path is the property path, e.g. /Properties/LoadBalancers/0/TargetGroupArn.
+	Path string `json:"path,omitempty"`
+	// Recreation is Never, Conditionally or Always.
+	Recreation string `json:"recreation,omitempty"`
+	// Source is what causes the change (DirectModification, ResourceReference, …).
+	Source string `json:"source,omitempty"`
+	// Cause names the causing entity (a resource or parameter), if any.
+	Cause string `json:"cause,omitempty"`
+	// Before and After are the values, when the change set has them (truncated).
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+}
+
+// Finding is the judgement of one change (or of the update as a whole, for
+// a deployment in progress).
+type Finding struct {
+	LogicalID    string     `json:"logicalId"`
+	ResourceType string     `json:"resourceType"`
+	PhysicalID   string     `json:"physicalId,omitempty"`
+	Action       string     `json:"action"`
+	Replacement  string     `json:"replacement,omitempty"`
+	Properties   []Property `json:"properties,omitempty"`
+	Verdict      Verdict    `json:"verdict"`
+	Class        Class      `json:"class,omitempty"`
+	Reason       string     `json:"reason"`
+}
+
+// Review is the classified content of one stack's change set.
+type Review struct {
+	Stack      string    `json:"stack"`
+	ChangeSet  string    `json:"changeSet"`
+	Mode       string    `json:"mode,omitempty"`
+	InProgress []string  `json:"inProgress,omitempty"`
+	Findings   []Finding `json:"findings"`
+}
+
+// valueLimit caps the property values kept in a review.
+const valueLimit = 160
+
+// Classify reviews every change of every page of a change set. Pages are
+// DescribeChangeSet outputs in order (the first names the stack and the
+// change set); live describes the running service behind the stack.
+func Classify(pages []*cloudformation.DescribeChangeSetOutput, live Live) Review {
+	r := Review{Mode: live.Mode, InProgress: live.InProgress, Findings: []Finding{}}
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		if r.Stack == "" {
+			r.Stack = aws.ToString(p.StackName)
+			r.ChangeSet = aws.ToString(p.ChangeSetName)
+		}
+		for _, c := range p.Changes {
+			if c.ResourceChange == nil {
+				continue
+			}
+			r.Findings = append(r.Findings, classify(*c.ResourceChange, live))
+		}
+	}
+	if len(r.Findings) > 0 && len(live.InProgress) > 0 {
+		r.Findings = append(r.Findings, Finding{
+			LogicalID: "(stack)", ResourceType: "AWS::CloudFormation::Stack", Action: "Update",
+			Verdict: Refused, Class: DeploymentInProgress,
+			Reason: strings.Join(live.InProgress, "; ") + ": a stack update now would fight the running deployment; wait for it to finish",
+		})
+	}
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		return verdictRank[r.Findings[i].Verdict] > verdictRank[r.Findings[j].Verdict]
+	})
+	return r
+}
+
+var verdictRank = map[Verdict]int{Safe: 0, Care: 1, Refused: 2}
+
+// serving maps the resource types of the traffic path to the class their
+// replacement falls under, and names them in words.
+var serving = map[string]struct {
+	class Class
+	name  string
+}{
+	"AWS::ECS::Service":                         {ReplaceService, "the ECS service"},
+	"AWS::ECS::Cluster":                         {ReplaceCluster, "the ECS cluster"},
+	"AWS::ElasticLoadBalancingV2::TargetGroup":  {ReplaceTargetGroup, "a target group"},
+	"AWS::ElasticLoadBalancingV2::Listener":     {ReplaceListener, "a listener"},
+	"AWS::ElasticLoadBalancingV2::ListenerRule": {ReplaceListenerRule, "a listener rule"},
+	"AWS::ElasticLoadBalancingV2::LoadBalancer": {ReplaceLoadBalancer, "the load balancer"},
+}
+
+func classify(rc types.ResourceChange, live Live) Finding {
+	f := Finding{
+		LogicalID:    aws.ToString(rc.LogicalResourceId),
+		ResourceType: aws.ToString(rc.ResourceType),
+		PhysicalID:   aws.ToString(rc.PhysicalResourceId),
+		Action:       string(rc.Action),
+		Replacement:  string(rc.Replacement),
+		Properties:   properties(rc.Details),
+		Verdict:      Safe,
+	}
+	kind, isServing := serving[f.ResourceType]
+	replaced := rc.Replacement == types.ReplacementTrue || rc.Replacement == types.ReplacementConditional
+	switch {
+	case rc.Action == types.ChangeActionRemove:
+		return judgeRemoval(f, rc, kind.name, isServing)
+	case rc.Action == types.ChangeActionModify && replaced:
+		return judgeReplacement(f, rc, kind.class, kind.name, isServing)
+	case rc.Action == types.ChangeActionModify:
+		return judgeUpdate(f, rc, live)
+	case rc.Action == types.ChangeActionAdd:
+		if isIAM(f.ResourceType) {
+			return care(f, "new IAM resource: read the permissions it grants")
+		}
+		f.Reason = "new resource"
+		return f
+	}
+	return care(f, fmt.Sprintf("%s change: CloudFormation decides its effect at run time", f.Action))
+}
+
+func judgeRemoval(f Finding, rc types.ResourceChange, name string, isServing bool) Finding {
+	switch {
+	case f.ResourceType == "AWS::ECR::Repository" && rc.PolicyAction == types.PolicyActionRetain:
+		return care(f, "removed from the stack but retained (DeletionPolicy Retain): the images stay, the repository is no longer managed here")
+	case f.ResourceType == "AWS::ECR::Repository":
+		return refuse(f, DeleteRepository, "the ECR repository would be deleted with the images the service runs: tasks could no longer be started or scaled")
+	case isServing:
+		return refuse(f, RemoveServing, name+" would be deleted while it serves traffic")
+	case rc.PolicyAction == types.PolicyActionRetain:
+		return care(f, "removed from the stack, resource retained")
+	}
+	return care(f, "resource deleted")
+}
+
+func judgeReplacement(f Finding, rc types.ResourceChange, class Class, name string, isServing bool) Finding {
+	cause := recreatedBy(f.Properties)
+	how := "replaced"
+	if rc.Replacement == types.ReplacementConditional {
+		how = "possibly replaced (conditional: it depends on values known only at run time)"
+	}
+	switch {
+	case isServing:
+		return refuse(f, class, fmt.Sprintf("%s would be %s%s: a new physical resource is created and the live one deleted, which interrupts the blue/green service", name, how, cause))
+	case f.ResourceType == "AWS::ECR::Repository" && rc.PolicyAction != types.PolicyActionReplaceAndRetain:
+		return refuse(f, DeleteRepository, fmt.Sprintf("the ECR repository would be %s%s and the old one deleted with its images", how, cause))
+	case f.ResourceType == "AWS::ECS::TaskDefinition":
+		f.Reason = "new task definition revision" + cause + "; earlier revisions stay registered"
+		return f
+	}
+	return care(f, fmt.Sprintf("resource %s%s", how, cause))
+}
+
+func judgeUpdate(f Finding, rc types.ResourceChange, live Live) Finding {
+	switch f.ResourceType {
+	case "AWS::ECS::Service":
+		changed := f.changed("TaskDefinition", "LoadBalancers")
+		if len(changed) > 0 && (live.Mode == ModeCodeDeploy || controller(rc) == "CODE_DEPLOY") {
+			return refuse(f, CodeDeployServiceUpdate, fmt.Sprintf("%s of a CODE_DEPLOY service cannot be changed by CloudFormation (the update fails late, mid-way); release through CodeDeploy, and keep the image context of the running release", strings.Join(changed, " and ")))
+		}
+		if len(changed) > 0 {
+			return care(f, strings.Join(changed, " and ")+" change: ECS starts a deployment of the service")
+		}
+		return care(f, "in-place update of the live service")
+	case "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule":
+		if changed := f.changed("Actions", "DefaultActions"); len(changed) > 0 && live.Mode == ModeECS {
+			return refuse(f, ListenerWeightReset, fmt.Sprintf("%s would be rewritten from the template, resetting the traffic weights ECS has shifted between the target groups", strings.Join(changed, " and ")))
+		}
+		return care(f, "in-place update of a listener on the traffic path")
+	}
+	switch {
+	case isIAM(f.ResourceType):
+		return care(f, "permissions change: read what is granted or removed")
+	case strings.HasPrefix(f.ResourceType, "AWS::EC2::SecurityGroup"):
+		return care(f, "network access change")
+	}
+	f.Reason = "in-place update"
+	return f
+}
+
+func care(f Finding, reason string) Finding {
+	f.Verdict, f.Reason = Care, reason
+	return f
+}
+
+func refuse(f Finding, c Class, reason string) Finding {
+	f.Verdict, f.Class, f.Reason = Refused, c, reason
+	return f
+}
+
+func isIAM(resourceType string) bool { return strings.HasPrefix(resourceType, "AWS::IAM::") }
+
+// changed returns which of the named properties the finding changes.
+func (f Finding) changed(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		for _, p := range f.Properties {
+			if p.Name == n {
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// recreatedBy names the properties whose change forces the replacement.
+func recreatedBy(props []Property) string {
+	var names []string
+	for _, p := range props {
+		if p.Recreation == string(types.RequiresRecreationAlways) || p.Recreation == string(types.RequiresRecreationConditionally) {
+			names = append(names, p.Name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(names, ", ") + " changes)"
+}
+
+// properties lists the changed properties once each (a property changed for
+// several causes appears once per cause in the change set).
+func properties(details []types.ResourceChangeDetail) []Property {
+	var out []Property
+	seen := map[string]bool{}
+	for _, d := range details {
+		t := d.Target
+		if t == nil || t.Attribute != types.ResourceAttributeProperties || aws.ToString(t.Name) == "" {
+			continue
+		}
+		p := Property{
+			Name: aws.ToString(t.Name), Path: aws.ToString(t.Path), Recreation: string(t.RequiresRecreation),
+			Source: string(d.ChangeSource), Cause: aws.ToString(d.CausingEntity),
+			Before: truncate(aws.ToString(t.BeforeValue)), After: truncate(aws.ToString(t.AfterValue)),
+		}
+		key := p.Name + "\x00" + p.Path
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, p)
+	}
+	return out
+}
+
+func truncate(s string) string {
+	if len(s) <= valueLimit {
+		return s
+	}
+	return s[:valueLimit] + "…"
+}
+
+// controller reads DeploymentController.Type from the resource's property
+// values (present when the change set was created with property values).
+func controller(rc types.ResourceChange) string {
+	for _, ctx := range []*string{rc.BeforeContext, rc.AfterContext} {
+		if ctx == nil {
+			continue
+		}
+		var doc struct {
+			DeploymentController *struct{ Type string }
+			Properties           *struct{ DeploymentController *struct{ Type string } }
+		}
+		if json.Unmarshal([]byte(*ctx), &doc) != nil {
+			continue
+		}
+		if doc.DeploymentController != nil && doc.DeploymentController.Type != "" {
+			return doc.DeploymentController.Type
+		}
+		if doc.Properties != nil && doc.Properties.DeploymentController != nil {
+			return doc.Properties.DeploymentController.Type
+		}
+	}
+	return ""
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"dagger/ecs-bluegreen/cdkcmd"
+	"dagger/ecs-bluegreen/changeset"
+	"dagger/ecs-bluegreen/infragate"
+	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/livestate"
+	"dagger/ecs-bluegreen/standin"
+)
+
+// gateArgs are the options of one pass through the change-set gate.
+type gateArgs struct {
+	function string
+	stacks   []string
+	approve  bool
+	allow    []changeset.Class
+	dryRun   bool
+	// live holds the rollback triggers of the service stack (livestate).
+	live livestate.Run
+}
+
+// gate puts the synthesized stacks through the change-set gate one at a
+// time, in dependency order: the CDK CLI prepares a stack's change set in
+// ctr (which holds the cloud assembly), and infragate reviews it, then
+// executes it (following the stack's events) or deletes it.
+func (m *EcsBluegreen) gate(ctx context.Context, ctr *dagger.Container, endpoints standin.Endpoints, a gateArgs) (infragate.Result, error) {
+	manifest, err := ctr.File(assemblyDir + "/manifest.json").Contents(ctx)
+	if err != nil {
+		return infragate.Result{}, err
+	}
+	order, err := cdkcmd.StackOrder([]byte(manifest), a.stacks)
+	if err != nil {
+		return infragate.Result{}, err
+	}
+	cfg, err := m.awsConfig(ctx, a.function)
+	if err != nil {
+		return infragate.Result{}, err
+	}
+	name := infragate.ChangeSetName(time.Now())
+	prepare := func(ctx context.Context, s cdkcmd.Stack) error {
+		opts := cdkcmd.Options{
+			Command: cdkcmd.Deploy, Stacks: []string{s.ID}, Exclusively: true, App: assemblyDir, ApproveAll: a.approve,
+			Method: cdkcmd.MethodPrepare, ChangeSetName: name, Region: m.Region, Endpoint: endpoints.Container,
+		}
+		if s.ID == a.live.RollbackStack {
+			// The change set carries the rollback triggers; executing it
+			// sets them on the stack for later updates too.
+			opts.RollbackAlarms, opts.MonitoringMinutes = a.live.RollbackAlarms, a.live.MonitoringMinutes
+		}
+		cmd, err := cdkcmd.Build(opts)
+		if err != nil {
+			return err
+		}
+		_, err = withCommand(ctr, cmd).Sync(ctx)
+		return err
+	}
+	clients := infragate.Clients{
+		CloudFormation: cloudformation.NewFromConfig(cfg), CodeDeploy: codedeploy.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg),
+	}
+	res, err := infragate.Sequence(ctx, clients, infragate.Plan{
+		Stacks: order, ChangeSet: name,
+		Options: infragate.Options{Allow: a.allow, DryRun: a.dryRun, Out: os.Stderr, Progress: os.Stderr},
+	}, prepare)
+	if infragate.IsRefusal(err) {
+		// The error is what a user sees first: lead with the reviews.
+		return res, fmt.Errorf("%s%w", res.Text(true), err)
+	}
+	return res, err
+}
