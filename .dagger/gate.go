@@ -14,6 +14,7 @@ import (
 	"dagger/ecs-bluegreen/changeset"
 	"dagger/ecs-bluegreen/infragate"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/livestate"
 	"dagger/ecs-bluegreen/standin"
 )
 
@@ -24,6 +25,8 @@ type gateArgs struct {
 	approve  bool
 	allow    []changeset.Class
 	dryRun   bool
+	// live holds the rollback triggers of the service stack (livestate).
+	live livestate.Run
 }
 
 // gate puts the synthesized stacks through the change-set gate one at a
@@ -45,10 +48,16 @@ func (m *EcsBluegreen) gate(ctx context.Context, ctr *dagger.Container, endpoint
 	}
 	name := infragate.ChangeSetName(time.Now())
 	prepare := func(ctx context.Context, s cdkcmd.Stack) error {
-		cmd, err := cdkcmd.Build(cdkcmd.Options{
+		opts := cdkcmd.Options{
 			Command: cdkcmd.Deploy, Stacks: []string{s.ID}, Exclusively: true, App: assemblyDir, ApproveAll: a.approve,
 			Method: cdkcmd.MethodPrepare, ChangeSetName: name, Region: m.Region, Endpoint: endpoints.Container,
-		})
+		}
+		if s.ID == a.live.RollbackStack {
+			// The change set carries the rollback triggers; executing it
+			// sets them on the stack for later updates too.
+			opts.RollbackAlarms, opts.MonitoringMinutes = a.live.RollbackAlarms, a.live.MonitoringMinutes
+		}
+		cmd, err := cdkcmd.Build(opts)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"dagger/ecs-bluegreen/changeset"
 	"dagger/ecs-bluegreen/infragate"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/livestate"
 	"dagger/ecs-bluegreen/standin"
 )
 
@@ -122,7 +123,7 @@ func (m *EcsBluegreen) Diff(
 	if err != nil {
 		return "", err
 	}
-	synth, err := m.synthWithAccount(cdkContext, "diff", endpoints.Container)
+	synth, _, err := m.synthWithAccount(ctx, source, cdkContext, stacks, "diff", endpoints.Container)
 	if err != nil {
 		return "", err
 	}
@@ -160,9 +161,12 @@ func (m *EcsBluegreen) Diff(
 // path, a CODE_DEPLOY service's task definition, a deployment in progress,
 // a listener-weight reset in ECS-native mode, a deleted repository), and it
 // is executed (following the stack's events) unless refused and not allowed.
-// Returns the review tables and the stack outputs (stack, key = value;
-// sorted). Needs AWS credentials; the target account and region must be
-// bootstrapped (pass --bootstrap once).
+// The listeners keep the target groups they serve now (read from the
+// deployed service stack), so no update moves production back to blue; a
+// hook-mode service stack rolls back when its alarms fire during the update
+// or the termination wait after it. Returns the review tables and the stack
+// outputs (stack, key = value; sorted). Needs AWS credentials; the target
+// account and region must be bootstrapped (pass --bootstrap once).
 // +cache="never"
 func (m *EcsBluegreen) DeployInfra(
 	ctx context.Context,
@@ -233,7 +237,7 @@ func (m *EcsBluegreen) DeployInfra(
 	if err != nil {
 		return "", err
 	}
-	synth, err := m.synthWithAccount(cdkContext, "deploy-infra", endpoints.Container)
+	synth, live, err := m.synthWithAccount(ctx, source, cdkContext, stacks, "deploy-infra", endpoints.Container)
 	if err != nil {
 		return "", err
 	}
@@ -252,6 +256,7 @@ func (m *EcsBluegreen) DeployInfra(
 		deploy, err := cdkcmd.Build(cdkcmd.Options{
 			Command: cdkcmd.Deploy, Stacks: stacks, All: len(stacks) == 0, App: assemblyDir, ApproveAll: approve,
 			OutputsFile: outputsFile, Method: deployMethod, Region: m.Region, Endpoint: endpoints.Container,
+			RollbackAlarms: live.RollbackAlarms, MonitoringMinutes: live.MonitoringMinutes,
 		})
 		if err != nil {
 			return "", err
@@ -264,7 +269,7 @@ func (m *EcsBluegreen) DeployInfra(
 		return infragate.DirectNote + text, err
 	}
 	res, err := m.gate(ctx, ctr, endpoints, gateArgs{
-		function: "deploy-infra", stacks: stacks, approve: approve, allow: allowed, dryRun: dryRun,
+		function: "deploy-infra", stacks: stacks, approve: approve, allow: allowed, dryRun: dryRun, live: live,
 	})
 	if err != nil {
 		return "", err
@@ -277,22 +282,52 @@ func (m *EcsBluegreen) DeployInfra(
 
 // synthWithAccount validates the AWS options of an AWS-touching function and
 // builds its synth command: the endpoint is included so the CLI resolves the
-// account of the credentials and the stacks are synthesized for it.
-func (m *EcsBluegreen) synthWithAccount(cdkContext []string, function, endpoint string) (cdkcmd.Command, error) {
+// account of the credentials and the stacks are synthesized for it, and the
+// context carries what the deployed service stack serves now (livestate), so
+// no update moves production back to the target group it left. The returned
+// run also holds the rollback triggers of a hook-mode deployment.
+func (m *EcsBluegreen) synthWithAccount(ctx context.Context, source *dagger.Directory, cdkContext, stacks []string, function, endpoint string) (cdkcmd.Command, livestate.Run, error) {
 	if err := cdkcmd.RequireCredentials(function, m.AwsAccessKeyID != nil, m.AwsSecretAccessKey != nil); err != nil {
-		return cdkcmd.Command{}, err
+		return cdkcmd.Command{}, livestate.Run{}, err
 	}
 	if err := cdkcmd.ValidateRegion(m.Region); err != nil {
-		return cdkcmd.Command{}, err
+		return cdkcmd.Command{}, livestate.Run{}, err
 	}
 	values, err := cdkcmd.ParseContext(cdkContext)
 	if err != nil {
-		return cdkcmd.Command{}, err
+		return cdkcmd.Command{}, livestate.Run{}, err
 	}
-	return cdkcmd.Build(cdkcmd.Options{
-		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: values,
+	live, err := m.liveRun(ctx, source, values, stacks, function)
+	if err != nil {
+		return cdkcmd.Command{}, livestate.Run{}, err
+	}
+	synth, err := cdkcmd.Build(cdkcmd.Options{
+		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: live.Context,
 		Region: m.Region, Endpoint: endpoint,
 	})
+	return synth, live, err
+}
+
+// liveRun reads the deployed service stack (nothing when it does not exist
+// yet) and prepares the run's context and rollback triggers from it.
+func (m *EcsBluegreen) liveRun(ctx context.Context, source *dagger.Directory, values map[string]string, stacks []string, function string) (livestate.Run, error) {
+	cdkJSON, err := source.File("infra/cdk.json").Contents(ctx)
+	if err != nil {
+		return livestate.Run{}, err
+	}
+	stack, err := livestate.ServiceStack([]byte(cdkJSON), values)
+	if err != nil {
+		return livestate.Run{}, err
+	}
+	cfg, err := m.awsConfig(ctx, function)
+	if err != nil {
+		return livestate.Run{}, err
+	}
+	state, err := livestate.Read(ctx, cfg, stack)
+	if err != nil {
+		return livestate.Run{}, err
+	}
+	return livestate.Prepare(state, values, []byte(cdkJSON), stacks)
 }
 
 // cdkToolbox is the container every CDK command runs in: Node.js with the

@@ -12,9 +12,9 @@ type Config struct {
 	// Port is the TCP port to listen on (PORT, default 3000).
 	Port int
 	// ShutdownTimeout bounds how long in-flight requests may run after
-	// SIGTERM (SHUTDOWN_TIMEOUT, default 20s). ECS waits the task's
-	// stopTimeout (30 s in the infrastructure) before SIGKILL, so the default
-	// leaves headroom.
+	// SIGTERM (SHUTDOWN_TIMEOUT, default 20s). The infrastructure sets it to
+	// its maxRequestSeconds and the task's stopTimeout 10 s above that, so
+	// ECS's SIGKILL never cuts a graceful shutdown short.
 	ShutdownTimeout time.Duration
 	// AppName is shown on the page and in logs (APP_NAME, default webapp).
 	AppName string

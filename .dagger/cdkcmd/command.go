@@ -13,7 +13,10 @@ package cdkcmd
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // CLIVersion is the pinned aws-cdk CLI version. 3.x rejects the cloud
@@ -122,6 +125,15 @@ type Options struct {
 	// Method is the deploy method (deploy only; empty means the CLI's
 	// default, a change set).
 	Method DeployMethod
+	// RollbackAlarms are CloudWatch metric alarm ARNs CloudFormation watches
+	// during the deployment and for MonitoringMinutes after it, rolling the
+	// update back when one fires (deploy only; at most 5). CloudFormation
+	// keeps them for later updates of the stack.
+	RollbackAlarms []string
+	// MonitoringMinutes is how long the alarms are watched after the
+	// resources are deployed, before old ones are cleaned up (0-180; deploy
+	// with RollbackAlarms only).
+	MonitoringMinutes int
 	// ChangeSetName names the change set deploy creates (not with MethodDirect).
 	ChangeSetName string
 	// Exclusively deploys only the named stacks, not their dependencies
@@ -222,6 +234,11 @@ func Build(o Options) (Command, error) {
 		}
 		if o.Method != "" {
 			args = append(args, "--method", string(o.Method))
+		}
+		if len(o.RollbackAlarms) > 0 {
+			args = append(args, "--rollback-trigger-alarm-arns")
+			args = append(args, o.RollbackAlarms...)
+			args = append(args, "--monitoring-time-minutes", strconv.Itoa(o.MonitoringMinutes))
 		}
 		if o.ChangeSetName != "" {
 			args = append(args, "--change-set-name", o.ChangeSetName)
@@ -356,6 +373,9 @@ func validate(o Options) error {
 			return err
 		}
 	}
+	if err := validateRollback(o); err != nil {
+		return err
+	}
 	if o.Quiet && o.Command != Synth {
 		return fmt.Errorf("quiet only applies to cdk synth, not cdk %s", o.Command)
 	}
@@ -366,6 +386,35 @@ func validate(o Options) error {
 		if _, err := ParseContext([]string{k + "=" + v}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// alarmArnRe is a CloudWatch alarm ARN.
+var alarmArnRe = regexp.MustCompile(`^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:[0-9]{12}:alarm:[^\s]{1,255}$`)
+
+// validateRollback checks the rollback triggers: deploy only, at most five
+// alarm ARNs (CloudFormation's limit), a monitoring time of 0-180 minutes.
+func validateRollback(o Options) error {
+	if len(o.RollbackAlarms) == 0 {
+		if o.MonitoringMinutes != 0 {
+			return fmt.Errorf("a monitoring time of %d minutes needs rollback alarms", o.MonitoringMinutes)
+		}
+		return nil
+	}
+	if o.Command != Deploy {
+		return fmt.Errorf("rollback alarms only apply to cdk deploy, not cdk %s", o.Command)
+	}
+	if len(o.RollbackAlarms) > 5 {
+		return BadInput("rollback alarms", strings.Join(o.RollbackAlarms, ","), "at most 5 alarm ARNs (a CloudFormation limit)")
+	}
+	for _, a := range o.RollbackAlarms {
+		if !alarmArnRe.MatchString(a) {
+			return BadInput("rollback alarm", a, "a CloudWatch alarm ARN arn:aws:cloudwatch:<region>:<account>:alarm:<name>")
+		}
+	}
+	if o.MonitoringMinutes < 0 || o.MonitoringMinutes > 180 {
+		return BadInput("monitoring time", strconv.Itoa(o.MonitoringMinutes), "0 to 180 minutes")
 	}
 	return nil
 }

@@ -23,6 +23,13 @@ func TestBuildArgv(t *testing.T) {
 			want: []string{"cdk", "synth", "-c", "@aws-cdk/core:flag=true", "-c", "appName=shop", "-c", "memory=4096", "--no-notices", "--ci", "--no-color"},
 		},
 		{
+			name: "deploy with rollback triggers",
+			opts: Options{Command: Deploy, Stacks: []string{"webapp-service"}, Region: "us-east-1",
+				RollbackAlarms: []string{"arn:aws:cloudwatch:us-east-1:123456789012:alarm:a", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:b"}, MonitoringMinutes: 15},
+			want: []string{"cdk", "deploy", "webapp-service", "--rollback-trigger-alarm-arns", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:a",
+				"arn:aws:cloudwatch:us-east-1:123456789012:alarm:b", "--monitoring-time-minutes", "15", "--progress", "events", "--no-notices", "--ci", "--no-color"},
+		},
+		{
 			name: "synth all is the default, no flag",
 			opts: Options{Command: Synth, All: true},
 			want: []string{"cdk", "synth", "--no-notices", "--ci", "--no-color"},
@@ -158,6 +165,11 @@ func TestBuildRejects(t *testing.T) {
 		{"environment on deploy", Options{Command: Deploy, Region: "us-east-1", All: true, Environments: []string{"aws://123456789012/us-east-1"}}, []string{"only for cdk bootstrap"}},
 		{"bad account", Options{Command: Synth, Region: "us-east-1", Account: "12345"}, []string{"account", `"12345"`, "12-digit"}},
 		{"account without region", Options{Command: Synth, Account: "123456789012"}, []string{"123456789012", "needs a region"}},
+		{"rollback alarms on diff", Options{Command: Diff, Region: "us-east-1", RollbackAlarms: []string{"arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"}}, []string{"only apply to cdk deploy"}},
+		{"six rollback alarms", Options{Command: Deploy, Region: "us-east-1", All: true, RollbackAlarms: slices.Repeat([]string{"arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"}, 6)}, []string{"at most 5"}},
+		{"rollback alarm not an ARN", Options{Command: Deploy, Region: "us-east-1", All: true, RollbackAlarms: []string{"webapp-http-5xx-blue"}}, []string{`"webapp-http-5xx-blue"`, "CloudWatch alarm ARN"}},
+		{"monitoring too long", Options{Command: Deploy, Region: "us-east-1", All: true, RollbackAlarms: []string{"arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"}, MonitoringMinutes: 181}, []string{`"181"`, "0 to 180"}},
+		{"monitoring without alarms", Options{Command: Deploy, Region: "us-east-1", All: true, MonitoringMinutes: 5}, []string{"needs rollback alarms"}},
 		{"bad endpoint", Options{Command: Deploy, Region: "us-east-1", All: true, Endpoint: "localhost:5000"}, []string{"AWS endpoint", `"localhost:5000"`, "http(s) URL"}},
 	}
 	for _, tt := range tests {

@@ -118,7 +118,67 @@ type Config struct {
 
 	// Source is the pipeline's source.
 	Source Source
+
+	// TestListenerSources may reach the test listener, where the unreleased
+	// version answers before production traffic moves; default the VPC CIDR.
+	TestListenerSources []TrafficSource
+	// MaxRequestSeconds is the longest request the app serves: the target
+	// groups drain that long, the app's graceful shutdown waits that long,
+	// and the container's stopTimeout leaves StopMarginSeconds on top.
+	MaxRequestSeconds int
+	// HookFunctions are the Lambda functions CodeDeploy may invoke as
+	// lifecycle hooks (the names given to release --hooks); in hook mode
+	// AfterAllowTestTrafficHook is added.
+	HookFunctions []string
+	// AlarmEmail (optional) subscribes an address to the alarm topic.
+	AlarmEmail string
+	// AlarmTopicArn (optional) is an existing SNS topic the composite alarm
+	// notifies; with only AlarmEmail the stack creates one.
+	AlarmTopicArn string
+	// Profile selects defaults for safety settings (development or production).
+	Profile Profile
+	// AccessLogs writes the load balancer's access logs to an S3 bucket.
+	AccessLogs bool
+	// DeletionProtection protects the load balancer from deletion.
+	DeletionProtection bool
+	// RestrictDefaultSecurityGroup removes every rule of the VPC's default
+	// security group (a Lambda-backed custom resource).
+	RestrictDefaultSecurityGroup bool
+	// KeepImages is how many tagged images the repository keeps; older ones
+	// expire.
+	KeepImages int
+	// Live is the deployed state deploy-infra reads before a synth.
+	Live Live
 }
+
+// Profile selects the defaults of the safety settings that cost money or
+// slow down tearing a stack down.
+type Profile string
+
+const (
+	// ProfileDevelopment (default): no access logs, no deletion protection.
+	ProfileDevelopment Profile = "development"
+	// ProfileProduction: access logs and deletion protection on by default.
+	ProfileProduction Profile = "production"
+)
+
+// StopMarginSeconds is what the container's stopTimeout adds to
+// MaxRequestSeconds: the time the app needs to close its listener and exit
+// after the last request.
+const StopMarginSeconds = 10
+
+// StopTimeoutSeconds is the container's stopTimeout: SIGKILL comes this long
+// after SIGTERM.
+func (c Config) StopTimeoutSeconds() int { return c.MaxRequestSeconds + StopMarginSeconds }
+
+// HasPipeline reports whether the mode has a release pipeline. Hook mode has
+// none: its release is a stack update, which would need the CDK deploy role
+// (and through it the bootstrap's administrator execution role) in a build
+// that runs the branch's buildspec.
+func (c Config) HasPipeline() bool { return c.Mode != ModeHook }
+
+// AlarmNotifications reports whether the composite alarm notifies a topic.
+func (c Config) AlarmNotifications() bool { return c.AlarmEmail != "" || c.AlarmTopicArn != "" }
 
 // CPU architectures Fargate runs Linux tasks on.
 const (

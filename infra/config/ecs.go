@@ -151,17 +151,6 @@ func (r reader) tenths(key string, lo, hi float64, name string) float64 {
 	return v
 }
 
-// list reads a comma-separated value.
-func (r reader) list(key string) []string {
-	var out []string
-	for _, f := range strings.Split(r.str(key, ""), ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // lambdaHooks reads hookLambdas: STAGE=functionArn pairs, comma-separated.
 func (r reader) lambdaHooks() []LambdaHook {
 	var hooks []LambdaHook

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -46,6 +47,24 @@ const (
 	KeyGitHubOwner            = "githubOwner"
 	KeyGitHubRepo             = "githubRepo"
 	KeyBranch                 = "branch"
+	KeyTestListenerSources    = "testListenerSources"
+	KeyMaxRequestSeconds      = "maxRequestSeconds"
+	KeyHookFunctions          = "hookFunctions"
+	KeyAlarmEmail             = "alarmEmail"
+	KeyAlarmTopicArn          = "alarmTopicArn"
+	KeyProfile                = "profile"
+	KeyAccessLogs             = "accessLogs"
+	KeyDeletionProtection     = "deletionProtection"
+	KeyKeepImages             = "keepImages"
+	KeyRestrictDefaultSG      = "restrictDefaultSecurityGroup"
+)
+
+// Context keys deploy-infra sets from the deployed stacks before every synth
+// (see Live); not meant for cdk.json.
+const (
+	KeyLiveProductionTarget = "liveProductionTarget"
+	KeyLiveTestTarget       = "liveTestTarget"
+	KeyLiveDeploymentMode   = "liveDeploymentMode"
 )
 
 // Environment variables the CDK CLI sets from the caller's credentials.
@@ -70,6 +89,10 @@ const (
 	DefaultUnhealthyHostThreshold = 1
 	DefaultHTTP5xxThreshold       = 5
 	DefaultBranch                 = "main"
+	DefaultMaxRequestSeconds      = 30
+	DefaultKeepImages             = 200
+	// MaxMaxRequestSeconds keeps stopTimeout within Fargate's 120 s.
+	MaxMaxRequestSeconds = 120 - StopMarginSeconds
 )
 
 // reader pulls typed values out of a Lookup and records every problem.
@@ -148,6 +171,21 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 		Repo:                 r.str(KeyGitHubRepo, ""),
 		Branch:               r.str(KeyBranch, DefaultBranch),
 	}
+	c.TestListenerSources = r.trafficSources(KeyTestListenerSources, c.VpcCidr, c.NatGateways)
+	c.MaxRequestSeconds = r.integer(KeyMaxRequestSeconds, DefaultMaxRequestSeconds, 1, MaxMaxRequestSeconds)
+	c.HookFunctions = r.list(KeyHookFunctions)
+	if c.Mode == ModeHook && c.AfterAllowTestTrafficHook != "" && !slices.Contains(c.HookFunctions, c.AfterAllowTestTrafficHook) {
+		c.HookFunctions = append(c.HookFunctions, c.AfterAllowTestTrafficHook)
+	}
+	c.AlarmEmail = r.str(KeyAlarmEmail, "")
+	c.AlarmTopicArn = r.str(KeyAlarmTopicArn, "")
+	c.Profile = Profile(r.str(KeyProfile, string(ProfileDevelopment)))
+	production := c.Profile == ProfileProduction
+	c.AccessLogs = r.boolean(KeyAccessLogs, production)
+	c.DeletionProtection = r.boolean(KeyDeletionProtection, production)
+	c.RestrictDefaultSecurityGroup = r.boolean(KeyRestrictDefaultSG, production)
+	c.KeepImages = r.integer(KeyKeepImages, DefaultKeepImages, 1, 10000)
+	c.Live = r.live()
 	validate(c, errs)
 	if errs.Len() > 0 {
 		return c, errs

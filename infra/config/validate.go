@@ -75,6 +75,8 @@ func validate(c Config, errs *Errors) {
 	}
 	validateDomain(c, errs)
 	validateSource(c.Source, errs)
+	validateSafety(c, errs)
+	validateLive(c, errs)
 }
 
 // validateImage checks the digest pin and, for ECR images, that the image

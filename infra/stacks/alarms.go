@@ -3,7 +3,10 @@ package stacks
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -44,6 +47,31 @@ func (s *ServiceStack) alarms() {
 		AlarmDescription:   jsii.String("Any unhealthy-host or 5xx alarm of " + cfg.AppName),
 		AlarmRule:          awscloudwatch.AlarmRule_AnyOf(rules...),
 	})
+	if cfg.AlarmNotifications() {
+		s.AlarmTopic = s.alarmTopic()
+		s.Composite.AddAlarmAction(awscloudwatchactions.NewSnsAction(s.AlarmTopic))
+		s.Composite.AddOkAction(awscloudwatchactions.NewSnsAction(s.AlarmTopic))
+	}
+}
+
+// alarmTopic is the configured SNS topic, or one the stack creates for
+// alarmEmail (the address must confirm the subscription).
+func (s *ServiceStack) alarmTopic() awssns.ITopic {
+	cfg := s.cfg
+	var topic awssns.ITopic
+	if cfg.AlarmTopicArn != "" {
+		topic = awssns.Topic_FromTopicArn(s.Stack, jsii.String("AlarmTopic"), jsii.String(cfg.AlarmTopicArn))
+	} else {
+		topic = awssns.NewTopic(s.Stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
+			TopicName:   jsii.String(cfg.AppName + "-alarms"),
+			DisplayName: jsii.String(cfg.AppName + " deployment health"),
+			EnforceSSL:  jsii.Bool(true),
+		})
+	}
+	if cfg.AlarmEmail != "" {
+		topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), nil))
+	}
+	return topic
 }
 
 // targetAlarmSpec is one per-target-group ALB alarm.

@@ -20,7 +20,7 @@ type App struct {
 	// Service holds the load balancer, the ECS service and its blue/green
 	// machinery.
 	Service *ServiceStack
-	// Pipeline holds CodePipeline and CodeBuild.
+	// Pipeline holds CodePipeline and CodeBuild (nil in hook mode).
 	Pipeline *PipelineStack
 }
 
@@ -34,8 +34,11 @@ func Build(app awscdk.App, cfg config.Config) *App {
 	ecr := NewEcrStack(app, cfg)
 	network := NewNetworkStack(app, cfg)
 	service := NewServiceStack(app, cfg, ecr, network)
-	pipeline := NewPipelineStack(app, cfg, ecr, service)
-	return &App{ECR: ecr, Network: network, Service: service, Pipeline: pipeline}
+	a := &App{ECR: ecr, Network: network, Service: service}
+	if cfg.HasPipeline() {
+		a.Pipeline = NewPipelineStack(app, cfg, ecr, service)
+	}
+	return a
 }
 
 // stackProps names a stack <app>-<part> and binds it to the configured

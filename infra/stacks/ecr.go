@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecr"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -31,9 +33,18 @@ func NewEcrStack(scope constructs.Construct, cfg config.Config) *EcrStack {
 		ImageTagMutability: awsecr.TagMutability_IMMUTABLE,
 		ImageScanOnPush:    jsii.Bool(true),
 		LifecycleRules: &[]*awsecr.LifecycleRule{{
-			Description: jsii.String("expire untagged images"),
-			TagStatus:   awsecr.TagStatus_UNTAGGED,
-			MaxImageAge: awscdk.Duration_Days(jsii.Number(UntaggedImageDays)),
+			RulePriority: jsii.Number(1),
+			Description:  jsii.String("expire untagged images"),
+			TagStatus:    awsecr.TagStatus_UNTAGGED,
+			MaxImageAge:  awscdk.Duration_Days(jsii.Number(UntaggedImageDays)),
+		}, {
+			// Releases are tagged with their revision: keep the newest
+			// keepImages of them (rollbacks reach back that far).
+			RulePriority:   jsii.Number(2),
+			Description:    jsii.String(fmt.Sprintf("keep the last %d tagged images", cfg.KeepImages)),
+			TagStatus:      awsecr.TagStatus_TAGGED,
+			TagPatternList: jsii.Strings("*"),
+			MaxImageCount:  jsii.Number(float64(cfg.KeepImages)),
 		}},
 		// Images are the release history: keep them if the stack goes away.
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,

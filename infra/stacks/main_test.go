@@ -39,6 +39,8 @@ var scenarios = map[string]map[string]any{
 		"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
 		"hostedZoneId":   "Z0123456789ABC", "zoneName": "example.com", "domainName": "app.example.com",
 		"image": hookImage,
+		// Production defaults: access logs, deletion protection, default SG locked down.
+		"profile": "production", "alarmEmail": "ops@example.com",
 	},
 	// ECS-native canary with every hook kind, bound to the test account.
 	"ecs": {
@@ -59,6 +61,11 @@ var scenarios = map[string]map[string]any{
 		"githubOwner": "acme", "githubRepo": "shop",
 		"certificateArn":     "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
 		"healthCheckCommand": "/app -healthcheck",
+		// Test traffic from a prefix list, a security group and a network.
+		"testListenerSources": "pl-0123456789abcdef0,sg-0abc12345678def90,203.0.113.0/24",
+		"hookFunctions":       "smoke-test", "alarmTopicArn": "arn:aws:sns:us-east-1:123456789012:ops",
+		// Deployed, with production moved to green by an odd number of releases.
+		"liveProductionTarget": "green", "liveTestTarget": "blue", "liveDeploymentMode": "codedeploy",
 	},
 }
 
@@ -141,7 +148,11 @@ func synthConfig(base, overrides map[string]any) (s *synthesized, err error) {
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx})
 	a := Build(app, cfg)
 	s = &synthesized{cfg: cfg, app: a, templates: map[string]assertions.Template{}, json: map[string]map[string]any{}}
-	for part, st := range map[string]awscdk.Stack{"ecr": a.ECR.Stack, "network": a.Network.Stack, "service": a.Service.Stack, "pipeline": a.Pipeline.Stack} {
+	parts := map[string]awscdk.Stack{"ecr": a.ECR.Stack, "network": a.Network.Stack, "service": a.Service.Stack}
+	if a.Pipeline != nil {
+		parts["pipeline"] = a.Pipeline.Stack
+	}
+	for part, st := range parts {
 		tpl := assertions.Template_FromStack(st, nil)
 		s.templates[part] = tpl
 		raw, _ := json.Marshal(tpl.ToJSON())

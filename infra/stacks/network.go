@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -22,10 +23,11 @@ type NetworkStack struct {
 	awscdk.Stack
 	// Vpc spans AZCount zones with public and private subnets.
 	Vpc awsec2.Vpc
-	// AlbSG admits the listener ports from anywhere and reaches the tasks
-	// on the container port only.
+	// AlbSG admits the production ports from anywhere and the test port
+	// from cfg.TestListenerSources, and reaches the tasks on the container
+	// port only.
 	AlbSG awsec2.SecurityGroup
-	// AppSG admits the container port from AlbSG only.
+	// AppSG admits the container port from AlbSG only and allows HTTPS out.
 	AppSG awsec2.SecurityGroup
 	// PrivateSubnetType is where the tasks run: PRIVATE_WITH_EGRESS behind NAT,
 	// or PRIVATE_ISOLATED with VPC endpoints when natGateways is 0.
@@ -48,33 +50,51 @@ func NewNetworkStack(scope constructs.Construct, cfg config.Config) *NetworkStac
 		NatGateways:        jsii.Number(float64(cfg.NatGateways)),
 		EnableDnsHostnames: jsii.Bool(true),
 		EnableDnsSupport:   jsii.Bool(true),
-		// The default-SG lockdown is a Lambda-backed custom resource (an asset
-		// to publish); nothing here uses the default security group.
-		RestrictDefaultSecurityGroup: jsii.Bool(false),
+		// The lockdown is a Lambda-backed custom resource (an asset to
+		// publish, a function to run); nothing here uses the default group.
+		RestrictDefaultSecurityGroup: jsii.Bool(cfg.RestrictDefaultSecurityGroup),
 		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{
-			{Name: jsii.String("public"), SubnetType: awsec2.SubnetType_PUBLIC},
+			// Nothing in the public subnets needs an address of its own: the
+			// load balancer and the NAT gateways bring theirs.
+			{Name: jsii.String("public"), SubnetType: awsec2.SubnetType_PUBLIC, MapPublicIpOnLaunch: jsii.Bool(false)},
 			{Name: jsii.String("private"), SubnetType: private},
 		},
 	})
 	if cfg.NatGateways == 0 {
-		addEndpoints(vpc)
+		addEndpoints(stack, vpc)
 	}
 
 	albSG := awsec2.NewSecurityGroup(stack, jsii.String("AlbSecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:               vpc,
 		SecurityGroupName: jsii.String(cfg.AppName + "-alb"),
-		Description:       jsii.String(fmt.Sprintf("%s load balancer: listener ports from anywhere", cfg.AppName)),
-		AllowAllOutbound:  jsii.Bool(false),
+		// A new description replaces the group, and the fixed name makes that
+		// replacement fail: this text stays as first deployed, though the
+		// test port no longer admits everyone (see the rules below).
+		Description:      jsii.String(AlbSecurityGroupDescription(cfg)),
+		AllowAllOutbound: jsii.Bool(false),
 	})
 	appSG := awsec2.NewSecurityGroup(stack, jsii.String("AppSecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:               vpc,
 		SecurityGroupName: jsii.String(cfg.AppName + "-app"),
 		Description:       jsii.String(fmt.Sprintf("%s tasks: container port from the load balancer only", cfg.AppName)),
-		// Tasks pull from ECR and write logs over HTTPS.
-		AllowAllOutbound: jsii.Bool(true),
+		AllowAllOutbound:  jsii.Bool(false),
 	})
-	for _, p := range listenerPorts(cfg) {
+	// Tasks pull from ECR (API, registry and S3 layers) and write logs, all
+	// over HTTPS; DNS to the VPC resolver is not subject to security groups.
+	appSG.AddEgressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(443)), jsii.String("HTTPS: ECR, image layers, CloudWatch Logs"), jsii.Bool(false))
+	for _, p := range productionPorts(cfg) {
 		albSG.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(float64(p))), jsii.String(fmt.Sprintf("listener %d", p)), jsii.Bool(false))
+	}
+	test := awsec2.Port_Tcp(jsii.Number(float64(cfg.TestPort())))
+	for _, src := range cfg.TestListenerSources {
+		if src.Kind == config.SourceNat {
+			for i, ip := range natAddresses(vpc) {
+				albSG.AddIngressRule(awsec2.Peer_Ipv4(awscdk.Fn_Join(jsii.String(""), &[]*string{ip, jsii.String("/32")})), test,
+					jsii.String(fmt.Sprintf("test listener %d from NAT gateway %d", cfg.TestPort(), i+1)), jsii.Bool(false))
+			}
+			continue
+		}
+		albSG.AddIngressRule(peer(src), test, jsii.String(fmt.Sprintf("test listener %d from %s", cfg.TestPort(), src.Value)), jsii.Bool(false))
 	}
 	port := awsec2.Port_Tcp(jsii.Number(float64(cfg.ContainerPort)))
 	appSG.AddIngressRule(albSG, port, jsii.String("container port from the load balancer"), jsii.Bool(false))
@@ -88,13 +108,46 @@ func NewNetworkStack(scope constructs.Construct, cfg config.Config) *NetworkStac
 	return n
 }
 
-// listenerPorts are the ports the load balancer listens on.
-func listenerPorts(cfg config.Config) []int {
-	ports := []int{80, cfg.TestPort()}
+// AlbSecurityGroupDescription is the load balancer group's description as
+// first deployed; it may never change (see NewNetworkStack).
+func AlbSecurityGroupDescription(cfg config.Config) string {
+	return fmt.Sprintf("%s load balancer: listener ports from anywhere", cfg.AppName)
+}
+
+// productionPorts are the load balancer's public ports (production, and the
+// :80 redirect with HTTPS); the test port admits cfg.TestListenerSources only.
+func productionPorts(cfg config.Config) []int {
 	if cfg.HTTPS() {
-		ports = []int{80, 443, cfg.TestPort()}
+		return []int{80, 443}
 	}
-	return ports
+	return []int{80}
+}
+
+// natAddresses are the public IPs of the VPC's NAT gateways: the elastic IP
+// CDK creates beside each one in its public subnet.
+func natAddresses(vpc awsec2.Vpc) []*string {
+	var ips []*string
+	for _, sn := range *vpc.PublicSubnets() {
+		if eip, ok := sn.Node().TryFindChild(jsii.String("EIP")).(awsec2.CfnEIP); ok {
+			// Ref of an elastic IP is its address (and the form emulators know).
+			ips = append(ips, eip.Ref())
+		}
+	}
+	return ips
+}
+
+// peer turns a configured traffic source into a security group peer.
+func peer(src config.TrafficSource) awsec2.IPeer {
+	switch src.Kind {
+	case config.SourcePrefixList:
+		return awsec2.Peer_PrefixList(jsii.String(src.Value))
+	case config.SourceSecurityGroup:
+		return awsec2.Peer_SecurityGroupId(jsii.String(src.Value), nil)
+	}
+	if strings.Contains(src.Value, ":") {
+		return awsec2.Peer_Ipv6(jsii.String(src.Value))
+	}
+	return awsec2.Peer_Ipv4(jsii.String(src.Value))
 }
 
 // availabilityZones pins AZCount zones. Environment-bound stacks take them
@@ -117,10 +170,17 @@ func availabilityZones(stack awscdk.Stack, cfg config.Config) *[]*string {
 
 // addEndpoints lets tasks in isolated subnets pull images and write logs
 // without a NAT gateway.
-func addEndpoints(vpc awsec2.Vpc) {
-	vpc.AddGatewayEndpoint(jsii.String("S3"), &awsec2.GatewayVpcEndpointOptions{
+func addEndpoints(stack awscdk.Stack, vpc awsec2.Vpc) {
+	s3 := vpc.AddGatewayEndpoint(jsii.String("S3"), &awsec2.GatewayVpcEndpointOptions{
 		Service: awsec2.GatewayVpcEndpointAwsService_S3(),
 	})
+	// The tasks use S3 only for image layers, which ECR serves from its
+	// region's layer bucket.
+	s3.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+		Actions:    jsii.Strings("s3:GetObject"),
+		Resources:  &[]*string{jsii.String("arn:" + *stack.Partition() + ":s3:::prod-" + *stack.Region() + "-starport-layer-bucket/*")},
+	}))
 	for _, e := range []struct {
 		id  string
 		svc awsec2.InterfaceVpcEndpointAwsService
@@ -164,27 +224,7 @@ func (n *NetworkStack) privateSubnets() *[]awsec2.ISubnet {
 	return n.Vpc.PrivateSubnets()
 }
 
-// hookServiceRole is the role CodeDeploy assumes for hook-mode deployments,
-// allowed to invoke the configured lifecycle hook function.
+// hookServiceRole is the role CodeDeploy assumes for hook-mode deployments.
 func hookServiceRole(stack awscdk.Stack, cfg config.Config) awsiam.Role {
-	role := awsiam.NewRole(stack, jsii.String("CodeDeployHookRole"), &awsiam.RoleProps{
-		RoleName:    jsii.String(HookServiceRoleName(cfg)),
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("codedeploy.amazonaws.com"), nil),
-		Description: jsii.String("CodeDeploy blue/green deployments of " + cfg.AppName + " driven by CloudFormation"),
-		ManagedPolicies: &[]awsiam.IManagedPolicy{
-			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("AWSCodeDeployRoleForECS")),
-		},
-	})
-	if cfg.AfterAllowTestTrafficHook != "" {
-		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions: jsii.Strings("lambda:InvokeFunction"),
-			Resources: &[]*string{stack.FormatArn(&awscdk.ArnComponents{
-				Service:      jsii.String("lambda"),
-				Resource:     jsii.String("function"),
-				ResourceName: jsii.String(cfg.AfterAllowTestTrafficHook),
-				ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
-			})},
-		}))
-	}
-	return role
+	return codeDeployRole(stack, stack, cfg, jsii.String(HookServiceRoleName(cfg)), []*string{serviceRolesPattern(stack, cfg)})
 }

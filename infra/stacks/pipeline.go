@@ -21,7 +21,7 @@ const ImagePlaceholder = "IMAGE1_NAME"
 
 // PipelineStack is <app>-pipeline: source → build (dagger call release) →
 // CodeDeploy blue/green deployment (codedeploy mode) or the ECS deploy action
-// (ecs mode); in hook mode the build's stack update is the deployment.
+// (ecs mode). Hook mode has no pipeline (see config.Config.HasPipeline).
 type PipelineStack struct {
 	awscdk.Stack
 	// Pipeline is the CodePipeline.
@@ -54,8 +54,12 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 			"REPOSITORY_URI":  plain(ecr.Repository.RepositoryUri()),
 		},
 		Timeout: awscdk.Duration_Minutes(jsii.Number(60)),
+		Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: buildLogs(stack, cfg)}},
 	})
 	grantBuild(stack, cfg, ecr, project)
+	pipelineRole := awsiam.NewRole(stack, jsii.String("PipelineRole"), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil),
+	})
 
 	sourceAction := sourceAction(stack, cfg, source)
 	stages := []*awscodepipeline.StageProps{
@@ -69,32 +73,28 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 			}),
 		}},
 	}
+	var deployRole awsiam.Role
 	if cfg.Mode == config.ModeCodeDeploy {
-		stages = append(stages, &awscodepipeline.StageProps{
-			StageName: jsii.String("Deploy"),
-			Actions: &[]awscodepipeline.IAction{
-				actions.NewCodeDeployEcsDeployAction(&actions.CodeDeployEcsDeployActionProps{
-					ActionName:                  jsii.String("BlueGreen"),
-					DeploymentGroup:             service.DeploymentGroup,
-					TaskDefinitionTemplateInput: built, // taskdef.json
-					AppSpecTemplateInput:        built, // appspec.yaml
-					ContainerImageInputs: &[]*actions.CodeDeployEcsContainerImageInput{{
-						Input:                     built, // imageDetail.json
-						TaskDefinitionPlaceholder: jsii.String(ImagePlaceholder),
-					}},
-				}),
-			},
-		})
+		var stage *awscodepipeline.StageProps
+		stage, deployRole = codeDeployStage(stack, cfg, service, built, pipelineRole)
+		stages = append(stages, stage)
 	}
 	if cfg.Mode == config.ModeECS {
-		stages = append(stages, ecsDeployStage(service, built))
+		var stage *awscodepipeline.StageProps
+		stage, deployRole = ecsDeployStage(stack, cfg, service, built, pipelineRole)
+		stages = append(stages, stage)
 	}
 	pipeline := awscodepipeline.NewPipeline(stack, jsii.String("Pipeline"), &awscodepipeline.PipelineProps{
 		PipelineName:     jsii.String(cfg.AppName),
 		PipelineType:     awscodepipeline.PipelineType_V2,
 		CrossAccountKeys: jsii.Bool(false),
+		Role:             pipelineRole,
 		Stages:           &stages,
 	})
+	if deployRole != nil {
+		pipeline.ArtifactBucket().GrantRead(deployRole, nil)
+	}
+	expireArtifacts(pipeline)
 	stack.AddStackDependency(service.Stack, jsii.String("the build reads the service stack outputs"))
 	return &PipelineStack{Stack: stack, Pipeline: pipeline, Project: project}
 }
@@ -125,8 +125,8 @@ func sourceAction(stack awscdk.Stack, cfg config.Config, out awscodepipeline.Art
 
 // grantBuild scopes the build role to what `dagger call release` touches:
 // push to (and describe) this repository, read the service stack, describe
-// its task definitions and service. In hook mode the build deploys the service stack
-// through the CDK bootstrap roles.
+// its task definitions and service. It may assume no role: the CDK bootstrap
+// roles would make it an administrator (see infra/README.md).
 func grantBuild(stack awscdk.Stack, cfg config.Config, ecr *EcrStack, project awscodebuild.PipelineProject) {
 	ecr.Repository.GrantPullPush(project)
 	// The release skips pushes of images the repository already holds.
@@ -147,14 +147,4 @@ func grantBuild(stack awscdk.Stack, cfg config.Config, ecr *EcrStack, project aw
 	}))
 	// DescribeTaskDefinition has no resource-level permissions.
 	add([]string{"ecs:DescribeTaskDefinition"}, jsii.String("*"))
-	if cfg.Mode == config.ModeHook {
-		add([]string{"ssm:GetParameter", "ssm:GetParameters"}, stack.FormatArn(&awscdk.ArnComponents{
-			Service: jsii.String("ssm"), Resource: jsii.String("parameter"),
-			ResourceName: jsii.String(cfg.AppName + "/*"),
-		}))
-		add([]string{"sts:AssumeRole"}, stack.FormatArn(&awscdk.ArnComponents{
-			Service: jsii.String("iam"), Region: jsii.String(""), Resource: jsii.String("role"),
-			ResourceName: jsii.String("cdk-hnb659fds-*-" + *stack.Account() + "-" + *stack.Region()),
-		}))
-	}
 }

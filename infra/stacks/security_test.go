@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ecs-bluegreen/ecs-bluegreen/infra/config"
 )
 
 // allTemplates yields every synthesized template of every scenario.
@@ -103,19 +105,57 @@ func TestSecurityGroupRules(t *testing.T) {
 		if appRules != 1 {
 			t.Errorf("%s: app SG has %d ingress rules, want 1", sc, appRules)
 		}
-		want := map[float64]bool{}
-		for _, p := range listenerPorts(s.cfg) {
-			want[float64(p)] = true
+		// The group's description is as first deployed: changing it would
+		// replace a group with a fixed name, which fails.
+		if d := dig(res[alb], "Properties", "GroupDescription"); d != AlbSecurityGroupDescription(s.cfg) {
+			t.Errorf("%s: ALB SG description %q would replace the group", sc, d)
 		}
-		for _, in := range asSlice(dig(res[alb], "Properties", "SecurityGroupIngress")) {
-			from, to := dig(in, "FromPort"), dig(in, "ToPort")
-			if from != to || !want[from.(float64)] {
-				t.Errorf("%s: ALB SG ingress outside the listener ports: %v", sc, in)
+		// Production ports from anywhere; the test port only from the
+		// configured sources (inline rules, or separate ones for prefix lists).
+		rules := asSlice(dig(res[alb], "Properties", "SecurityGroupIngress"))
+		for _, r := range findResources(tpl, "AWS::EC2::SecurityGroupIngress") {
+			if g := asSlice(dig(r, "Properties", "GroupId", "Fn::GetAtt")); len(g) > 0 && g[0] == alb {
+				rules = append(rules, r["Properties"])
 			}
-			delete(want, from.(float64))
 		}
-		if len(want) != 0 {
-			t.Errorf("%s: listener ports without ingress: %v", sc, want)
+		public := map[float64]bool{}
+		for _, p := range productionPorts(s.cfg) {
+			public[float64(p)] = true
+		}
+		// Configured sources, each once; "nat" once per NAT gateway.
+		wantTest := map[string]int{}
+		for _, src := range s.cfg.TestListenerSources {
+			wantTest[src.Value] = 1
+			if src.Kind == config.SourceNat {
+				wantTest[src.Value] = s.cfg.NatGateways
+			}
+		}
+		for _, in := range rules {
+			from, to := dig(in, "FromPort"), dig(in, "ToPort")
+			source := fmt.Sprint(firstNonNil(dig(in, "CidrIp"), dig(in, "CidrIpv6"), dig(in, "SourcePrefixListId"), dig(in, "SourceSecurityGroupId")))
+			if natAddress(res, dig(in, "CidrIp")) {
+				source = config.SourceKeywordNat
+			}
+			switch {
+			case from != to:
+				t.Errorf("%s: ALB SG ingress over a port range: %v", sc, in)
+			case public[from.(float64)] && source == "0.0.0.0/0":
+				delete(public, from.(float64))
+			case from == float64(s.cfg.TestPort()) && wantTest[source] > 0:
+				if wantTest[source]--; wantTest[source] == 0 {
+					delete(wantTest, source)
+				}
+			default:
+				t.Errorf("%s: ALB SG ingress neither a production port from anywhere nor the test port from a configured source: %v", sc, in)
+			}
+		}
+		if len(public) != 0 || len(wantTest) != 0 {
+			t.Errorf("%s: production ports %v / test sources %v without ingress", sc, public, wantTest)
+		}
+		// The tasks reach out over HTTPS only.
+		egress := asSlice(dig(res[app], "Properties", "SecurityGroupEgress"))
+		if len(egress) != 1 || dig(egress[0], "IpProtocol") != "tcp" || dig(egress[0], "FromPort") != 443.0 || dig(egress[0], "ToPort") != 443.0 {
+			t.Errorf("%s: app SG egress %v, want HTTPS only", sc, egress)
 		}
 		for _, e := range asSlice(dig(res[alb], "Properties", "SecurityGroupEgress")) {
 			if dig(e, "CidrIp") == "0.0.0.0/0" && dig(e, "IpProtocol") == "-1" {
@@ -142,4 +182,24 @@ func TestRepositoriesImmutable(t *testing.T) {
 	if seen != len(scenarioNames) {
 		t.Fatalf("%d repositories checked, want one per scenario", seen)
 	}
+}
+
+// natAddress reports whether a CidrIp is "<Ref of an EIP of the
+// template>/32", the address of one of the NAT gateways.
+func natAddress(res map[string]any, cidr any) bool {
+	j := asSlice(dig(cidr, "Fn::Join"))
+	if len(j) != 2 || len(asSlice(j[1])) != 2 || asSlice(j[1])[1] != "/32" {
+		return false
+	}
+	ref, _ := dig(asSlice(j[1])[0], "Ref").(string)
+	return dig(res[ref], "Type") == "AWS::EC2::EIP"
+}
+
+func firstNonNil(vs ...any) any {
+	for _, v := range vs {
+		if v != nil {
+			return v
+		}
+	}
+	return nil
 }

@@ -12,18 +12,16 @@ import (
 	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/ecs-bluegreen/ecs-bluegreen/infra/config"
 )
 
-// HealthCheckPath is the app's health endpoint, probed by the target groups.
-const HealthCheckPath = "/healthz"
-
-// StopTimeoutSeconds gives the container time to finish in-flight requests
-// after SIGTERM; it exceeds the app's 20 s graceful shutdown.
-const StopTimeoutSeconds = 30
+// AppUser is the numeric user the container runs as: the image's own
+// non-root user, pinned here too so a rebuilt image cannot turn it to root.
+const AppUser = "65532"
 
 // ServiceStack is <app>-service: load balancer, target groups, listeners,
 // cluster, task definition, roles, log group, alarms and the blue/green
@@ -56,12 +54,18 @@ type ServiceStack struct {
 	Alarms []awscloudwatch.Alarm
 	// Composite is in ALARM when any of Alarms is.
 	Composite awscloudwatch.CompositeAlarm
+	// AlarmTopic is notified by Composite (nil unless alarmEmail or
+	// alarmTopicArn is set).
+	AlarmTopic awssns.ITopic
 
 	// Service is the Fargate service: CODE_DEPLOY-controlled (codedeploy
 	// mode) or ECS-controlled (ecs mode).
 	Service awsecs.FargateService
 	// Application is the CodeDeploy application (codedeploy mode).
 	Application awscodedeploy.EcsApplication
+	// DeploymentRole is what CodeDeploy acts as (codedeploy mode; hook mode's
+	// lives in <app>-network).
+	DeploymentRole awsiam.Role
 	// DeploymentGroup shifts traffic and rolls back (codedeploy mode).
 	DeploymentGroup awscodedeploy.EcsDeploymentGroup
 
@@ -137,78 +141,6 @@ func importSG(stack awscdk.Stack, id string, sgID *string) awsec2.ISecurityGroup
 	})
 }
 
-func (s *ServiceStack) loadBalancer() {
-	cfg := s.cfg
-	s.LoadBalancer = elb.NewApplicationLoadBalancer(s.Stack, jsii.String("LoadBalancer"), &elb.ApplicationLoadBalancerProps{
-		Vpc:                     s.net.vpc,
-		InternetFacing:          jsii.Bool(true),
-		SecurityGroup:           s.net.albSG,
-		VpcSubnets:              &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PUBLIC},
-		DropInvalidHeaderFields: jsii.Bool(true),
-	})
-	s.Blue = s.targetGroup("Blue")
-	s.Green = s.targetGroup("Green")
-
-	protocol := elb.ApplicationProtocol_HTTP
-	var certs *[]elb.IListenerCertificate
-	if cfg.HTTPS() {
-		protocol = elb.ApplicationProtocol_HTTPS
-		certs = &[]elb.IListenerCertificate{elb.ListenerCertificate_FromArn(jsii.String(cfg.CertificateArn))}
-		s.LoadBalancer.AddListener(jsii.String("HttpRedirect"), &elb.BaseApplicationListenerProps{
-			Port:     jsii.Number(80),
-			Protocol: elb.ApplicationProtocol_HTTP,
-			Open:     jsii.Bool(false),
-			DefaultAction: elb.ListenerAction_Redirect(&elb.RedirectOptions{
-				Protocol:  jsii.String("HTTPS"),
-				Port:      jsii.String("443"),
-				Permanent: jsii.Bool(true),
-			}),
-		})
-	}
-	// CodeDeploy mode: test traffic starts on green, as CodeDeploy expects
-	// both target groups behind a listener. Hook mode: both listeners start
-	// on blue and the hook creates the green side.
-	testTarget := s.Green
-	if cfg.Mode == config.ModeHook {
-		testTarget = s.Blue
-	}
-	listener := func(id string, port int, tg elb.ApplicationTargetGroup) elb.ApplicationListener {
-		props := &elb.BaseApplicationListenerProps{
-			Port:          jsii.Number(float64(port)),
-			Protocol:      protocol,
-			Certificates:  certs,
-			Open:          jsii.Bool(false),
-			DefaultAction: elb.ListenerAction_WeightedForward(&[]*elb.WeightedTargetGroup{{TargetGroup: tg, Weight: jsii.Number(100)}}, nil),
-		}
-		if cfg.HTTPS() {
-			props.SslPolicy = elb.SslPolicy_RECOMMENDED_TLS
-		}
-		return s.LoadBalancer.AddListener(jsii.String(id), props)
-	}
-	s.ProdListener = listener("ProductionListener", cfg.ProductionPort(), s.Blue)
-	s.TestListener = listener("TestListener", cfg.TestPort(), testTarget)
-}
-
-func (s *ServiceStack) targetGroup(id string) elb.ApplicationTargetGroup {
-	return elb.NewApplicationTargetGroup(s.Stack, jsii.String(id), &elb.ApplicationTargetGroupProps{
-		Vpc:        s.net.vpc,
-		Port:       jsii.Number(float64(s.cfg.ContainerPort)),
-		Protocol:   elb.ApplicationProtocol_HTTP,
-		TargetType: elb.TargetType_IP,
-		// Short drain: the app finishes requests within its graceful shutdown.
-		DeregistrationDelay: awscdk.Duration_Seconds(jsii.Number(5)),
-		HealthCheck: &elb.HealthCheck{
-			Path:                    jsii.String(HealthCheckPath),
-			Protocol:                elb.Protocol_HTTP,
-			Interval:                awscdk.Duration_Seconds(jsii.Number(5)),
-			Timeout:                 awscdk.Duration_Seconds(jsii.Number(4)),
-			HealthyThresholdCount:   jsii.Number(2),
-			UnhealthyThresholdCount: jsii.Number(3),
-			HealthyHttpCodes:        jsii.String("200"),
-		},
-	})
-}
-
 func (s *ServiceStack) tasks() {
 	cfg := s.cfg
 	s.Cluster = awsecs.NewCluster(s.Stack, jsii.String("Cluster"), &awsecs.ClusterProps{
@@ -218,8 +150,9 @@ func (s *ServiceStack) tasks() {
 		ContainerInsightsV2:            awsecs.ContainerInsights_ENABLED,
 	})
 	s.LogGroup = awslogs.NewLogGroup(s.Stack, jsii.String("Logs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String("/ecs/" + cfg.AppName),
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		LogGroupName: jsii.String("/ecs/" + cfg.AppName),
+		// The logs outlive the stack: they are what explains its last days.
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 	// RetentionDays is an enum of names; the day count is set on the L1.
 	s.LogGroup.Node().DefaultChild().(awslogs.CfnLogGroup).SetRetentionInDays(jsii.Number(float64(cfg.LogRetentionDays)))
@@ -269,12 +202,16 @@ func (s *ServiceStack) tasks() {
 		Environment: &map[string]*string{
 			"PORT":     jsii.String(fmt.Sprint(cfg.ContainerPort)),
 			"APP_NAME": jsii.String(cfg.AppName),
+			// After the drain, in-flight requests get as long again.
+			"SHUTDOWN_TIMEOUT": jsii.String(fmt.Sprintf("%ds", cfg.MaxRequestSeconds)),
 		},
+		User:                   jsii.String(AppUser),
+		ReadonlyRootFilesystem: jsii.Bool(true),
 		Logging: awsecs.LogDriver_AwsLogs(&awsecs.AwsLogDriverProps{
 			LogGroup:     s.LogGroup,
 			StreamPrefix: jsii.String(cfg.AppName),
 		}),
-		StopTimeout: awscdk.Duration_Seconds(jsii.Number(StopTimeoutSeconds)),
+		StopTimeout: awscdk.Duration_Seconds(jsii.Number(float64(cfg.StopTimeoutSeconds()))),
 	})
 }
 

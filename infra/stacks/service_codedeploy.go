@@ -27,8 +27,11 @@ func (s *ServiceStack) codeDeployMode() {
 	for _, a := range s.Alarms {
 		alarms = append(alarms, a)
 	}
+	s.DeploymentRole = codeDeployRole(s.Stack, s.Stack, cfg, nil, []*string{s.ExecutionRole.RoleArn(), s.TaskRole.RoleArn()})
 	s.DeploymentGroup = awscodedeploy.NewEcsDeploymentGroup(s.Stack, jsii.String("DeploymentGroup"), &awscodedeploy.EcsDeploymentGroupProps{
-		Application:         s.Application,
+		Application: s.Application,
+		// Immutable, so the group cannot attach AWSCodeDeployRoleForECS.
+		Role:                immutable(s.Stack, "CodeDeployRoleRef", s.DeploymentRole),
 		DeploymentGroupName: jsii.String(cfg.AppName),
 		Service:             s.Service,
 		BlueGreenDeploymentConfig: &awscodedeploy.EcsBlueGreenDeploymentConfig{

@@ -17,7 +17,10 @@ func TestEcrStack(t *testing.T) {
 			"ImageTagMutability":         "IMMUTABLE",
 			"ImageScanningConfiguration": obj{"ScanOnPush": true},
 			"LifecyclePolicy": obj{"LifecyclePolicyText": assertions.Match_SerializedJson(like(obj{
-				"rules": arrayWith(like(obj{"selection": like(obj{"tagStatus": "untagged", "countType": "sinceImagePushed"})})),
+				"rules": arr{
+					like(obj{"rulePriority": 1, "selection": like(obj{"tagStatus": "untagged", "countType": "sinceImagePushed"})}),
+					like(obj{"rulePriority": 2, "selection": obj{"tagStatus": "tagged", "tagPatternList": arr{"*"}, "countType": "imageCountMoreThan", "countNumber": 200}}),
+				},
 			}))},
 		})
 		s.templates["ecr"].HasResource(jsii.String("AWS::ECR::Repository"), obj{"DeletionPolicy": "Retain"})
@@ -35,51 +38,29 @@ func TestNetworkStack(t *testing.T) {
 			tpl.HasResourceProperties(jsii.String("AWS::EC2::Subnet"), obj{"AvailabilityZone": az, "MapPublicIpOnLaunch": false})
 		}
 	})
+	// The default security group is locked down in the production profile only.
+	check(t, func() {
+		tpl.ResourceCountIs(jsii.String("Custom::VpcRestrictDefaultSG"), jsii.Number(0))
+		synth(t, "hook").templates["network"].ResourceCountIs(jsii.String("Custom::VpcRestrictDefaultSG"), jsii.Number(1))
+	})
 	// No NAT: isolated subnets plus the endpoints that replace the NAT path.
 	a := synth(t, "agnostic")
 	check(t, func() {
 		a.templates["network"].ResourceCountIs(jsii.String("AWS::EC2::NatGateway"), jsii.Number(0))
 		a.templates["network"].ResourceCountIs(jsii.String("AWS::EC2::Subnet"), jsii.Number(6))
 		a.templates["network"].ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(4))
+		// The S3 gateway endpoint serves ECR's image layers and nothing else.
+		a.templates["network"].HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), obj{
+			"VpcEndpointType": "Gateway",
+			"PolicyDocument": obj{"Version": "2012-10-17", "Statement": arr{obj{
+				"Action": "s3:GetObject", "Effect": "Allow", "Principal": obj{"AWS": "*"},
+				"Resource": obj{"Fn::Join": arr{"", arr{"arn:", obj{"Ref": "AWS::Partition"}, ":s3:::prod-", obj{"Ref": "AWS::Region"}, "-starport-layer-bucket/*"}}},
+			}}},
+		})
 		// Environment-agnostic stacks still span three zones, chosen at deploy time.
 		a.templates["network"].HasResourceProperties(jsii.String("AWS::EC2::Subnet"), obj{
 			"AvailabilityZone": obj{"Fn::Select": arr{2, obj{"Fn::GetAZs": ""}}},
 		})
-	})
-}
-
-func TestServiceLoadBalancing(t *testing.T) {
-	s := synth(t, "codedeploy")
-	tpl := s.templates["service"]
-	check(t, func() {
-		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), obj{"Scheme": "internet-facing", "Type": "application"})
-		tpl.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), jsii.Number(2))
-		tpl.AllResourcesProperties(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), obj{
-			"TargetType":                 "ip",
-			"Port":                       3000,
-			"HealthCheckPath":            "/healthz",
-			"HealthCheckIntervalSeconds": 5,
-			"HealthyThresholdCount":      2,
-			"Matcher":                    obj{"HttpCode": "200"},
-			"TargetGroupAttributes":      arrayWith(obj{"Key": "deregistration_delay.timeout_seconds", "Value": "5"}),
-		})
-		tpl.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), jsii.Number(2))
-		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{"Port": 80, "Protocol": "HTTP"})
-		tpl.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{"Port": 8080, "Protocol": "HTTP"})
-	})
-	h := synth(t, "hook")
-	check(t, func() {
-		ht := h.templates["service"]
-		ht.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), jsii.Number(3))
-		ht.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{
-			"Port": 443, "Protocol": "HTTPS",
-			"Certificates": arr{obj{"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111"}},
-		})
-		ht.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{
-			"Port": 80, "DefaultActions": arr{like(obj{"Type": "redirect", "RedirectConfig": like(obj{"Protocol": "HTTPS", "Port": "443"})})},
-		})
-		ht.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), obj{"Port": 8080, "Protocol": "HTTPS"})
-		ht.HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), obj{"Name": "app.example.com.", "Type": "A", "HostedZoneId": "Z0123456789ABC"})
 	})
 }
 
@@ -102,7 +83,8 @@ func TestServiceTasks(t *testing.T) {
 					"ContainerDefinitions": arr{like(obj{
 						"Name":         "webapp",
 						"Essential":    true,
-						"StopTimeout":  30,
+						"StopTimeout":  40,
+						"Environment":  arrayWith(obj{"Name": "SHUTDOWN_TIMEOUT", "Value": "30s"}),
 						"PortMappings": arr{obj{"ContainerPort": 3000, "Protocol": "tcp"}},
 						"LogConfiguration": like(obj{"LogDriver": "awslogs", "Options": like(obj{
 							"awslogs-group": obj{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Logs"))},
@@ -137,6 +119,22 @@ func TestServiceCodeDeployMode(t *testing.T) {
 			"CapacityProviderStrategy": arrayWith(like(obj{"CapacityProvider": "FARGATE", "Weight": 1})),
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::CodeDeploy::Application"), obj{"ApplicationName": "webapp", "ComputePlatform": "ECS"})
+		// CodeDeploy acts as the stack's own role: no managed policy, no hook
+		// function unless configured, only the app's roles to pass.
+		tpl.HasResourceProperties(jsii.String("AWS::CodeDeploy::DeploymentGroup"), obj{
+			"ServiceRoleArn": obj{"Fn::GetAtt": arr{assertions.Match_StringLikeRegexp(jsii.String("^CodeDeployRole")), "Arn"}},
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), obj{
+			"AssumeRolePolicyDocument": like(obj{"Statement": arr{like(obj{"Principal": obj{"Service": "codedeploy.amazonaws.com"}})}}),
+			"ManagedPolicyArns":        assertions.Match_Absent(),
+			"Policies": arr{like(obj{"PolicyDocument": like(obj{"Statement": arr{
+				like(obj{"Sid": "ShiftTraffic"}),
+				like(obj{"Sid": "PassTaskRoles", "Resource": arr{
+					obj{"Fn::GetAtt": arr{assertions.Match_StringLikeRegexp(jsii.String("^ExecutionRole")), "Arn"}},
+					obj{"Fn::GetAtt": arr{assertions.Match_StringLikeRegexp(jsii.String("^TaskRole")), "Arn"}},
+				}}),
+			}})})},
+		})
 		tpl.HasResourceProperties(jsii.String("AWS::CodeDeploy::DeploymentGroup"), obj{
 			"DeploymentGroupName":       "webapp",
 			"DeploymentConfigName":      "CodeDeployDefault.ECSAllAtOnce",
@@ -164,6 +162,9 @@ func TestServiceCodeDeployMode(t *testing.T) {
 			tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), a)
 		}
 		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::CompositeAlarm"), jsii.Number(1))
+		// No topic unless one is configured.
+		tpl.ResourceCountIs(jsii.String("AWS::SNS::Topic"), jsii.Number(0))
+		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::CompositeAlarm"), obj{"AlarmActions": assertions.Match_Absent()})
 	})
 	dg := findResources(synth(t, "codedeploy").json["service"], "AWS::CodeDeploy::DeploymentGroup")
 	if len(dg) != 1 {
@@ -174,8 +175,19 @@ func TestServiceCodeDeployMode(t *testing.T) {
 		t.Fatalf("deployment group must roll back on all 4 alarms, has %v", alarms)
 	}
 	// Custom linear shifting becomes a deployment config resource; the
-	// optional container health check is exec form.
+	// optional container health check is exec form; configured hook
+	// functions may be invoked; the composite alarm notifies the topic.
 	check(t, func() {
+		at := synth(t, "agnostic").templates["service"]
+		at.HasResourceProperties(jsii.String("AWS::IAM::Role"), obj{"Policies": arr{like(obj{"PolicyDocument": like(obj{"Statement": arrayWith(
+			like(obj{"Sid": "InvokeHooks", "Action": "lambda:InvokeFunction", "Resource": arr{
+				obj{"Fn::Join": arr{"", arrayWith(assertions.Match_StringLikeRegexp(jsii.String(":function:smoke-test$")))}},
+				obj{"Fn::Join": arr{"", arrayWith(assertions.Match_StringLikeRegexp(jsii.String(":function:smoke-test:\\*$")))}},
+			}}),
+		)})})}})
+		at.HasResourceProperties(jsii.String("AWS::CloudWatch::CompositeAlarm"), obj{
+			"AlarmActions": arr{"arn:aws:sns:us-east-1:123456789012:ops"}, "OKActions": arr{"arn:aws:sns:us-east-1:123456789012:ops"},
+		})
 		synth(t, "agnostic").templates["service"].HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), obj{
 			"ContainerDefinitions": arr{like(obj{"Name": "shop", "HealthCheck": like(obj{"Command": arr{"CMD", "/app", "-healthcheck"}})})},
 			// cpuArchitecture=arm64 runs the tasks on Graviton.
@@ -205,6 +217,12 @@ func TestServiceHookMode(t *testing.T) {
 		tpl.ResourceCountIs(jsii.String("AWS::CodeDeploy::DeploymentGroup"), jsii.Number(0))
 		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(4))
 		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::CompositeAlarm"), jsii.Number(1))
+		// alarmEmail: a topic of the stack's own, subscribed, notified by the composite alarm.
+		tpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), obj{"TopicName": "webapp-alarms"})
+		tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), obj{"Protocol": "email", "Endpoint": "ops@example.com"})
+		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::CompositeAlarm"), obj{
+			"AlarmActions": arr{obj{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^AlarmTopic"))}},
+		})
 	})
 	// The image must be a literal in the template, or the hook cannot see it change.
 	check(t, func() {
@@ -268,7 +286,15 @@ func TestServiceHookMode(t *testing.T) {
 	}
 	// The hook role and the network ids come from <app>-network.
 	check(t, func() {
-		s.templates["network"].HasResourceProperties(jsii.String("AWS::IAM::Role"), obj{"RoleName": "webapp-codedeploy-bluegreen"})
+		s.templates["network"].HasResourceProperties(jsii.String("AWS::IAM::Role"), obj{
+			"RoleName":          "webapp-codedeploy-bluegreen",
+			"ManagedPolicyArns": assertions.Match_Absent(),
+			"Policies": arr{like(obj{"PolicyDocument": like(obj{"Statement": arr{
+				like(obj{"Sid": "ShiftTraffic"}),
+				like(obj{"Sid": "PassTaskRoles", "Resource": obj{"Fn::Join": arr{"", arrayWith(":iam::123456789012:role/webapp-service-*")}}}),
+				like(obj{"Sid": "InvokeHooks", "Resource": arrayWith(obj{"Fn::Join": arr{"", arrayWith(":lambda:us-east-1:123456789012:function:CodeDeployHook_smoke")}})}),
+			}})})},
+		})
 		s.templates["network"].HasResourceProperties(jsii.String("AWS::SSM::Parameter"), obj{"Name": "/webapp/network/PrivateSubnet3"})
 		s.templates["service"].HasResourceProperties(jsii.String("AWS::SSM::Parameter"), obj{"Name": "/webapp/service/ClusterName"})
 	})
@@ -308,54 +334,6 @@ func TestServiceOutputs(t *testing.T) {
 			t.Errorf("hook-mode parameter %s present=%v", k, !skip)
 		}
 	}
-}
-
-func TestPipelineStack(t *testing.T) {
-	tpl := synth(t, "codedeploy").templates["pipeline"]
-	check(t, func() {
-		tpl.HasResourceProperties(jsii.String("AWS::CodeBuild::Project"), obj{
-			"Name": "webapp-release",
-			"Environment": like(obj{"PrivilegedMode": true, "EnvironmentVariables": arrayWith(
-				obj{"Name": "APP_NAME", "Type": "PLAINTEXT", "Value": "webapp"},
-				obj{"Name": "SERVICE_STACK", "Type": "PLAINTEXT", "Value": "webapp-service"},
-			)}),
-			"Source": obj{"Type": "CODEPIPELINE", "BuildSpec": "buildspec/buildspec.yml"},
-		})
-		tpl.HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), obj{
-			"Name": "webapp",
-			"Stages": arr{
-				like(obj{"Name": "Source", "Actions": arr{like(obj{"ActionTypeId": like(obj{"Provider": "CodeCommit"}),
-					"Configuration": like(obj{"RepositoryName": "webapp", "BranchName": "main"})})}}),
-				like(obj{"Name": "Build", "Actions": arr{like(obj{"ActionTypeId": like(obj{"Provider": "CodeBuild"})})}}),
-				like(obj{"Name": "Deploy", "Actions": arr{like(obj{
-					"ActionTypeId": like(obj{"Provider": "CodeDeployToECS"}),
-					"Configuration": like(obj{
-						"TaskDefinitionTemplateArtifact": "Release", "TaskDefinitionTemplatePath": "taskdef.json",
-						"AppSpecTemplateArtifact": "Release", "AppSpecTemplatePath": "appspec.yaml",
-						"Image1ArtifactName": "Release", "Image1ContainerName": "IMAGE1_NAME",
-					}),
-				})}}),
-			},
-		})
-		// The build may read the service stack and push to its repository, nothing wider.
-		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), obj{"PolicyDocument": like(obj{"Statement": arrayWith(
-			like(obj{"Action": assertions.Match_ArrayWith(&[]any{"ecr:PutImage"}), "Resource": obj{"Fn::ImportValue": assertions.Match_StringLikeRegexp(jsii.String("^webapp-ecr:.*Repository.*Arn"))}}),
-			like(obj{"Action": arr{"ecr:DescribeImages", "ecr:DescribeRepositories"}, "Resource": obj{"Fn::ImportValue": assertions.Match_StringLikeRegexp(jsii.String("^webapp-ecr:.*Repository.*Arn"))}}),
-			like(obj{"Action": "cloudformation:DescribeStacks", "Resource": like(obj{"Fn::Join": arrayWith(arrayWith(assertions.Match_StringLikeRegexp(jsii.String(`:stack/webapp-service/\*$`))))})}),
-		)})})
-	})
-	// Hook mode: no deploy action (the stack update deploys); GitHub source.
-	check(t, func() {
-		synth(t, "hook").templates["pipeline"].HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), obj{
-			"Stages": arr{like(obj{"Name": "Source"}), like(obj{"Name": "Build"})},
-		})
-		synth(t, "agnostic").templates["pipeline"].HasResourceProperties(jsii.String("AWS::CodePipeline::Pipeline"), obj{
-			"Stages": arrayWith(like(obj{"Name": "Source", "Actions": arr{like(obj{
-				"ActionTypeId":  like(obj{"Provider": "CodeStarSourceConnection"}),
-				"Configuration": like(obj{"FullRepositoryId": "acme/shop", "BranchName": "main"}),
-			})}})),
-		})
-	})
 }
 
 // dig walks nested maps (and the first level of a slice by key lookups only).
