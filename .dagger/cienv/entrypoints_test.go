@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"dagger/ecs-bluegreen/bundle"
 )
 
 const (
@@ -118,19 +116,15 @@ func TestBuildspec(t *testing.T) {
 		t.Error("the CodeBuild stage must not deploy: the pipeline's CodeDeploy action does")
 	}
 
-	// One buildspec serves every mode: the files the release writes for the
-	// CodeDeploy action (codedeploy mode) and for the ECS deploy action (ecs
-	// mode) are all listed; CodeBuild skips the ones a mode does not write.
-	want := map[string]bool{}
-	for _, f := range []string{bundle.FileImageDetail, bundle.FileTaskDef, bundle.FileAppSpec, bundle.FileRelease, bundle.FileImageDefinitions} {
-		want["dist/"+f] = true
+	// One buildspec serves every mode: the artifact is the whole of what the
+	// release exported into dist/ (with --wipe, so nothing stale), which is
+	// the CodeDeploy action's files in codedeploy mode and the ECS action's
+	// in ecs mode. Listing files by name would name some a mode never writes.
+	if b.Artifacts.BaseDirectory != "dist" || len(b.Artifacts.Files) != 1 || b.Artifacts.Files[0] != "**/*" {
+		t.Errorf("artifacts: base-directory %q, files %q; want everything under dist/ (base-directory dist, files **/*)", b.Artifacts.BaseDirectory, b.Artifacts.Files)
 	}
-	n := len(want)
-	for _, f := range b.Artifacts.Files {
-		delete(want, f)
-	}
-	if len(want) > 0 || len(b.Artifacts.Files) != n {
-		t.Errorf("artifacts %q, missing %v", b.Artifacts.Files, want)
+	if chain := calls[0].Chain; len(chain) < 2 || chain[len(chain)-1].Flags["path"] != "dist" || chain[len(chain)-1].Flags["wipe"] == "" {
+		t.Errorf("the release must export to dist with --wipe so the artifact holds only this release's files, got %+v", calls[0].Chain)
 	}
 	if b.Artifacts.DiscardPaths != "yes" {
 		t.Errorf("discard-paths = %q: the CodeDeploy action wants the files at the artifact root", b.Artifacts.DiscardPaths)

@@ -27,6 +27,8 @@ type Buildspec struct {
 	} `yaml:"phases"`
 	// Artifacts is what CodePipeline receives.
 	Artifacts struct {
+		// BaseDirectory is the directory the file patterns are relative to.
+		BaseDirectory string `yaml:"base-directory"`
 		// Files are the artifact paths.
 		Files []string `yaml:"files"`
 		// DiscardPaths flattens the files to the artifact root ("yes").
