@@ -16,7 +16,9 @@
 //     moto drops: the full deploymentConfiguration, the service revisions and
 //     deployments, and currentServiceDeployment;
 //   - ListServiceDeployments, DescribeServiceDeployments,
-//     StopServiceDeployment and ContinueServiceDeployment are answered here.
+//     StopServiceDeployment, ContinueServiceDeployment and
+//     DescribeServiceRevisions (for the revisions it mints, with the
+//     container images moto's task definition names) are answered here.
 //
 // Fronting moto rather than replacing it keeps one source of truth for what
 // moto already does well (task definition validation, cluster and service
@@ -54,7 +56,8 @@ package ecsfake
 //     failed deployment.
 //   - A service's first deployment (CreateService) is SUCCESSFUL at once; a
 //     ROLLING deployment has no lifecycle stages.
-//   - DescribeServiceRevisions, the createdAt filter of
+//   - Service revisions carry no image digests, Service Connect or
+//     volume configurations; the createdAt filter of
 //     ListServiceDeployments, early success criteria, Service Connect and
 //     Network Load Balancers are not implemented.
 //   - Traffic percentages become ALB weights out of 999 (ALB's maximum), so

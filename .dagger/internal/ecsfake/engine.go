@@ -19,9 +19,12 @@ import (
 func (s *Server) newRevision(svc *service, taskDef string, from *revision) *revision {
 	rev := &revision{
 		arn:            fmt.Sprintf("arn:aws:ecs:%s:%s:service-revision/%s/%s/%s", svc.region, accountOf(svc.arn), lastSegment(svc.clusterArn), svc.name, randomDigits(19)),
+		svc:            svc,
+		created:        s.clock.Now(),
 		taskDefinition: taskDef,
 		targetGroups:   map[int]string{},
 	}
+	s.revisions[rev.arn] = rev
 	for i, lb := range svc.loadBalancers {
 		tg := lb.TargetGroupArn
 		if from != nil && lb.AdvancedConfiguration != nil && from.targetGroups[i] == lb.TargetGroupArn {

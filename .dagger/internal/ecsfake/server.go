@@ -42,12 +42,13 @@ type Server struct {
 	http     *http.Client
 	srv      *http.Server
 
-	mu       sync.Mutex
-	services map[string]*service // "cluster/service" → state
-	byArn    map[string]*deployment
-	alarms   map[string]time.Time // alarms in ALARM → since when
-	failing  map[string]bool      // Lambda hook functions that answer FAILED
-	failures []error              // the stand-in's own calls to moto that failed
+	mu        sync.Mutex
+	services  map[string]*service // "cluster/service" → state
+	byArn     map[string]*deployment
+	revisions map[string]*revision // service revision ARN → revision
+	alarms    map[string]time.Time // alarms in ALARM → since when
+	failing   map[string]bool      // Lambda hook functions that answer FAILED
+	failures  []error              // the stand-in's own calls to moto that failed
 }
 
 // Start listens on a free loopback port and serves until Close.
@@ -67,16 +68,17 @@ func Start(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("ecsfake: listening on loopback: %w", err)
 	}
 	s := &Server{
-		URL:      "http://" + ln.Addr().String(),
-		upstream: up,
-		clock:    opts.Clock,
-		timings:  opts.Timings.withDefaults(),
-		proxy:    httputil.NewSingleHostReverseProxy(up),
-		http:     &http.Client{Timeout: 30 * time.Second},
-		services: map[string]*service{},
-		byArn:    map[string]*deployment{},
-		alarms:   map[string]time.Time{},
-		failing:  map[string]bool{},
+		URL:       "http://" + ln.Addr().String(),
+		upstream:  up,
+		clock:     opts.Clock,
+		timings:   opts.Timings.withDefaults(),
+		proxy:     httputil.NewSingleHostReverseProxy(up),
+		http:      &http.Client{Timeout: 30 * time.Second},
+		services:  map[string]*service{},
+		byArn:     map[string]*deployment{},
+		revisions: map[string]*revision{},
+		alarms:    map[string]time.Time{},
+		failing:   map[string]bool{},
 	}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
@@ -150,6 +152,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		"DescribeServiceDeployments": s.describeServiceDeployments,
 		"StopServiceDeployment":      s.stopServiceDeployment,
 		"ContinueServiceDeployment":  s.continueServiceDeployment,
+		"DescribeServiceRevisions":   s.describeServiceRevisions,
 	}[op]
 	if !ok || handler == nil {
 		s.proxy.ServeHTTP(w, r)
@@ -214,25 +217,31 @@ func (s *Server) send(req *http.Request) ([]byte, *upstreamAnswer, *apiError) {
 // ecsCall makes an ECS JSON call of the stand-in's own to moto, under the
 // service creator's credential scope.
 func (s *Server) ecsCall(svc *service, op string, in any) error {
+	_, err := s.ecsAsk(svc, op, in)
+	return err
+}
+
+// ecsAsk is ecsCall returning moto's answer.
+func (s *Server) ecsAsk(svc *service, op string, in any) ([]byte, error) {
 	body, err := jsonBytes(in)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req, err := http.NewRequest(http.MethodPost, s.upstream.String()+"/", bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("X-Amz-Target", targetPrefix+op)
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("Authorization", fmt.Sprintf("AWS4-HMAC-SHA256 Credential=%s/20260101/%s/ecs/aws4_request, SignedHeaders=host, Signature=0", svc.accessKey, svc.region))
-	_, up, apiErr := s.send(req)
+	out, up, apiErr := s.send(req)
 	if apiErr != nil {
-		return apiErr
+		return nil, apiErr
 	}
 	if up != nil {
-		return fmt.Errorf("ECS %s: HTTP %d: %s", op, up.status, up.body)
+		return nil, fmt.Errorf("ECS %s: HTTP %d: %s", op, up.status, up.body)
 	}
-	return nil
+	return out, nil
 }
 
 var credentialScope = regexp.MustCompile(`Credential=([^/,\s]+)/\d{8}/([^/]+)/`)

@@ -22,6 +22,8 @@ type service struct {
 // settings it runs under, and the target group it serves from.
 type revision struct {
 	arn            string
+	svc            *service
+	created        time.Time
 	taskDefinition string
 	targetGroups   map[int]string // load balancer index → target group it is registered in
 }
