@@ -89,8 +89,11 @@ func (m *EcsBluegreen) Continue(
 // current one (per the deployment group's history) is redeployed blue/green
 // with the appspec settings it ran with, and followed to the end. A rollback
 // redeployment is never stopped with rollback, not even on timeout. In ecs
-// mode the service deployment (the current one by default) is stopped with
-// ROLLBACK and followed until ECS has moved production back.
+// mode a service deployment in progress (the current one by default) is
+// stopped with ROLLBACK and followed until ECS has moved production back;
+// once it has succeeded, the task definition of the last successful service
+// deployment before it is registered again (marked as a rollback) and the
+// service updated to it, the same way.
 // +cache="never"
 func (m *EcsBluegreen) Rollback(
 	ctx context.Context,
@@ -98,8 +101,8 @@ func (m *EcsBluegreen) Rollback(
 	// +optional
 	// +default="webapp-service"
 	stack string,
-	// Deployment to stop; by default any in-progress deployment of the group. In ecs mode a service
-	// deployment ARN; by default the service's current one.
+	// Deployment to undo; by default any in-progress deployment of the group, else the latest release.
+	// In ecs mode a service deployment ARN; by default the service's current one.
 	// +optional
 	deploymentID string,
 	// Return as soon as the redeployment is created.
@@ -133,14 +136,11 @@ func (m *EcsBluegreen) Rollback(
 		return "", err
 	}
 	if plan.Native() {
-		arn, err := plan.ServiceDeployment(deploymentID)
-		if err != nil {
-			return "", err
-		}
-		if _, err := bluegreen.RollbackService(ctx, ecsClient, arn, bluegreen.Options{Timeout: wait, Out: os.Stderr}); err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("service deployment %s rolled back\n", arn), nil
+		res, err := plan.RollbackNative(ctx, ecsClient, release.RollbackRequest{
+			DeploymentID: deploymentID, NoWait: noWait, CredentialsExpire: expiry,
+			Wait: bluegreen.Options{Timeout: wait, Out: os.Stderr},
+		})
+		return res.String(), err
 	}
 	cd := codedeploy.NewFromConfig(cfg)
 	t := plan.Target

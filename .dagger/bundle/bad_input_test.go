@@ -15,7 +15,7 @@ import (
 func userTaskDef(t *testing.T, mutate func(doc map[string]any)) []byte {
 	t.Helper()
 	td, tags := describedTaskDef(t)
-	data, err := encodeTaskDef(registerFromDescribed(td, tags))
+	data, err := encodeTaskDef(RegisterFromDescribed(td, tags))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -161,7 +161,7 @@ func prepare(c *collector, in Input, withARN bool) (*ecs.RegisterTaskDefinitionI
 	case in.TaskDefinition != nil && in.TaskDefinitionJSON != nil:
 		c.addf("Input.TaskDefinition", "and Input.TaskDefinitionJSON are both set; give one source of the task definition")
 	case in.TaskDefinition != nil:
-		reg = registerFromDescribed(in.TaskDefinition, in.Tags)
+		reg = RegisterFromDescribed(in.TaskDefinition, in.Tags)
 	case in.TaskDefinitionJSON != nil:
 		reg = decodeTaskDef(c, FileTaskDef, in.TaskDefinitionJSON)
 		if reg != nil && len(in.Tags) > 0 {

@@ -101,14 +101,14 @@ func decodeTaskDef(c *collector, file string, data []byte) *ecs.RegisterTaskDefi
 	if out.TaskDefinition == nil {
 		out.TaskDefinition = &ecstypes.TaskDefinition{}
 	}
-	return registerFromDescribed(out.TaskDefinition, out.Tags)
+	return RegisterFromDescribed(out.TaskDefinition, out.Tags)
 }
 
-// registerFromDescribed copies every member of a described task definition
+// RegisterFromDescribed copies every member of a described task definition
 // that RegisterTaskDefinition accepts (matching field names), leaving the
 // read-only ones behind. Container definitions are copied so the caller can
 // change an image without touching td.
-func registerFromDescribed(td *ecstypes.TaskDefinition, tags []ecstypes.Tag) *ecs.RegisterTaskDefinitionInput {
+func RegisterFromDescribed(td *ecstypes.TaskDefinition, tags []ecstypes.Tag) *ecs.RegisterTaskDefinitionInput {
 	in := &ecs.RegisterTaskDefinitionInput{}
 	src := reflect.ValueOf(td).Elem()
 	dst := reflect.ValueOf(in).Elem()

@@ -14,7 +14,7 @@ import (
 )
 
 // TestEveryDescribedFieldIsCopiedOrReadOnly guards against an SDK upgrade
-// adding a task definition member that registerFromDescribed would silently
+// adding a task definition member that RegisterFromDescribed would silently
 // drop: each member is either copied by name or listed as read-only.
 func TestEveryDescribedFieldIsCopiedOrReadOnly(t *testing.T) {
 	td := reflect.TypeOf(ecstypes.TaskDefinition{})
@@ -70,7 +70,7 @@ func TestTaskDefinitionFromDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tags2 != nil || !reflect.DeepEqual(registerFromDescribed(td, nil), registerFromDescribed(td2, nil)) {
+	if tags2 != nil || !reflect.DeepEqual(RegisterFromDescribed(td, nil), RegisterFromDescribed(td2, nil)) {
 		t.Fatalf("the bare object decodes differently")
 	}
 }

@@ -46,6 +46,22 @@ func WaitService(ctx context.Context, api ServiceDeploymentWatcher, arn string, 
 	return w.run(ctx)
 }
 
+// WaitServiceRedeploy is WaitService for the deployment of a rollback's
+// redeployment (a release put back by UpdateService): success is the same,
+// but a timeout or cancellation never stops it with ROLLBACK, which would
+// bring back the release being undone; it is left running and reported.
+func WaitServiceRedeploy(ctx context.Context, api ServiceDeploymentWatcher, arn string, opts Options) (Result, error) {
+	if err := CheckServiceDeploymentARN(arn); err != nil {
+		return Result{}, err
+	}
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return Result{}, err
+	}
+	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn, redeploy: true}, keep: true}
+	return w.run(ctx)
+}
+
 // CheckServiceDeploymentARN refuses what cannot be a service deployment ARN.
 func CheckServiceDeploymentARN(arn string) error {
 	if !strings.HasPrefix(arn, "arn:") || !strings.Contains(arn, ":service-deployment/") || strings.ContainsAny(arn, " \t\r\n") {
@@ -67,6 +83,9 @@ type ecsTracker struct {
 	api  ServiceDeploymentWatcher
 	arn  string
 	last ecstypes.ServiceDeployment
+	// redeploy: the deployment is a rollback's redeployment, reported as a
+	// rollback so the waiter never stops it.
+	redeploy bool
 }
 
 func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
@@ -77,7 +96,9 @@ func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
 	for _, d := range out.ServiceDeployments {
 		if aws.ToString(d.ServiceDeploymentArn) == e.arn {
 			e.last = d
-			return ServiceReport(d), nil
+			r := ServiceReport(d)
+			r.Rollback = r.Rollback || e.redeploy
+			return r, nil
 		}
 	}
 	reasons := make([]string, 0, len(out.Failures))

@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // Deployments and task definition revisions this module creates carry a
@@ -82,4 +85,47 @@ func (r Report) ReleaseID() string {
 func (r Report) IsOwnRollback() bool {
 	kind, _, ok := parseMarker(r.Description)
 	return ok && kind == KindRollback
+}
+
+// A task definition Rollback registers in ecs mode (a copy of the release it
+// restores; ECS service deployments carry no description) is marked with
+// these tags besides ReleaseTagKey.
+const (
+	// RollbackOfTagKey holds the task definition ARN the rollback replaced.
+	RollbackOfTagKey = "ecs-bluegreen:rollback-of"
+	// RestoresTagKey holds the task definition ARN of the release it restores.
+	RestoresTagKey = "ecs-bluegreen:restores"
+)
+
+// RollbackMark is what the tags of a rollback's task definition say.
+type RollbackMark struct {
+	// RollbackOf is the task definition the rollback replaced; Restores the
+	// one it put back.
+	RollbackOf, Restores string
+}
+
+// Tags are the tags that carry m.
+func (m RollbackMark) Tags() []ecstypes.Tag {
+	return []ecstypes.Tag{
+		{Key: aws.String(RollbackOfTagKey), Value: aws.String(m.RollbackOf)},
+		{Key: aws.String(RestoresTagKey), Value: aws.String(m.Restores)},
+	}
+}
+
+// ParseRollbackMark reads the mark from task definition tags; nil when they
+// carry none.
+func ParseRollbackMark(tags []ecstypes.Tag) *RollbackMark {
+	var m RollbackMark
+	for _, t := range tags {
+		switch aws.ToString(t.Key) {
+		case RollbackOfTagKey:
+			m.RollbackOf = aws.ToString(t.Value)
+		case RestoresTagKey:
+			m.Restores = aws.ToString(t.Value)
+		}
+	}
+	if m.RollbackOf == "" || m.Restores == "" {
+		return nil
+	}
+	return &m
 }

@@ -110,7 +110,9 @@ type waiter struct {
 	trk  tracker
 	// goal is the final phase that counts as success: PhaseSucceeded for a
 	// release, PhaseRolledBack when following a rollback (zero: succeeded).
-	goal  Phase
+	goal Phase
+	// keep: the deployment is a rollback, never stopped with rollback.
+	keep  bool
 	start time.Time
 	shown *Report
 	res   Result
@@ -140,7 +142,11 @@ func (w *waiter) run(ctx context.Context) (Result, error) {
 	if !w.opts.Until.IsDeployed() {
 		until = ", until " + w.opts.Until.String()
 	}
-	w.printf("following deployment %s (poll every %s%s, stop with rollback after %s)", w.id, every, until, w.opts.Timeout)
+	onTimeout := "stop with rollback"
+	if w.keep {
+		onTimeout = "leave it running"
+	}
+	w.printf("following deployment %s (poll every %s%s, %s after %s)", w.id, every, until, onTimeout, w.opts.Timeout)
 
 	// Polls happen on a fixed schedule, start + k·PollInterval, so a slow
 	// request never stretches the gap between two polls beyond PollInterval
