@@ -35,15 +35,7 @@ var errNoServiceDeployment = errors.New("no such service deployment")
 // deployment ECS rolled back (an alarm, a failed hook, a PAUSE hook's
 // timeout) is a failed release: ErrFailed.
 func WaitService(ctx context.Context, api ServiceDeploymentWatcher, arn string, opts Options) (Result, error) {
-	if err := CheckServiceDeploymentARN(arn); err != nil {
-		return Result{}, err
-	}
-	opts, err := opts.withDefaults()
-	if err != nil {
-		return Result{}, err
-	}
-	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn}}
-	return w.run(ctx)
+	return waitService(ctx, api, arn, opts, false)
 }
 
 // WaitServiceRedeploy is WaitService for the deployment of a rollback's
@@ -51,6 +43,12 @@ func WaitService(ctx context.Context, api ServiceDeploymentWatcher, arn string, 
 // but a timeout or cancellation never stops it with ROLLBACK, which would
 // bring back the release being undone; it is left running and reported.
 func WaitServiceRedeploy(ctx context.Context, api ServiceDeploymentWatcher, arn string, opts Options) (Result, error) {
+	return waitService(ctx, api, arn, opts, true)
+}
+
+// waitService follows service deployment arn; redeploy says it is a
+// rollback's redeployment, which is never stopped.
+func waitService(ctx context.Context, api ServiceDeploymentWatcher, arn string, opts Options, redeploy bool) (Result, error) {
 	if err := CheckServiceDeploymentARN(arn); err != nil {
 		return Result{}, err
 	}
@@ -58,7 +56,7 @@ func WaitServiceRedeploy(ctx context.Context, api ServiceDeploymentWatcher, arn 
 	if err != nil {
 		return Result{}, err
 	}
-	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn, redeploy: true}, keep: true}
+	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn, redeploy: redeploy}, keep: redeploy}
 	return w.run(ctx)
 }
 

@@ -199,3 +199,39 @@ func TestRollbackNativeNeverStopsARollback(t *testing.T) {
 		t.Errorf("the waiter stopped the redeployment:\n%s", out.String())
 	}
 }
+
+// TestRollbackNativePagesThroughHistory: the release to go back to may lie
+// beyond the first page of ListServiceDeployments; deployments that only
+// redeployed the running task definition are not releases to go back to.
+func TestRollbackNativePagesThroughHistory(t *testing.T) {
+	e, plan := nativeWorld(t, blueGreen())
+	v3 := e.Register(t, "v3")
+	if _, err := released(t, e, e.V2); err != nil {
+		t.Fatal(err)
+	}
+	e.DeployTaskDefinition(t, v3)
+	for range 22 { // each ends SUCCESSFUL once the clock has moved on
+		e.Clock.Advance(time.Hour)
+		if _, err := e.ECS.UpdateService(context.Background(), &ecs.UpdateServiceInput{
+			Cluster: aws.String(e.Cluster), Service: aws.String(e.Service), ForceNewDeployment: true,
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Clock.Advance(time.Hour)
+	page, err := e.ECS.ListServiceDeployments(context.Background(), &ecs.ListServiceDeploymentsInput{
+		Cluster: aws.String(e.Cluster), Service: aws.String(e.Service), Status: []ecstypes.ServiceDeploymentStatus{ecstypes.ServiceDeploymentStatusSuccessful},
+	})
+	if err != nil || page.NextToken == nil {
+		t.Fatalf("the history fits one page (%v): the test would not page", err)
+	}
+	res, err := rollback(t, e, plan, RollbackRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertRunsRelease(t, e, res, e.V2, v3, "registry.example/webapp:v2")
+}
+
+func blueGreen() *ecstypes.DeploymentConfiguration {
+	return &ecstypes.DeploymentConfiguration{Strategy: ecstypes.DeploymentStrategyBlueGreen, BakeTimeInMinutes: aws.Int32(1)}
+}

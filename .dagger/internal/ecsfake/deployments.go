@@ -68,19 +68,14 @@ func (s *Server) listServiceDeployments(_ *http.Request, body []byte) (any, *api
 }
 
 func (s *Server) describeServiceDeployments(_ *http.Request, body []byte) (any, *apiError) {
-	var in struct {
-		ServiceDeploymentArns []string `json:"serviceDeploymentArns"`
-	}
-	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, clientError("SerializationException", "%v", err)
-	}
-	if len(in.ServiceDeploymentArns) == 0 || len(in.ServiceDeploymentArns) > 20 {
-		return nil, invalidParameter("serviceDeploymentArns must name 1 to 20 service deployments (got %d)", len(in.ServiceDeploymentArns))
+	arns, e := describedArns(body, "serviceDeploymentArns", "service deployments")
+	if e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	found, failures := []any{}, []any{}
-	for _, arn := range in.ServiceDeploymentArns {
+	for _, arn := range arns {
 		d := s.byArn[arn]
 		if d == nil {
 			failures = append(failures, map[string]any{"arn": arn, "reason": "MISSING"})
@@ -165,6 +160,25 @@ func (s *Server) continueServiceDeployment(_ *http.Request, body []byte) (any, *
 		d.stepStart = now
 	}
 	return map[string]any{"serviceDeploymentArn": d.arn}, nil
+}
+
+// describedArns reads the ARN list member of a Describe request, which
+// takes 1 to 20 ARNs; what names them in the error.
+func describedArns(body []byte, member, what string) ([]string, *apiError) {
+	var in map[string]json.RawMessage
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, clientError("SerializationException", "%v", err)
+	}
+	var arns []string
+	if raw, ok := in[member]; ok {
+		if err := json.Unmarshal(raw, &arns); err != nil {
+			return nil, clientError("SerializationException", "%s: %v", member, err)
+		}
+	}
+	if len(arns) == 0 || len(arns) > 20 {
+		return nil, invalidParameter("%s must name 1 to 20 %s (got %d)", member, what, len(arns))
+	}
+	return arns, nil
 }
 
 // deploymentNamed finds a deployment by ARN. The caller holds s.mu.

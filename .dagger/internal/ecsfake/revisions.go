@@ -9,20 +9,15 @@ import (
 // revisions the stand-in minted: their task definition and the images its
 // containers run (read from moto), and a MISSING failure for any other ARN.
 func (s *Server) describeServiceRevisions(_ *http.Request, body []byte) (any, *apiError) {
-	var in struct {
-		ServiceRevisionArns []string `json:"serviceRevisionArns"`
-	}
-	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, clientError("SerializationException", "%v", err)
-	}
-	if len(in.ServiceRevisionArns) == 0 || len(in.ServiceRevisionArns) > 20 {
-		return nil, invalidParameter("serviceRevisionArns must name 1 to 20 service revisions (got %d)", len(in.ServiceRevisionArns))
+	arns, e := describedArns(body, "serviceRevisionArns", "service revisions")
+	if e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	var found []*revision
 	var revs []map[string]any
 	failures := []any{}
-	for _, arn := range in.ServiceRevisionArns {
+	for _, arn := range arns {
 		rev := s.revisions[arn]
 		if rev == nil {
 			failures = append(failures, map[string]any{"arn": arn, "reason": "MISSING"})
