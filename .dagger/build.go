@@ -15,8 +15,9 @@ const defaultGoImage = "public.ecr.aws/docker/library/golang:1.26-bookworm"
 
 // Build compiles the web app into a minimal image for one platform (a static
 // binary, CA certificates and a non-root user on an empty root filesystem,
-// port 3000) and returns it as a container for chaining: `build terminal`,
-// `build as-service`. The image is assembled deterministically and imported;
+// port 3000) and returns it as a container for chaining: `build as-service
+// up`, `build export` (the image has no shell, so `terminal` needs a --cmd).
+// The image is assembled deterministically and imported;
 // Dagger re-serializes a container when it exports or publishes it, so for
 // the byte-reproducible image use `tarball` (and publish/release, which push
 // those exact bytes).
@@ -32,7 +33,9 @@ func (m *EcsBluegreen) Build(
 	// +default="linux/amd64"
 	platform string,
 	// Version stamped into the binary and the image labels, normally the git revision
-	// (e.g. $(git rev-parse --short HEAD)). Defaults to one derived from the source content.
+	// (e.g. $(git rev-parse --short HEAD)). Defaults to one derived from the source content by the
+	// engine, whose digest format may change between Dagger releases: pass it for a digest that
+	// every engine reproduces.
 	// +optional
 	version string,
 	// Builder image with the Go toolchain (point it at a mirror if needed). Pin it by digest
@@ -58,8 +61,13 @@ func (m *EcsBluegreen) Build(
 	if err != nil {
 		return nil, err
 	}
+	// Import does not carry the config's exposed ports into Dagger's own port
+	// list, which is what services forward and wait for: declare the port.
+	// Syncing makes a bad layout fail here rather than in the caller's chain.
 	return dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(img.platforms[0].String())}).
-		Import(file), nil
+		Import(file).
+		WithExposedPort(buildplan.AppPort).
+		Sync(ctx)
 }
 
 // Tarball builds the app image (see build) and returns its exact bytes as an

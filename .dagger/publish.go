@@ -51,6 +51,7 @@ func (m *EcsBluegreen) Publish(
 	// +optional
 	registryPassword *dagger.Secret,
 	// Registry stand-in as a service instead of --registry, e.g. tcp://localhost:5000 for a registry on your machine.
+	// It is pushed to by the address the engine gives the service, which is valid for this call only: use it for rehearsals.
 	// +optional
 	registryService *dagger.Service,
 	// Builder image with the Go toolchain.

@@ -9,13 +9,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"dagger/ecs-bluegreen/stackout"
 )
 
-// Deployment modes as the service stack's DeploymentMode output names them.
+// Deployment modes as the service stack's DeploymentMode output names them;
+// stackout owns the output contract.
 const (
-	ModeCodeDeploy = "codedeploy"
-	ModeHook       = "hook"
-	ModeECS        = "ecs"
+	ModeCodeDeploy = stackout.ModeCodeDeploy
+	ModeHook       = stackout.ModeHook
+	ModeECS        = stackout.ModeECS
 )
 
 // Live is what the gate knows about the running service behind a stack.
