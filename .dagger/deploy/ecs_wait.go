@@ -56,7 +56,7 @@ func waitService(ctx context.Context, api ServiceDeploymentWatcher, arn string, 
 	if err != nil {
 		return Result{}, err
 	}
-	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn, redeploy: redeploy}, keep: redeploy}
+	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn}, keep: redeploy}
 	return w.run(ctx)
 }
 
@@ -81,9 +81,6 @@ type ecsTracker struct {
 	api  ServiceDeploymentWatcher
 	arn  string
 	last ecstypes.ServiceDeployment
-	// redeploy: the deployment is a rollback's redeployment, reported as a
-	// rollback so the waiter never stops it.
-	redeploy bool
 }
 
 func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
@@ -94,9 +91,7 @@ func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
 	for _, d := range out.ServiceDeployments {
 		if aws.ToString(d.ServiceDeploymentArn) == e.arn {
 			e.last = d
-			r := ServiceReport(d)
-			r.Rollback = r.Rollback || e.redeploy
-			return r, nil
+			return ServiceReport(d), nil
 		}
 	}
 	reasons := make([]string, 0, len(out.Failures))

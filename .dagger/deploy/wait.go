@@ -111,7 +111,9 @@ type waiter struct {
 	// goal is the final phase that counts as success: PhaseSucceeded for a
 	// release, PhaseRolledBack when following a rollback (zero: succeeded).
 	goal Phase
-	// keep: the deployment is a rollback, never stopped with rollback.
+	// keep: the deployment is a rollback the tracker cannot recognise as
+	// one (a rollback's redeployment through UpdateService); every report
+	// is marked as a rollback, so it is never stopped with rollback.
 	keep  bool
 	start time.Time
 	shown *Report
@@ -170,6 +172,7 @@ func (w *waiter) run(ctx context.Context) (Result, error) {
 			}
 		default:
 			failures = 0
+			r.Rollback = r.Rollback || w.keep
 			w.res.Report = r
 			// A heartbeat is due when waiting for the next slot would make
 			// the silence longer than ProgressEvery.
