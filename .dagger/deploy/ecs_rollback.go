@@ -32,7 +32,7 @@ func RollbackService(ctx context.Context, api ServiceDeploymentWatcher, arn stri
 	case r.Phase == PhaseRolledBack:
 		return Result{Report: r}, fmt.Errorf("service deployment %s is already rolled back (%s)", arn, r.Status)
 	case r.Finished():
-		return Result{Report: r}, fmt.Errorf("service deployment %s has finished (%s): ECS rolls back only a deployment in progress; release the previous image again (dagger call release --deploy --image <repository>@sha256:…)", arn, r.Status)
+		return Result{Report: r}, fmt.Errorf("service deployment %s has finished (%s): ECS rolls back only a deployment in progress; a finished release is undone by redeploying the one that served before it, which dagger call rollback does", arn, r.Status)
 	case !r.Rollback:
 		if _, err := api.StopServiceDeployment(ctx, &ecs.StopServiceDeploymentInput{
 			ServiceDeploymentArn: aws.String(arn), StopType: ecstypes.StopServiceDeploymentStopTypeRollback,
