@@ -164,18 +164,9 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 	cd := codedeploy.NewFromConfig(cfg)
-	if !plan.Native() {
-		if err := bluegreen.CheckCodeDeployCheckpoint(until); err != nil {
-			return nil, err
-		}
-	}
 	// A wait that cannot work is refused before the build, not only before registering.
-	if waits && plan.Native() {
-		if err := plan.CheckNativeWait(wait, expiry, until); err != nil {
-			return nil, err
-		}
-	} else if waits {
-		if err := release.CheckWait(ctx, cd, plan.Target.CodeDeployApplication, plan.Target.DeploymentGroup, wait, expiry); err != nil {
+	if waits {
+		if err := plan.CheckWaitFits(ctx, cd, bluegreen.Options{Timeout: wait, Until: until}, expiry); err != nil {
 			return nil, err
 		}
 	}

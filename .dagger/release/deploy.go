@@ -121,6 +121,22 @@ func (out *Outcome) follow(req DeployRequest, what string, wait func(deploy.Opti
 	return nil
 }
 
+// CheckWaitFits refuses a wait this plan's mode cannot carry out: in
+// codedeploy mode a checkpoint CodeDeploy has no counterpart for, or a
+// timeout shorter than the group's schedule; in ecs mode a timeout shorter
+// than the service's bakes; in both a timeout the credentials do not
+// outlive. The release checks it before the build, as Deploy and
+// DeployNative do again before registering anything.
+func (p *Plan) CheckWaitFits(ctx context.Context, cd deploy.GroupReader, w deploy.Options, expiry time.Time) error {
+	if p.Native() {
+		return p.CheckNativeWait(w.Timeout, expiry, w.Until)
+	}
+	if err := deploy.CheckCodeDeployCheckpoint(w.Until); err != nil {
+		return err
+	}
+	return CheckWait(ctx, cd, p.Target.CodeDeployApplication, p.Target.DeploymentGroup, w.Timeout, expiry)
+}
+
 // CheckWait refuses a wait that cannot work: a timeout shorter than the
 // group's own schedule (traffic routing, waits), or one that outlives the
 // credentials (zero expiry: unknown). timeout 0 means deploy.DefaultTimeout.

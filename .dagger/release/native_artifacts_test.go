@@ -13,6 +13,7 @@ import (
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/deploy"
 	"dagger/ecs-bluegreen/ecsdeploy"
+	"dagger/ecs-bluegreen/stackout"
 )
 
 // TestNativePipelineArtifacts: without --deploy an ecs-mode release renders
@@ -53,6 +54,14 @@ func TestDeployNativeRefusesATimeoutShorterThanTheSchedule(t *testing.T) {
 	if err := plan.CheckNativeWait(4*time.Minute, time.Time{}, ecsdeploy.TrafficShifted); err == nil || !strings.Contains(err.Error(), "to reach traffic-shifted") {
 		t.Errorf("4m for a 5 min canary bake: %v", err)
 	}
+	// The function's early check takes the same path for an ecs-mode plan.
+	if err := plan.CheckWaitFits(context.Background(), nil, deploy.Options{Timeout: 10 * time.Minute}, time.Time{}); err == nil || !strings.Contains(err.Error(), "to reach deployed") {
+		t.Errorf("CheckWaitFits on an ecs-mode plan, 10m for 15m: %v", err)
+	}
+	codeDeploy := &Plan{Target: stackout.ReleaseTarget{Stack: "webapp-service", DeploymentMode: stackout.ModeCodeDeploy}}
+	if err := codeDeploy.CheckWaitFits(context.Background(), nil, deploy.Options{Timeout: time.Hour, Until: checkpoint(t, "RECONCILE_SERVICE")}, time.Time{}); err == nil || !strings.Contains(err.Error(), "no counterpart in a CodeDeploy deployment") {
+		t.Errorf("CheckWaitFits on a codedeploy-mode plan, RECONCILE_SERVICE: %v", err)
+	}
 	if s := deploy.ServiceSchedule(&ecstypes.DeploymentConfiguration{Strategy: ecstypes.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(2),
 		LinearConfiguration: &ecstypes.LinearConfiguration{StepPercent: aws.Float64(30), StepBakeTimeInMinutes: aws.Int32(3)}}); s.Minimum() != 11*time.Minute {
 		t.Errorf("linear 30%% every 3m + 2m bake: %s (%s), want 11m (three bakes between four steps, then the bake)", s.Minimum(), s)
@@ -80,4 +89,14 @@ func TestShipAndArtifactsFollowTheStackMode(t *testing.T) {
 	if got := res.DeploymentJSON(req.ReleaseID); got != want {
 		t.Errorf("deployment.json\n%s\nwant\n%s", got, want)
 	}
+}
+
+// checkpoint parses a --wait-until value or fails the test.
+func checkpoint(t *testing.T, s string) ecsdeploy.Checkpoint {
+	t.Helper()
+	c, err := ecsdeploy.ParseCheckpoint(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
