@@ -1,5 +1,7 @@
 package deploy
 
+import "time"
+
 // Phase is where a deployment stands, in the same words for every mode.
 type Phase string
 
@@ -61,9 +63,15 @@ type Core struct {
 	// Awaiting are the ids of the hooks holding the deployment until someone
 	// continues it.
 	Awaiting []string
-	// Shifted is true once production traffic has fully moved and only the
-	// bake or termination wait is left: the release is live, and a stop with
-	// rollback would undo a finished shift.
+	// Holds are the hooks holding the deployment (PAUSE hooks awaiting
+	// action, hooks still running), with what happens when they time out;
+	// a hold that may undo the release keeps it from counting as shifted.
+	Holds []Hold
+	// Shifted is true once production traffic has fully moved, by fresh
+	// evidence, and only the bake or termination wait is left, with nothing
+	// holding the deployment that could still undo it: the release is live,
+	// and a stop with rollback would undo a finished shift. Trackers set it
+	// through Settle only.
 	Shifted bool
 	// Rollback is true when the deployment is itself a rollback (or is
 	// rolling back): stopping it with rollback would bring back the release
@@ -78,3 +86,53 @@ type Core struct {
 
 // Finished reports whether the deployment reached a final phase.
 func (c Core) Finished() bool { return c.Phase.Final() }
+
+// Hold is a hook that holds a deployment until someone answers it (an ECS
+// PAUSE hook awaiting action, a Lambda hook still running): while it holds,
+// the service itself may still undo the release.
+type Hold struct {
+	// ID is the hook's id, as `continue` takes it.
+	ID string
+	// Stage is the lifecycle stage the hook holds, when known.
+	Stage string
+	// OnTimeout is what the service does when the hold times out:
+	// "ROLLBACK", "CONTINUE", or "" when unknown (read as a rollback: the
+	// safe assumption for a release).
+	OnTimeout string
+	// TimesOutIn is the time left until the hold times out; TimeoutKnown is
+	// false when the service does not say.
+	TimesOutIn   time.Duration
+	TimeoutKnown bool
+}
+
+// MayUndo reports whether the hold, left alone, can roll the release back.
+func (h Hold) MayUndo() bool { return h.OnTimeout != "CONTINUE" }
+
+// ShiftEvidence is what a mode's tracker read about production traffic in
+// its latest successful read, and nothing older: a value carried over from
+// an earlier poll must not be passed as evidence.
+type ShiftEvidence struct {
+	// Moved is true when the service's own record says production traffic
+	// is fully on the new release (CodeDeploy: status Baking, or the
+	// target's AllowTraffic succeeded with the green task set at 100 %;
+	// ECS: the deployment reached the bake time or clean-up with the
+	// production weight at 100 %).
+	Moved bool
+}
+
+// Settle sets c.Shifted by the one rule every mode shares: production
+// traffic has fully moved according to fresh evidence, the deployment has
+// not finished, and nothing holding it can still undo it on its own.
+func (c *Core) Settle(e ShiftEvidence) {
+	c.Shifted = e.Moved && !c.Finished() && !c.Undoable()
+}
+
+// Undoable reports whether a hold on the deployment may still roll it back.
+func (c Core) Undoable() bool {
+	for _, h := range c.Holds {
+		if h.MayUndo() {
+			return true
+		}
+	}
+	return false
+}

@@ -53,7 +53,7 @@ func ServiceReport(d ecstypes.ServiceDeployment) Report {
 	}
 	rollingBack := d.Status == ecstypes.ServiceDeploymentStatusRollbackRequested || d.Status == ecstypes.ServiceDeploymentStatusRollbackInProgress
 	r.Rollback = rollingBack
-	r.Shifted = ecsdeploy.Reached(d, ecsdeploy.TrafficShifted) && !r.Finished()
+	r.Settle(ShiftEvidence{Moved: ecsdeploy.Reached(d, ecsdeploy.TrafficShifted)})
 	switch {
 	case !r.Shifted:
 	case d.LifecycleStage == ecstypes.ServiceDeploymentLifecycleStageCleanUp:

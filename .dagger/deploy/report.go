@@ -111,7 +111,7 @@ func (r *Report) settle() {
 	if r.TerminationWaitStarted && !r.Finished() {
 		r.Notes = append(r.Notes, "waiting to terminate the original task set")
 	}
-	r.Shifted = r.TrafficShifted()
+	r.Settle(ShiftEvidence{Moved: r.TrafficShifted()})
 	r.Rollback = r.IsRollback()
 }
 
