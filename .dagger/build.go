@@ -28,7 +28,7 @@ func (m *EcsBluegreen) Build(
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
 	source *dagger.Directory,
 	// Target platform: linux/amd64 or linux/arm64. The binary is cross-compiled, never emulated.
-	// For a multi-platform image index use `tarball`, `publish` or `release`.
+	// For a multi-platform image index use the tarball, publish or release function.
 	// +optional
 	// +default="linux/amd64"
 	platform string,

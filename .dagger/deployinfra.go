@@ -40,7 +40,7 @@ func (m *EcsBluegreen) DeployInfra(
 	// fails without it: review them with diff first.
 	// +optional
 	approve bool,
-	// Run `cdk bootstrap` for the app's account and region first. Idempotent; needed once per account and region.
+	// Run cdk bootstrap for the app's account and region first. Idempotent; needed once per account and region.
 	// +optional
 	bootstrap bool,
 	// How CloudFormation applies each stack: change-set (reviewed by the change-set gate first), or direct
@@ -86,6 +86,9 @@ func (m *EcsBluegreen) DeployInfra(
 		return "", err
 	}
 	if err := infragate.CheckDirect(deployMethod == cdkcmd.MethodDirect, dryRun, allow); err != nil {
+		return "", err
+	}
+	if err := infragate.CheckBootstrap(dryRun, bootstrap); err != nil {
 		return "", err
 	}
 	endpoints, err := m.awsEndpoints(ctx)

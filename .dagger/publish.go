@@ -32,6 +32,7 @@ func (m *EcsBluegreen) Publish(
 	// +optional
 	repository string,
 	// Git revision: stamped into the binary and, unless --tag is given, the image tag.
+	// One of --version and --tag is required: the image is pushed under a tag, never "latest".
 	// +optional
 	version string,
 	// Image tag; defaults to --version. "latest" is refused.

@@ -44,7 +44,8 @@ func (m *EcsBluegreen) Release(
 	// +default="webapp-service"
 	stack string,
 	// Git revision: stamped into the binary and, unless --tag is given, the image tag
-	// (e.g. $GITHUB_SHA, $CODEBUILD_RESOLVED_SOURCE_VERSION).
+	// (e.g. $GITHUB_SHA, $CODEBUILD_RESOLVED_SOURCE_VERSION). One of --version, --tag and --image is
+	// required: a built image is pushed under a tag, never "latest".
 	// +optional
 	version string,
 	// Image tag; defaults to --version. "latest" is refused.

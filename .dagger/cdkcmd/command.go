@@ -280,7 +280,12 @@ func environment(account, region, endpoint string) []EnvVar {
 		env = append(env, EnvVar{"CDK_DEFAULT_ACCOUNT", account})
 	}
 	if endpoint != "" {
-		env = append(env, EnvVar{"AWS_ENDPOINT_URL", endpoint})
+		env = append(env, EnvVar{"AWS_ENDPOINT_URL", endpoint},
+			// S3 clients address a bucket as a sub-domain of a host-name
+			// endpoint (<bucket>.aws-localhost), which no stand-in's DNS
+			// answers; the CLI switches to path style by itself only for
+			// loopback names and addresses.
+			EnvVar{"CDK_S3_FORCE_PATH_STYLE", "true"})
 	}
 	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
 	return env

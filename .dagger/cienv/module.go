@@ -17,6 +17,9 @@ type Param struct {
 	Flag string
 	// Type is the Go type as written (string, bool, *dagger.Secret…).
 	Type string
+	// Doc is the argument's doc comment without its +directives: what
+	// `dagger call <function> --help` shows.
+	Doc string
 }
 
 // Function is a callable step of a `dagger call` chain.
@@ -52,6 +55,11 @@ var coreFunctions = map[string]map[string]Function{
 		"export":     {Name: "export", Returns: "string", Params: params("path:string")},
 		"publish":    {Name: "publish", Returns: "string", Params: params("address:string")},
 		"as-tarball": {Name: "as-tarball", Returns: "*dagger.File", Params: params()},
+		"as-service": {Name: "as-service", Returns: "*dagger.Service", Params: params("args:[]string", "use-entrypoint:bool")},
+		"sync":       {Name: "sync", Returns: "*dagger.Container", Params: params()},
+	},
+	"*dagger.Service": {
+		"up": {Name: "up", Returns: "", Params: params("ports:[]string", "random:bool")},
 	},
 }
 
@@ -84,7 +92,7 @@ func LoadModule(dir, objectName string) (Module, error) {
 		if err != nil {
 			return Module{}, err
 		}
-		file, err := parser.ParseFile(fset, f, src, parser.SkipObjectResolution)
+		file, err := parser.ParseFile(fset, f, src, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil {
 			return Module{}, fmt.Errorf("parsing %s: %w", base, err)
 		}
@@ -96,10 +104,10 @@ func LoadModule(dir, objectName string) (Module, error) {
 			switch {
 			case fn.Recv == nil && fn.Name.Name == "New":
 				foundNew = true
-				mod.Constructor = paramsOf(src, fset, fn)
+				mod.Constructor = paramsOf(src, fset, file, fn)
 			case fn.Recv != nil && receiverIs(fn, objectName):
 				name := Kebab(fn.Name.Name)
-				mod.Functions[name] = Function{Name: name, Params: paramsOf(src, fset, fn), Returns: firstResult(src, fset, fn)}
+				mod.Functions[name] = Function{Name: name, Params: paramsOf(src, fset, file, fn), Returns: firstResult(src, fset, fn)}
 			}
 		}
 	}
@@ -122,19 +130,52 @@ func exprText(src []byte, fset *token.FileSet, e ast.Expr) string {
 	return string(src[fset.Position(e.Pos()).Offset:fset.Position(e.End()).Offset])
 }
 
-func paramsOf(src []byte, fset *token.FileSet, fn *ast.FuncDecl) map[string]Param {
+func paramsOf(src []byte, fset *token.FileSet, file *ast.File, fn *ast.FuncDecl) map[string]Param {
 	out := map[string]Param{}
+	prev := fn.Type.Params.Opening
 	for _, field := range fn.Type.Params.List {
+		// The parser attaches no Doc to parameters: their comments are the
+		// groups between the previous parameter and this one.
+		doc := argumentDoc(commentsBetween(file, prev, field.Pos()))
+		prev = field.End()
 		typ := exprText(src, fset, field.Type)
 		if typ == "context.Context" {
 			continue
 		}
 		for _, n := range field.Names {
 			flag := Kebab(n.Name)
-			out[flag] = Param{Flag: flag, Type: typ}
+			out[flag] = Param{Flag: flag, Type: typ, Doc: doc}
 		}
 	}
 	return out
+}
+
+// commentsBetween returns the comment groups of file lying between from and
+// to, joined in order.
+func commentsBetween(file *ast.File, from, to token.Pos) []*ast.CommentGroup {
+	var out []*ast.CommentGroup
+	for _, g := range file.Comments {
+		if g.Pos() > from && g.End() < to {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// argumentDoc is a parameter's comment without the +directive lines, which
+// configure the argument instead of describing it.
+func argumentDoc(groups []*ast.CommentGroup) string {
+	var lines []string
+	var text strings.Builder
+	for _, g := range groups {
+		text.WriteString(g.Text())
+	}
+	for _, l := range strings.Split(text.String(), "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "+") {
+			lines = append(lines, t)
+		}
+	}
+	return strings.Join(lines, " ")
 }
 
 func firstResult(src []byte, fset *token.FileSet, fn *ast.FuncDecl) string {
