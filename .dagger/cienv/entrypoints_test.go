@@ -3,6 +3,7 @@ package cienv
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -12,6 +13,8 @@ const (
 	moduleDir     = ".."
 	buildspecPath = "../../buildspec/buildspec.yml"
 	workflowPath  = "../../.github/workflows/release.yml"
+	// ciWorkflowPath is the test workflow the release follows.
+	ciWorkflowPath = "../../.github/workflows/ci.yml"
 )
 
 // realModule is the module as `dagger call` will see it.
@@ -149,18 +152,30 @@ func TestReleaseWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Releases wait for the tests of the same commit: no push trigger of
+	// their own, only a completed ci run on main (or a manual run).
+	if _, ok := w.On["push"]; ok {
+		t.Error("the release runs on push: it must wait for the ci workflow of that commit")
+	}
 	if _, ok := w.On["workflow_dispatch"]; !ok {
 		t.Error("no workflow_dispatch trigger")
 	}
-	push, ok := w.On["push"]
+	var run struct {
+		Workflows []string `yaml:"workflows"`
+		Types     []string `yaml:"types"`
+		Branches  []string `yaml:"branches"`
+	}
+	node, ok := w.On["workflow_run"]
 	if !ok {
-		t.Fatal("no push trigger")
+		t.Fatal("no workflow_run trigger: the release must follow the ci workflow")
 	}
-	var pushOn struct {
-		Branches []string `yaml:"branches"`
+	if err := node.Decode(&run); err != nil || !slices.Equal(run.Workflows, []string{"ci"}) ||
+		!slices.Equal(run.Types, []string{"completed"}) || !slices.Equal(run.Branches, []string{"main"}) {
+		t.Errorf("workflow_run = %+v (%v), want workflows [ci], types [completed], branches [main]", run, err)
 	}
-	if err := push.Decode(&pushOn); err != nil || len(pushOn.Branches) != 1 || pushOn.Branches[0] != "main" {
-		t.Errorf("push trigger %+v (%v), want branches [main]", pushOn, err)
+	ci, err := LoadWorkflow(ciWorkflowPath)
+	if err != nil || ci.Name != "ci" {
+		t.Errorf("the workflow the release follows is named %q (%v), want ci", ci.Name, err)
 	}
 	if w.Permissions["id-token"] != "write" || w.Permissions["contents"] != "read" || len(w.Permissions) != 2 {
 		t.Errorf("permissions = %v, want exactly id-token: write, contents: read", w.Permissions)
@@ -169,43 +184,117 @@ func TestReleaseWorkflow(t *testing.T) {
 		t.Errorf("concurrency = %+v: releases must queue, never overlap or be cancelled mid-deployment", w.Concurrency)
 	}
 
-	creds, ok := w.Step("aws-actions/configure-aws-credentials")
+	job, ok := w.Jobs["release"]
 	if !ok {
-		t.Fatal("no aws-actions/configure-aws-credentials step")
+		t.Fatal("no release job")
 	}
-	if !PinnedExactly(creds.Uses) || creds.With["role-to-assume"] == "" || creds.With["aws-access-key-id"] != "" {
-		t.Errorf("credentials step %q with %v: want an exact pin and OIDC role-to-assume, no static keys", creds.Uses, creds.With)
+	if job.Environment != "production" {
+		t.Errorf("environment = %q: the job must run in the production environment, which the role's trust names", job.Environment)
+	}
+	for _, cond := range []string{
+		"vars.RELEASE_FROM == 'github-actions'",             // one release path per service
+		"github.event.workflow_run.conclusion == 'success'", // only tested commits
+		"github.event.workflow_run.event == 'push'",         // never a pull request's run
+		"github.ref == 'refs/heads/main'",                   // manual runs only on main
+		"head_repository.full_name == github.repository",    // never a fork's
+	} {
+		if !strings.Contains(job.If, cond) {
+			t.Errorf("job condition lacks %q:\n%s", cond, job.If)
+		}
+	}
+	if job.Env["RELEASE_SHA"] != "${{ github.event.workflow_run.head_sha || github.sha }}" {
+		t.Errorf("RELEASE_SHA = %q: release the commit ci tested", job.Env["RELEASE_SHA"])
 	}
 
-	dg, ok := w.Step("dagger/dagger-for-github")
-	if !ok {
-		t.Fatal("no dagger/dagger-for-github step")
-	}
-	if !PinnedExactly(dg.Uses) || dg.With["version"] != pinnedDagger || dg.With["verb"] != "call" {
-		t.Errorf("dagger step %q with %v: want an exact pin, version %s, verb call", dg.Uses, dg.With, pinnedDagger)
-	}
-	// The action runs `dagger <flags> <verb> <args>`.
-	words, err := Words("dagger " + dg.With["verb"] + " " + dg.With["args"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := ParseCall(words, realModule(t))
-	if err != nil {
-		t.Fatalf("workflow call: %v", err)
-	}
-	checkReleaseCall(t, c, "$GITHUB_SHA")
-	if c.Chain[0].Flags["deploy"] != "true" {
-		t.Error("the workflow must run release --deploy")
-	}
-	for _, j := range w.Jobs {
-		for _, s := range j.Steps {
-			if s.Uses != "" && !PinnedExactly(s.Uses) {
-				t.Errorf("step %q uses %q: pin an exact release or commit", s.Name, s.Uses)
+	// The Dagger CLI is installed, verified, before any credential exists.
+	install, creds := -1, -1
+	for i, s := range job.Steps {
+		ref, _, _ := strings.Cut(s.Uses, "@")
+		switch ref {
+		case "aws-actions/configure-aws-credentials":
+			creds = i
+			if s.With["role-to-assume"] == "" || s.With["aws-access-key-id"] != "" {
+				t.Errorf("credentials step with %v: want OIDC role-to-assume, no static keys", s.With)
 			}
-			if leaks := LeakyLines(s.Run + "\n" + s.With["args"]); len(leaks) > 0 {
-				t.Errorf("step %q prints credentials: %q", s.Name, leaks)
+		case "dagger/dagger-for-github":
+			t.Errorf("step %q runs the Dagger action, which installs the CLI by piping a script into sh", s.Name)
+		case "actions/checkout":
+			if s.With["ref"] != "${{ env.RELEASE_SHA }}" {
+				t.Errorf("checkout ref = %q, want the commit ci tested", s.With["ref"])
 			}
 		}
+		if strings.Contains(s.Run, "bash buildspec/install-dagger.sh") {
+			install = i
+		}
+		for _, pipe := range []string{"| sh", "| bash", "|sh", "|bash"} {
+			if strings.Contains(s.Run, pipe) {
+				t.Errorf("step %q pipes a download into a shell (%q)", s.Name, pipe)
+			}
+		}
+		if leaks := LeakyLines(s.Run + "\n" + s.With["args"]); len(leaks) > 0 {
+			t.Errorf("step %q prints credentials: %q", s.Name, leaks)
+		}
+	}
+	calls, failureCalls := workflowCalls(t, job)
+	if install < 0 || creds < 0 || install > creds {
+		t.Errorf("install step %d, credentials step %d: the verified install must come first", install, creds)
+	}
+	if len(calls) != 1 {
+		t.Fatalf("want exactly one release call, found %d", len(calls))
+	}
+	checkReleaseCall(t, calls[0], "$RELEASE_SHA")
+	if calls[0].Chain[0].Flags["deploy"] != "true" {
+		t.Error("the workflow must run release --deploy")
+	}
+	// A failed release exports nothing; the deployment's state is kept.
+	if len(failureCalls) != 1 || failureCalls[0].Chain[0].Name != "status" {
+		t.Errorf("on failure the workflow must record `status`, got %+v", failureCalls)
+	}
+	upload, ok := w.Step("actions/upload-artifact")
+	if !ok || upload.If != "always()" || upload.With["path"] != "dist/" {
+		t.Errorf("upload step %+v: dist/ must be kept whatever happened", upload)
+	}
+}
+
+// workflowCalls parses the dagger calls of a job's run steps: those that run
+// while all is well, and those of steps that run only after a failure.
+func workflowCalls(t *testing.T, job WorkflowJob) (calls, onFailure []Call) {
+	t.Helper()
+	for _, s := range job.Steps {
+		for _, line := range daggerCallLines(s.Run) {
+			words, err := commandWords(line)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := ParseCall(words, realModule(t))
+			if err != nil {
+				t.Fatalf("workflow call %q: %v", line, err)
+			}
+			if s.If == "failure()" {
+				onFailure = append(onFailure, c)
+			} else {
+				calls = append(calls, c)
+			}
+		}
+	}
+	return calls, onFailure
+}
+
+func TestWorkflowActionsArePinnedToCommits(t *testing.T) {
+	for _, path := range []string{workflowPath, ciWorkflowPath} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(b), "uses:"); n == 0 {
+			t.Fatalf("%s uses no actions; the check would pass on nothing", path)
+		}
+		for _, line := range UnpinnedActions(string(b)) {
+			t.Errorf("%s: %s — pin a full commit and name its release in a comment", filepath.Base(path), line)
+		}
+	}
+	if got := UnpinnedActions("    - uses: actions/checkout@v4.2.2\n      uses: a/b@11bd71901bbe5b1630ceea73d27597364c9af683\n"); len(got) != 2 {
+		t.Errorf("UnpinnedActions = %q: a tag and a commit without its release comment are both unpinned", got)
 	}
 }
 

@@ -63,10 +63,19 @@ type Workflow struct {
 	// Env is the workflow-level environment.
 	Env map[string]string `yaml:"env"`
 	// Jobs by id.
-	Jobs map[string]struct {
-		// Steps run in order.
-		Steps []WorkflowStep `yaml:"steps"`
-	} `yaml:"jobs"`
+	Jobs map[string]WorkflowJob `yaml:"jobs"`
+}
+
+// WorkflowJob is one job of a workflow.
+type WorkflowJob struct {
+	// If is the job's condition expression.
+	If string `yaml:"if"`
+	// Environment is the deployment environment the job runs in.
+	Environment string `yaml:"environment"`
+	// Env is the job-level environment.
+	Env map[string]string `yaml:"env"`
+	// Steps run in order.
+	Steps []WorkflowStep `yaml:"steps"`
 }
 
 // WorkflowStep is one step of a job.
@@ -79,6 +88,8 @@ type WorkflowStep struct {
 	With map[string]string `yaml:"with"`
 	// Run is a shell script.
 	Run string `yaml:"run"`
+	// If is the step's condition expression.
+	If string `yaml:"if"`
 }
 
 // LoadBuildspec decodes a buildspec strictly enough to catch misspelled keys
@@ -119,6 +130,24 @@ func (w Workflow) Step(action string) (WorkflowStep, bool) {
 
 // exactRef is an action pinned to an exact release (vX.Y.Z) or a commit.
 var exactRef = regexp.MustCompile(`@(v\d+\.\d+\.\d+|[0-9a-f]{40})$`)
+
+// commitPin is a `uses:` line pinned to a full commit with its release
+// named in a comment: owner/repo@<40 hex> # vX.Y.Z.
+var commitPin = regexp.MustCompile(`^\s*(-\s+)?uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40}\s+#\s*v\d+\.\d+\.\d+\s*$`)
+
+// UnpinnedActions returns the `uses:` lines of a workflow file that are not
+// pinned to a full commit with the release in a comment. A tag, even an
+// exact one, can be moved to other code; a commit cannot.
+func UnpinnedActions(workflow string) []string {
+	var out []string
+	for _, line := range strings.Split(workflow, "\n") {
+		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
+		if strings.HasPrefix(t, "uses:") && !commitPin.MatchString(line) {
+			out = append(out, strings.TrimSpace(line))
+		}
+	}
+	return out
+}
 
 // PinnedExactly reports whether an action reference names an exact release or
 // commit rather than a moving major tag or branch.
