@@ -12,6 +12,8 @@ import (
 const (
 	appV1 = "111122223333.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:aaaa"
 	appV2 = "111122223333.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:bbbb"
+	// xray is longer than a summary may be: an image is never cut.
+	xray = "public.ecr.aws/xray/aws-xray-daemon:3.3.14@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 )
 
 // base is a task definition with an app container and a log-router sidecar,
@@ -78,8 +80,8 @@ func TestCompare(t *testing.T) {
 			in.ContainerDefinitions[1].Image = aws.String("fluent-bit:3")
 		}, []string{"container log-router: image: fluent-bit:2 → fluent-bit:3"}},
 		{"sidecar added", func(in *ecs.RegisterTaskDefinitionInput) {
-			in.ContainerDefinitions = append(in.ContainerDefinitions, ecstypes.ContainerDefinition{Name: aws.String("xray"), Image: aws.String("amazon/aws-xray-daemon:3"), Cpu: 32})
-		}, []string{"container xray: added (image amazon/aws-xray-daemon:3)"}},
+			in.ContainerDefinitions = append(in.ContainerDefinitions, ecstypes.ContainerDefinition{Name: aws.String("xray"), Image: aws.String(xray), Cpu: 32})
+		}, []string{"container xray: added (image " + xray + ")"}},
 		{"sidecar removed", func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ContainerDefinitions = in.ContainerDefinitions[:1]
 		}, []string{"container log-router: removed (was image fluent-bit:2)"}},

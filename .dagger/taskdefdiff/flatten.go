@@ -227,29 +227,33 @@ const summaryLimit = 100
 
 // summarize describes an entry added or removed as a whole: a container by
 // its image, an entry with a value by that value (unless hidden), anything
-// else by its members.
+// else by its members, cut short. Images and values are never cut: a
+// digest or an ARN is only useful whole.
 func summarize(o map[string]any, list string, kind listKind) string {
-	var s string
 	switch {
 	case list == "containerDefinitions":
 		if img, ok := o["image"]; ok {
-			s = "image " + scalar(img)
+			return "image " + scalar(img)
 		}
+		return ""
 	case kind.hidden:
 		return ""
 	case kind.value != "":
-		s = scalar(o[kind.value])
-	default:
-		rest := map[string]any{}
-		for k, v := range o {
-			if !contains(kind.ids, k) {
-				rest[k] = v
-			}
+		if v, ok := o[kind.value]; ok {
+			return scalar(v)
 		}
-		if len(rest) > 0 {
-			s = compact(rest)
+		return ""
+	}
+	rest := map[string]any{}
+	for k, v := range o {
+		if !contains(kind.ids, k) {
+			rest[k] = v
 		}
 	}
+	if len(rest) == 0 {
+		return ""
+	}
+	s := compact(rest)
 	if utf8.RuneCountInString(s) > summaryLimit {
 		s = string([]rune(s)[:summaryLimit-1]) + "…"
 	}
