@@ -59,7 +59,7 @@ type Change struct {
 // String renders the change as one line.
 func (c Change) String() string {
 	switch {
-	case c.Hidden && c.Kind == Changed:
+	case c.Hidden:
 		return c.Path + ": value changed (not shown)"
 	case c.Kind == Added && c.To == "":
 		return c.Path + ": added"

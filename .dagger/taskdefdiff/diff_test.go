@@ -40,11 +40,14 @@ func base() *ecs.RegisterTaskDefinitionInput {
 				Secrets: []ecstypes.Secret{{Name: aws.String("DB_PASSWORD"), ValueFrom: aws.String("arn:aws:secretsmanager:us-east-1:111122223333:secret:db")}},
 				LogConfiguration: &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriverAwslogs, Options: map[string]string{
 					"awslogs-group": "/ecs/webapp", "awslogs-stream-prefix": "webapp",
-				}},
+				}, SecretOptions: []ecstypes.Secret{{Name: aws.String("apiKey"), ValueFrom: aws.String("arn:aws:ssm:us-east-1:111122223333:parameter/k1")}}},
+				HealthCheck: &ecstypes.HealthCheck{Command: []string{"CMD", "/app", "-healthz"}, Interval: aws.Int32(30)},
+				DependsOn:   []ecstypes.ContainerDependency{{ContainerName: aws.String("log-router"), Condition: ecstypes.ContainerConditionStart}},
 			},
 			{Name: aws.String("log-router"), Image: aws.String("fluent-bit:2"), Essential: aws.Bool(false)},
 		},
-		Tags: []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("web")}},
+		Volumes: []ecstypes.Volume{{Name: aws.String("data"), EfsVolumeConfiguration: &ecstypes.EFSVolumeConfiguration{FileSystemId: aws.String("fs-1")}}},
+		Tags:    []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("web")}},
 	}
 }
 
@@ -106,6 +109,21 @@ func TestCompare(t *testing.T) {
 		{"command list", func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ContainerDefinitions[0].Command = []string{"/app", "--verbose"}
 		}, []string{`container webapp: command: unset → ["/app","--verbose"]`}},
+		{"a member inside an entry present on both sides", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.Volumes = []ecstypes.Volume{{Name: aws.String("data"), EfsVolumeConfiguration: &ecstypes.EFSVolumeConfiguration{FileSystemId: aws.String("fs-2")}}}
+			in.ContainerDefinitions[0].LogConfiguration.SecretOptions = []ecstypes.Secret{{Name: aws.String("apiKey"), ValueFrom: aws.String("arn:aws:ssm:us-east-1:111122223333:parameter/k2")}}
+		}, []string{
+			"volume data: efsVolumeConfiguration.fileSystemId: fs-1 → fs-2",
+			"container webapp: logConfiguration: secret option apiKey: arn:aws:ssm:us-east-1:111122223333:parameter/k1 → arn:aws:ssm:us-east-1:111122223333:parameter/k2",
+		}},
+		{"health check and dependency", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.ContainerDefinitions[0].HealthCheck = &ecstypes.HealthCheck{Command: []string{"CMD", "/app", "-health"}, Interval: aws.Int32(10)}
+			in.ContainerDefinitions[0].DependsOn = []ecstypes.ContainerDependency{{ContainerName: aws.String("log-router"), Condition: ecstypes.ContainerConditionHealthy}}
+		}, []string{
+			"container webapp: depends on log-router: condition: START → HEALTHY",
+			`container webapp: healthCheck.command: ["CMD","/app","-healthz"] → ["CMD","/app","-health"]`,
+			"container webapp: healthCheck.interval: 30 → 10",
+		}},
 		{"reordered entries are no change", func(in *ecs.RegisterTaskDefinitionInput) {
 			env := in.ContainerDefinitions[0].Environment
 			env[0], env[1] = env[1], env[0]
@@ -193,14 +211,14 @@ func TestCompareFindAndNil(t *testing.T) {
 
 func TestSummaryIsShort(t *testing.T) {
 	to := base()
-	to.Volumes = []ecstypes.Volume{{Name: aws.String("data"), EfsVolumeConfiguration: &ecstypes.EFSVolumeConfiguration{
+	to.Volumes = []ecstypes.Volume{{Name: aws.String("cache"), EfsVolumeConfiguration: &ecstypes.EFSVolumeConfiguration{
 		FileSystemId: aws.String("fs-" + strings.Repeat("0", 200)),
 	}}}
 	got, err := Compare(base(), to)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, ok := got.Find("volume data")
+	c, ok := got.Find("volume cache")
 	if !ok || c.Kind != Added || len([]rune(c.To)) != summaryLimit || !strings.HasSuffix(c.To, "…") || !strings.Contains(c.To, "efsVolumeConfiguration") {
 		t.Fatalf("volume change = %+v", c)
 	}
