@@ -447,3 +447,59 @@ func TestReleaseTagsDropEveryModuleMark(t *testing.T) {
 		t.Fatalf("kept %+v", got)
 	}
 }
+
+// TestTemplateChangeReachesProductionAndRollsBack (ecs mode): after a
+// release on the first shape, a CDK change of memory registers a new
+// template of record; the next release runs it with its image and prints
+// both changes, and a rollback restores the release before it whole, shape
+// and image.
+func TestTemplateChangeReachesProductionAndRollsBack(t *testing.T) {
+	e, plan := nativeWorld(t, canary())
+	ctx := context.Background()
+	imageV2 := "registry.example/webapp:v2@sha256:" + strings.Repeat("2", 64)
+	imageV3 := "registry.example/webapp:v3@sha256:" + strings.Repeat("3", 64)
+	ship := func(p *Plan, image, id string) (Outcome, string) {
+		t.Helper()
+		var progress, printed strings.Builder
+		req := nativeRequest(newSteppedClock(e.Clock), &progress, 0)
+		req.ImageURI, req.ReleaseID, req.DiffOut = image, id, &printed
+		out, err := p.DeployNative(ctx, e.ECS, req)
+		if err != nil {
+			t.Fatalf("release of %s: %v\n%s", image, err, progress.String())
+		}
+		return out, printed.String()
+	}
+	v2, _ := ship(plan, imageV2, "r-20261130T120000Z-00000002")
+
+	target := plan.Target
+	target.TaskDefinitionArn = registerTemplate(t, e.ECS, e.V1)
+	next, err := LoadTarget(ctx, e.ECS, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(next.Running.TaskDefinitionArn); got != v2.TaskDefinitionArn {
+		t.Fatalf("the service runs %s, want the release %s", got, v2.TaskDefinitionArn)
+	}
+	v3, printed := ship(next, imageV3, "r-20261130T120000Z-00000003")
+	td, _ := describeTagged(t, e.ECS, v3.TaskDefinitionArn)
+	if aws.ToString(td.Memory) != "2048" || aws.ToString(container(td, "webapp").Image) != imageV3 {
+		t.Errorf("the release runs memory %s image %s", aws.ToString(td.Memory), aws.ToString(container(td, "webapp").Image))
+	}
+	for _, want := range []string{"memory: 512 → 2048", "container webapp: image: " + imageV2 + " → " + imageV3} {
+		if !strings.Contains(printed, want) {
+			t.Errorf("the printed diff lacks %q:\n%s", want, printed)
+		}
+	}
+
+	rb, err := rollback(t, e, next, RollbackRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb.Served.TaskDefinition != v2.TaskDefinitionArn {
+		t.Fatalf("the rollback restored %s, want %s", rb.Served.TaskDefinition, v2.TaskDefinitionArn)
+	}
+	td, _ = describeTagged(t, e.ECS, aws.ToString(e.DescribeService(t).TaskDefinition))
+	if aws.ToString(td.Memory) != "512" || aws.ToString(container(td, "webapp").Image) != imageV2 {
+		t.Errorf("after the rollback the service runs memory %s image %s, want 512 and %s", aws.ToString(td.Memory), aws.ToString(container(td, "webapp").Image), imageV2)
+	}
+}
