@@ -20,8 +20,10 @@ import (
 )
 
 // Release ships the app: it builds and pushes the image by digest, reads what
-// the infrastructure deployed (stack outputs, the service and its task
-// definition) and returns the CodePipeline artifacts imageDetail.json,
+// the infrastructure deployed (stack outputs, the task definition the stack
+// registered, the service and the revision it runs), prints how the
+// release's task definition (the stack's, with the new image) differs from
+// what runs now, and returns the CodePipeline artifacts imageDetail.json,
 // taskdef.json (image <IMAGE1_NAME>) and appspec.yaml, plus release.json (in
 // ecs mode imagedefinitions.json for the pipeline's ECS deploy action, plus
 // release.json).
@@ -201,6 +203,11 @@ func (m *EcsBluegreen) Release(
 	}
 
 	if !deploy {
+		diff, err := plan.Diff(opts, imageURI)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprint(os.Stderr, diff)
 		files, err := plan.Artifacts(opts, imageURI)
 		if err != nil {
 			return nil, err
@@ -213,6 +220,7 @@ func (m *EcsBluegreen) Release(
 		Options: opts, ImageURI: imageURI, NoWait: noWait, ReleaseID: releaseID, CredentialsExpire: expiry,
 		Description: "release of " + imageURI,
 		Wait:        bluegreen.Options{Timeout: wait, Out: os.Stderr, Until: until},
+		DiffOut:     os.Stderr,
 	})
 	if err != nil {
 		return nil, err

@@ -31,6 +31,16 @@ const (
 // revision a release registered.
 const ReleaseTagKey = "ecs-bluegreen:release-id"
 
+// ModuleTagPrefix starts the key of every task definition tag the module
+// owns: ReleaseTagKey, the rollback marks (RollbackOfTagKey,
+// RestoresTagKey) and any mark added later. They describe the one revision
+// that carries them, so a revision derived from it (a release) drops them
+// all and adds its own.
+const ModuleTagPrefix = "ecs-bluegreen:"
+
+// IsModuleTag reports whether key is the key of a tag the module owns.
+func IsModuleTag(key string) bool { return strings.HasPrefix(key, ModuleTagPrefix) }
+
 // markerPattern reads "[ecs-bluegreen release r-…]" at the start of a
 // description.
 var markerPattern = regexp.MustCompile(`^\[ecs-bluegreen (release|rollback) (r-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8})\]`)

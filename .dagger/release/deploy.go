@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -41,6 +42,10 @@ type DeployRequest struct {
 	NoWait bool
 	// Wait tunes the waiter (progress output, timeout).
 	Wait deploy.Options
+	// DiffOut receives, before anything is registered, how the release's
+	// task definition differs from the one that runs now (Plan.Diff); nil:
+	// not printed.
+	DiffOut io.Writer
 	// ReleaseID marks the revision and the deployment (deploy.NewReleaseID);
 	// empty means a new one.
 	ReleaseID string
@@ -155,8 +160,10 @@ func CheckWait(ctx context.Context, cd deploy.GroupReader, application, group st
 }
 
 // prepare checks a deploy request, fills in its defaults (a new release id)
-// and renders the task definition to register: taskdef.json and its
-// RegisterTaskDefinition input.
+// and renders the task definition to register, derived from the template
+// of record and validated: taskdef.json and its RegisterTaskDefinition
+// input. It prints to req.DiffOut how that revision differs from what runs
+// now.
 func (p *Plan) prepare(req *DeployRequest) ([]byte, *ecs.RegisterTaskDefinitionInput, error) {
 	if req.Options.Mode != bundle.ModeDirect {
 		return nil, nil, fmt.Errorf("deploy needs mode %q, got %q", bundle.ModeDirect, req.Options.Mode)
@@ -169,5 +176,15 @@ func (p *Plan) prepare(req *DeployRequest) ([]byte, *ecs.RegisterTaskDefinitionI
 		return nil, nil, err
 	}
 	regIn, err := bundle.RegisterInput(taskdef)
-	return taskdef, regIn, err
+	if err != nil {
+		return nil, nil, err
+	}
+	diff, err := p.Diff(req.Options, req.ImageURI)
+	if err != nil {
+		return nil, nil, err
+	}
+	if req.DiffOut != nil {
+		fmt.Fprint(req.DiffOut, diff)
+	}
+	return taskdef, regIn, nil
 }

@@ -19,20 +19,38 @@ type ECSReader interface {
 	DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
 }
 
-// Plan is what the infrastructure deployed: the release starts from it, so
-// taskdef.json never drifts from the CDK code and no ARN is typed by hand.
+// Plan is what the infrastructure deployed and what serves now. A release
+// starts from the task definition the stack registered (the template of
+// record, whose shape the CDK code owns), not from the revision the service
+// runs: a change of cpu, memory, environment, secrets, sidecars or logging
+// in the CDK code reaches production with the next release, which prints
+// how it differs from what runs (Changes) before registering anything. The
+// release owns only the app container's image and its own tags; what
+// belongs to the service (capacity-provider strategy, network) is read from
+// the live service. No ARN is typed by hand.
 type Plan struct {
 	// Target is the service stack's outputs.
 	Target stackout.ReleaseTarget
-	// TaskDefinition is the revision the service runs now.
+	// TaskDefinition is the template of record: the revision named by the
+	// stack's TaskDefinitionArn output. A release derives its revision from
+	// it.
 	TaskDefinition *ecstypes.TaskDefinition
-	// Tags are that revision's tags, carried to the next one.
+	// Tags are the template's tags. The module's own marks among them are
+	// never carried to a release (see releaseTags).
 	Tags []ecstypes.Tag
+	// Running is the revision the service runs now, and RunningTags its
+	// tags: what a release is compared with before it registers.
+	Running     *ecstypes.TaskDefinition
+	RunningTags []ecstypes.Tag
 	// Strategy is the service's capacity-provider strategy, which the
-	// appspec must repeat or CodeDeploy drops it.
+	// appspec must repeat or CodeDeploy drops it. It is a property of the
+	// service, not of the task definition: the live service's is the one
+	// that serves, whatever the template says.
 	Strategy []ecstypes.CapacityProviderStrategyItem
 	// Subnets and SecurityGroups are the service's awsvpc configuration
-	// (from the service itself, falling back to the stack outputs).
+	// (from the service itself, falling back to the stack outputs). The live
+	// service's are what the running tasks use; a release must not move
+	// them (in codedeploy mode UpdateService refuses a network change).
 	Subnets, SecurityGroups []string
 	// CurrentServiceDeployment is the service deployment ECS reports as the
 	// service's current one (ecs mode), or "".
@@ -76,21 +94,20 @@ func LoadTarget(ctx context.Context, api ECSReader, target stackout.ReleaseTarge
 	if err := checkController(target, svc.DeploymentController); err != nil {
 		return nil, err
 	}
-	current := aws.ToString(svc.TaskDefinition)
-	if current == "" {
-		current = target.TaskDefinitionArn
+	if target.TaskDefinitionArn == "" {
+		return nil, fmt.Errorf("stack %s has no %s output, the task definition a release starts from: run deploy-infra for that stack", target.Stack, stackout.KeyTaskDefinitionArn)
 	}
-	td, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
-		TaskDefinition: aws.String(current),
-		Include:        []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags},
-	})
+	template, tags, err := describe(ctx, api, target.TaskDefinitionArn)
 	if err != nil {
-		return nil, fmt.Errorf("describing task definition %s of service %s: %w", current, target.ServiceName, err)
+		return nil, fmt.Errorf("describing task definition %s, the template of record (output %s of stack %s): %w; run deploy-infra for that stack to register it",
+			target.TaskDefinitionArn, stackout.KeyTaskDefinitionArn, target.Stack, err)
 	}
 	p := &Plan{
 		Target:         target,
-		TaskDefinition: td.TaskDefinition,
-		Tags:           td.Tags,
+		TaskDefinition: template,
+		Tags:           tags,
+		Running:        template,
+		RunningTags:    tags,
 		Strategy:       svc.CapacityProviderStrategy,
 		Subnets:        target.Subnets,
 		SecurityGroups: target.SecurityGroups,
@@ -98,11 +115,33 @@ func LoadTarget(ctx context.Context, api ECSReader, target stackout.ReleaseTarge
 		CurrentServiceDeployment: aws.ToString(svc.CurrentServiceDeployment),
 		DeploymentConfiguration:  svc.DeploymentConfiguration,
 	}
+	// A service that does not name its revision (an emulator) is taken to
+	// run the template.
+	if running := aws.ToString(svc.TaskDefinition); running != "" && running != aws.ToString(template.TaskDefinitionArn) {
+		if p.Running, p.RunningTags, err = describe(ctx, api, running); err != nil {
+			return nil, fmt.Errorf("describing task definition %s of service %s: %w", running, target.ServiceName, err)
+		}
+	}
 	if nc := svc.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil && len(nc.AwsvpcConfiguration.Subnets) > 0 {
 		p.Subnets = nc.AwsvpcConfiguration.Subnets
 		p.SecurityGroups = nc.AwsvpcConfiguration.SecurityGroups
 	}
 	return p, nil
+}
+
+// describe reads a task definition with its tags.
+func describe(ctx context.Context, api ECSReader, arn string) (*ecstypes.TaskDefinition, []ecstypes.Tag, error) {
+	out, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+		TaskDefinition: aws.String(arn),
+		Include:        []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if out.TaskDefinition == nil {
+		return nil, nil, fmt.Errorf("the answer carries no task definition")
+	}
+	return out.TaskDefinition, out.Tags, nil
 }
 
 // checkController refuses a service whose deployment controller is not the

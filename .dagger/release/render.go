@@ -10,13 +10,15 @@ import (
 	"dagger/ecs-bluegreen/deploy"
 )
 
-// input assembles the bundle input for imageURI (digest-pinned). taskDefARN
-// is the revision the appspec deploys in direct mode.
+// input assembles the bundle input for imageURI (digest-pinned): the
+// template of record with the release's tags (the bundle replaces the app
+// container's image), and the live service's capacity-provider strategy and
+// network. taskDefARN is the revision the appspec deploys in direct mode.
 func (p *Plan) input(opts Options, imageURI, taskDefARN string) bundle.Input {
 	in := bundle.Input{
 		Mode:                     opts.Mode,
 		TaskDefinition:           p.TaskDefinition,
-		Tags:                     p.Tags,
+		Tags:                     releaseTags(p.Tags),
 		ImageURI:                 imageURI,
 		ContainerName:            p.Target.ContainerName,
 		ContainerPort:            int32(p.Target.ContainerPort),
@@ -49,8 +51,8 @@ func (p *Plan) Render(opts Options, imageURI, taskDefARN string) (*bundle.Bundle
 
 // Preflight renders the complete bundle against the image's digest before
 // anything is pushed or registered, so every problem surfaces while nothing
-// has changed yet. In direct mode the current revision's ARN stands in for
-// the one registration will return (same family, same shape).
+// has changed yet. In direct mode the template's ARN stands in for the one
+// registration will return (same family, same shape).
 //
 // In ecs mode the pipeline artifacts are imagedefinitions.json and
 // release.json (see RenderNative); Preflight renders those and returns a nil
