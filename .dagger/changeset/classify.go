@@ -35,6 +35,10 @@ type Live struct {
 	// load balancer). A route to an existing listener missing here is
 	// judged as one whose traffic cannot be told.
 	Serving map[string][]string
+
+	// creates are the resource types the whole change set creates (set by
+	// ClassifyTree; see creations).
+	creates map[string]bool
 }
 
 // Property is one changed property of a resource.
@@ -106,6 +110,7 @@ func Classify(pages []*cloudformation.DescribeChangeSetOutput, live Live) Review
 // (UnreviewedNestedStack): what would run inside it is unknown.
 func ClassifyTree(cs ChangeSet, live Live) Review {
 	r := Review{Mode: live.Mode, InProgress: live.InProgress, Findings: []Finding{}}
+	live.creates = creations(cs)
 	for _, p := range cs.Pages {
 		if p != nil && r.Stack == "" {
 			r.Stack = aws.ToString(p.StackName)

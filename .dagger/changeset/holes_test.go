@@ -86,6 +86,8 @@ func TestNewRoutesOnLiveListeners(t *testing.T) {
 	}{
 		{"rule on a listener the change set creates", routeChange("Add", typeListenerRule, "NewRule",
 			`{"Properties":{"ListenerArn":"{{changeSet:KNOWN_AFTER_APPLY}}","Actions":[{"Type":"forward","TargetGroupArn":"`+greenTG+`"}]}}`), Safe, "no traffic reaches it yet"},
+		{"rule on a listener known after apply, none created", routeChange("Add", typeListenerRule, "NewRule",
+			`{"Properties":{"ListenerArn":"{{changeSet:KNOWN_AFTER_APPLY}}","Actions":[{"Type":"forward","TargetGroupArn":"`+greenTG+`"}]}}`), Refused, "yet the change set creates none"},
 		{"fixed-response rule on the live listener", routeChange("Add", typeListenerRule, "Maintenance",
 			`{"Properties":{"ListenerArn":"`+prodListener+`","Priority":"5","Actions":[{"Type":"fixed-response","FixedResponseConfig":{"StatusCode":"503"}}]}}`), Refused, "answers requests itself (fixed-response)"},
 		{"rule forwarding to a new target group", routeChange("Add", typeListenerRule, "Canary",
@@ -102,8 +104,13 @@ func TestNewRoutesOnLiveListeners(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Classify(pages(t, tc.change), serving)
-			f := r.Findings[0]
+			changes := []string{tc.change}
+			if strings.Contains(tc.name, "the change set creates") {
+				changes = append(changes, routeChange("Add", typeListener, "Admin",
+					`{"Properties":{"LoadBalancerArn":"`+shopALB+`","Port":"9000","DefaultActions":[{"Type":"forward","TargetGroupArn":"`+blueTG+`"}]}}`))
+			}
+			r := Classify(pages(t, changes...), serving)
+			f := finding(t, r, strings.SplitN(strings.SplitN(tc.change, `"LogicalResourceId": "`, 2)[1], `"`, 2)[0])
 			if f.Verdict != tc.verdict || !strings.Contains(f.Reason, tc.words) {
 				t.Fatalf("%s %s %q, want %s saying %q", f.Verdict, f.Class, f.Reason, tc.verdict, tc.words)
 			}

@@ -27,6 +27,7 @@ const knownAfterApply = "KNOWN_AFTER_APPLY"
 const (
 	typeListener     = "AWS::ElasticLoadBalancingV2::Listener"
 	typeListenerRule = "AWS::ElasticLoadBalancingV2::ListenerRule"
+	typeLoadBalancer = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 )
 
 // route is where a listener or rule sends requests, from its property
@@ -46,6 +47,8 @@ type route struct {
 	answers []string
 	// unreadable says why the property values could not be read, if so.
 	unreadable string
+	// parentType is the type of what on names (listener or load balancer).
+	parentType string
 }
 
 // addedRoute reads a new listener rule or listener.
@@ -68,7 +71,10 @@ func rewrittenRoute(rc types.ResourceChange) route {
 }
 
 func readRoute(what string, rc types.ResourceChange, parentKey, actionsKey, self string) route {
-	rt := route{what: what}
+	rt := route{what: what, parentType: typeListener}
+	if parentKey == "LoadBalancerArn" {
+		rt.parentType = typeLoadBalancer
+	}
 	props, ok := afterProperties(rc)
 	if !ok {
 		rt.unreadable = "the change set has no property values for it"
@@ -171,6 +177,11 @@ func judgeRoute(f Finding, rt route, live Live) Finding {
 	if rt.unreadable != "" {
 		return refuse(f, TakesLiveTraffic, fmt.Sprintf("%s: which listener it joins or where it forwards cannot be told (%s), and it may take live traffic", rt.what, rt.unreadable))
 	}
+	if rt.on == "" && !live.creates[rt.parentType] {
+		// Known only after apply, yet nothing of that type is created:
+		// which live one it joins cannot be told.
+		return refuse(f, TakesLiveTraffic, fmt.Sprintf("%s: its %s is known only once the change set runs, yet the change set creates none, so which live one it joins cannot be told", rt.what, strings.TrimPrefix(rt.parentType, "AWS::ElasticLoadBalancingV2::")))
+	}
 	if rt.on == "" {
 		if f.Action == string(types.ChangeActionAdd) {
 			f.Reason = "new resource, on a listener (or load balancer) the change set creates: no traffic reaches it yet"
@@ -200,6 +211,34 @@ func judgeRoute(f Finding, rt route, live Live) Finding {
 	}
 	return refuse(f, TakesLiveTraffic, fmt.Sprintf("%s on the live %s would send its traffic to %s, but %s serves it now: the route takes that traffic the moment it exists. For the codedeploy → ecs migration production must first be on the target group the new rules forward to (release once more, and run again)",
 		rt.what, where, names(rt.forwards), namesOrNothing(now)))
+}
+
+// creations lists the resource types the change set (nested ones
+// included) creates, by addition or replacement: a route whose listener is
+// "known after apply" joins a new one only if one is created.
+func creations(cs ChangeSet) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range cs.Pages {
+		if p == nil {
+			continue
+		}
+		for _, c := range p.Changes {
+			rc := c.ResourceChange
+			if rc == nil {
+				continue
+			}
+			replaced := rc.Replacement == types.ReplacementTrue || rc.Replacement == types.ReplacementConditional
+			if rc.Action == types.ChangeActionAdd || rc.Action == types.ChangeActionModify && replaced {
+				out[aws.ToString(rc.ResourceType)] = true
+			}
+		}
+	}
+	for _, n := range cs.Nested {
+		for t := range creations(n) {
+			out[t] = true
+		}
+	}
+	return out
 }
 
 // TrafficSources lists the existing listeners and load balancers (ARNs,

@@ -139,4 +139,7 @@ func TestARefusalIsPrintedAsTheJSONDocument(t *testing.T) {
 	if got := (Result{}).Failed(plain, false); got != plain {
 		t.Errorf("a plain failure in text is returned as is: %v", got)
 	}
+	if got := (Result{}).Failed(plain, true); got != plain {
+		t.Errorf("a failure before any review is no document: %v", got)
+	}
 }

@@ -117,11 +117,12 @@ func (r Result) JSON() (string, error) {
 }
 
 // Failed is the error of a gated run that stopped on err, for the caller
-// to return: in JSON, the result's document with the error in it (CI reads
-// the same document as on success, and the call still fails); in text,
-// the review tables before the error. It unwraps to err.
+// to return: in JSON, once a stack was reviewed, the result's document with
+// the error in it (CI reads the same document as on success, and the call
+// still fails); in text, a refusal leads with the review tables. It
+// unwraps to err.
 func (r Result) Failed(err error, asJSON bool) error {
-	if asJSON {
+	if asJSON && len(r.Reports) > 0 {
 		var outputs map[string]map[string]string
 		if len(r.Outputs) > 0 {
 			outputs = r.Outputs
