@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"time"
 
@@ -86,16 +85,10 @@ func (m *EcsBluegreen) gate(ctx context.Context, ctr *dagger.Container, endpoint
 		Options: infragate.Options{Allow: a.allow, DryRun: a.dryRun, Where: where, Out: os.Stderr, Progress: os.Stderr},
 	}
 	if a.recheck {
-		plan.Recheck = func(ctx context.Context, s cdkcmd.Stack) error {
-			if s.Name != a.live.ServiceStack {
-				return nil
-			}
-			now, err := livestate.Read(ctx, cfg, s.Name)
-			if err != nil {
-				return fmt.Errorf("re-reading the live state of %s before preparing its change set: %w", s.Name, err)
-			}
-			return infragate.LiveMoved(s.Name, a.live.Live, now.Context())
-		}
+		plan.Recheck = infragate.RecheckLive(a.live.ServiceStack, a.live.Live, func(ctx context.Context) (map[string]string, error) {
+			now, err := livestate.Read(ctx, cfg, a.live.ServiceStack)
+			return now.Context(), err
+		})
 	}
 	return infragate.Sequence(ctx, clients, plan, prepare)
 }

@@ -218,7 +218,7 @@ func TestNestedStacksAreFollowed(t *testing.T) {
 	}
 
 	// Without ChangeSetId (prepared without nested stacks), or removed.
-	for action, words := range map[string]string{"Modify": "without nested stacks", "Remove": "deleted with every resource in it"} {
+	for action, words := range map[string]string{"Modify": "without nested stacks", "Remove": "deleted with every resource in it", "Add": "what it would create is unknown"} {
 		r := Classify(pages(t, change(action, "AWS::CloudFormation::Stack", "Routing", "")), Live{})
 		if f := r.Findings[0]; f.Class != UnreviewedNestedStack || !strings.Contains(f.Reason, words) {
 			t.Errorf("%s: %+v", action, f)

@@ -32,6 +32,8 @@ func judgeNested(f Finding, rc types.ResourceChange, nested map[string]ChangeSet
 		return append([]Finding{f}, findings...)
 	case rc.Action == types.ChangeActionRemove:
 		return []Finding{refuse(f, UnreviewedNestedStack, "the nested stack would be deleted with every resource in it, and the change set does not list them")}
+	case id == "" && rc.Action == types.ChangeActionAdd:
+		return []Finding{refuse(f, UnreviewedNestedStack, "a new nested stack without a change set of its own (no ChangeSetId): what it would create is unknown")}
 	case id == "":
 		return []Finding{refuse(f, UnreviewedNestedStack, "the nested stack changes, but the change set was prepared without nested stacks (no ChangeSetId): what would run inside it is unknown")}
 	}

@@ -1,9 +1,12 @@
 package infragate
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
+
+	"dagger/ecs-bluegreen/cdkcmd"
 )
 
 // LiveMoved compares the live state of the service stack as the synth saw
@@ -38,4 +41,20 @@ func LiveMoved(stack string, atSynth, now map[string]string) error {
 	}
 	sort.Strings(moved)
 	return fmt.Errorf("the live state of stack %s moved since the synth (%s): a release or rollback ran meanwhile, and the synthesized templates no longer match what serves; nothing of %s was prepared, run deploy-infra again", stack, strings.Join(moved, "; "), stack)
+}
+
+// RecheckLive is a Plan.Recheck for the service stack: right before its
+// change set is prepared, read reads its live state again (as CDK context)
+// and LiveMoved compares it with the state the synth saw. Other stacks pass.
+func RecheckLive(service string, atSynth map[string]string, read func(ctx context.Context) (map[string]string, error)) func(context.Context, cdkcmd.Stack) error {
+	return func(ctx context.Context, s cdkcmd.Stack) error {
+		if s.Name != service {
+			return nil
+		}
+		now, err := read(ctx)
+		if err != nil {
+			return fmt.Errorf("re-reading the live state of %s before preparing its change set: %w", s.Name, err)
+		}
+		return LiveMoved(s.Name, atSynth, now)
+	}
 }

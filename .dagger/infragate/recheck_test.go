@@ -45,6 +45,31 @@ func TestLiveMovedComparesTheWholeMap(t *testing.T) {
 	}
 }
 
+func TestRecheckLiveReadsTheServiceStackOnly(t *testing.T) {
+	reads := 0
+	state := map[string]string{"liveProductionTarget": "blue"}
+	recheck := RecheckLive("shop-service", map[string]string{"liveProductionTarget": "blue"}, func(context.Context) (map[string]string, error) {
+		reads++
+		return state, nil
+	})
+	if err := recheck(context.Background(), cdkcmd.Stack{Name: "shop-ecr"}); err != nil || reads != 0 {
+		t.Fatalf("another stack: %v, %d reads", err, reads)
+	}
+	if err := recheck(context.Background(), cdkcmd.Stack{Name: "shop-service"}); err != nil || reads != 1 {
+		t.Fatalf("unmoved: %v, %d reads", err, reads)
+	}
+	state = map[string]string{"liveProductionTarget": "green"}
+	if err := recheck(context.Background(), cdkcmd.Stack{Name: "shop-service"}); err == nil || !strings.Contains(err.Error(), "liveProductionTarget blue → green") {
+		t.Fatalf("moved: %v", err)
+	}
+	failing := RecheckLive("shop-service", nil, func(context.Context) (map[string]string, error) {
+		return nil, errors.New("AccessDenied: elasticloadbalancing:DescribeListeners")
+	})
+	if err := failing(context.Background(), cdkcmd.Stack{Name: "shop-service"}); err == nil || !strings.Contains(err.Error(), "re-reading the live state of shop-service") {
+		t.Fatalf("read failure: %v", err)
+	}
+}
+
 // TestSequenceRechecksBeforePreparing: a recheck that fails stops the
 // sequence before the stack's change set is prepared; the stacks before it
 // are deployed.
