@@ -126,3 +126,26 @@ func allowance(stack string, f Finding) Allowance {
 	}
 	return Allowance{Class: f.Class, Stack: stack, Resource: f.Resource()}
 }
+
+// Unused returns the allowances for the reviewed stacks that let no
+// refused change of the reports through: a mistyped logical id, or a change
+// the review no longer refuses. Allowances for stacks not reviewed (yet)
+// are not judged.
+func Unused(reports []Report, allow []Allowance) []Allowance {
+	used, reviewed := map[Allowance]bool{}, map[string]bool{}
+	for _, r := range reports {
+		reviewed[r.Stack] = true
+		for _, f := range r.Findings {
+			if f.Verdict == Refused {
+				used[allowance(r.Stack, f)] = true
+			}
+		}
+	}
+	var out []Allowance
+	for _, a := range allow {
+		if reviewed[a.Stack] && !used[a] {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -225,3 +225,17 @@ func TestNestedStacksAreFollowed(t *testing.T) {
 		}
 	}
 }
+
+func TestUnusedAllowancesAreThoseOfReviewedStacksThatMatchNothing(t *testing.T) {
+	r := Classify(pages(t, change("Modify", "AWS::ECS::Cluster", "ShopCluster", "True", prop("ClusterName", "Always"))), Live{})
+	allow := []Allowance{
+		{ReplaceCluster, "shop-service", "ShopCluster"},  // used
+		{ReplaceCluster, "shop-service", "ShopClustr"},   // mistyped
+		{RemoveServing, "shop-service", "ShopCluster"},   // not what is refused
+		{ReplaceCluster, "shop-pipeline", "ShopCluster"}, // a stack not reviewed
+	}
+	got := Unused([]Report{{Review: r, Decision: Decide(r, allow, false)}}, allow)
+	if !reflect.DeepEqual(got, allow[1:3]) {
+		t.Fatalf("unused %v", got)
+	}
+}

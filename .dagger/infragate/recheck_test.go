@@ -134,15 +134,23 @@ func TestARefusalIsPrintedAsTheJSONDocument(t *testing.T) {
 	cfn, cd := cloudformation.NewFromConfig(cfg), codedeploy.NewFromConfig(cfg)
 	serviceStack(t, cfn, "shop-service", "shop", "shop-dg")
 	runningDeployment(t, cd, "shop", "shop-dg")
+	var out bytes.Buffer
+	typo := changeset.Allowance{Class: changeset.DeploymentInProgress, Stack: "shop-servce"}
+	other := changeset.Allowance{Class: changeset.RemoveServing, Stack: "shop-service", Resource: "Jobs"}
 	res, err := Sequence(context.Background(), Clients{CloudFormation: cfn, CodeDeploy: cd}, Plan{
 		Stacks: []cdkcmd.Stack{{ID: "shop-service", Name: "shop-service"}}, ChangeSet: "gate-json",
-		Options: Options{Out: &bytes.Buffer{}, Clock: newInstantClock()},
+		Options: Options{Out: &out, Clock: newInstantClock(), Allow: []changeset.Allowance{other, typo}},
 	}, func(ctx context.Context, s cdkcmd.Stack) error {
 		prepare(t, cfn, s.Name, "gate-json", queueV2, types.ChangeSetTypeUpdate)
 		return nil
 	})
 	if !IsRefusal(err) {
 		t.Fatalf("want a refusal: %v", err)
+	}
+	// The allowance that matched nothing on the reviewed stack is named;
+	// the one for a stack never reviewed is not judged.
+	if !strings.Contains(out.String(), "note: --allow remove-serving:shop-service/Jobs matched no refused change") || strings.Contains(out.String(), "shop-servce") {
+		t.Errorf("unused allowances:\n%s", out.String())
 	}
 	failed := res.Failed(err, true)
 	if !IsRefusal(failed) {

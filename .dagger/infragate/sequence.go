@@ -47,8 +47,17 @@ type Prepare func(ctx context.Context, stack cdkcmd.Stack) error
 // execute (or delete). A stack is prepared only after the ones before it
 // are deployed, so it sees their new exports. The first refusal or failure
 // stops the sequence; the result holds the reports made so far.
-func Sequence(ctx context.Context, c Clients, p Plan, prepare Prepare) (Result, error) {
-	res := Result{Outputs: cdkcmd.Outputs{}}
+func Sequence(ctx context.Context, c Clients, p Plan, prepare Prepare) (res Result, err error) {
+	res = Result{Outputs: cdkcmd.Outputs{}}
+	defer func() {
+		// Said whatever the outcome: a mistyped allowance is often why a
+		// run was refused.
+		if len(res.Reports) > 0 {
+			for _, a := range changeset.Unused(res.Reports, p.Allow) {
+				fmt.Fprintf(p.Out, "note: --allow %s matched no refused change of the stacks reviewed\n", a)
+			}
+		}
+	}()
 	for _, s := range p.Stacks {
 		if err := CheckEnvironment(s, p.Where); err != nil {
 			return res, err
