@@ -220,9 +220,11 @@ func TestSafeAndCareChangesExecute(t *testing.T) {
 			change("Modify", "AWS::ECS::Service", "ShopService", "False", prop("TaskDefinition", "Never")),
 			change("Modify", "AWS::IAM::Policy", "TaskRoleDefaultPolicy", "False", prop("PolicyDocument", "Never")),
 			change("Modify", "AWS::EC2::SecurityGroupIngress", "AlbToApp", "False", prop("FromPort", "Never")),
-			change("Modify", "AWS::ElasticLoadBalancingV2::ListenerRule", "ProdRule", "False", prop("Actions", "Never")),
+			// A rule's actions rewritten, still forwarding where traffic goes now.
+			routeChange("Modify", "AWS::ElasticLoadBalancingV2::ListenerRule", "ProdRule",
+				`{"Properties":{"ListenerArn":"`+prodListener+`","Actions":[{"Type":"forward","TargetGroupArn":"`+blueTG+`"}]}}`, prop("Actions", "Never")),
 		),
-	}, Live{Mode: ModeHook})
+	}, Live{Mode: ModeHook, Serving: map[string][]string{prodListener: {blueTG}}})
 	d := Decide(r, nil, false)
 	if d.Action != Execute || len(d.Blocking) != 0 {
 		t.Fatalf("decision = %+v, want execute; findings %+v", d, r.Findings)

@@ -121,9 +121,10 @@ func TestNewRoutesOnLiveListeners(t *testing.T) {
 	}
 }
 
-// TestRewrittenForwardInCodeDeployMode: a listener whose default action
-// the template rewrites must keep forwarding where CodeDeploy left it.
-func TestRewrittenForwardInCodeDeployMode(t *testing.T) {
+// TestRewrittenForwardOutsideECSMode: a listener whose default action the
+// template rewrites must keep forwarding where the last deployment left it;
+// a weighted forward that attaches another target group is refused.
+func TestRewrittenForwardOutsideECSMode(t *testing.T) {
 	rewrite := func(tg string) string {
 		c := change("Modify", typeListener, "ProdListener", "False", prop("DefaultActions", "Never"))
 		c = strings.Replace(c, `"PhysicalResourceId": "phys-ProdListener"`, `"PhysicalResourceId": "`+prodListener+`"`, 1)
@@ -138,6 +139,18 @@ func TestRewrittenForwardInCodeDeployMode(t *testing.T) {
 	}
 	if f := Classify(pages(t, rewrite(greenTG)), live).Findings[0]; f.Verdict != Care {
 		t.Errorf("staying on green: %+v", f)
+	}
+	// A rule (no mode: a stack without the service outputs) whose weighted
+	// forward gains blue next to green.
+	attach := routeChange("Modify", typeListenerRule, "ApiRule",
+		`{"Properties":{"ListenerArn":"`+prodListener+`","Actions":[{"Type":"forward","ForwardConfig":{"TargetGroups":[`+
+			`{"TargetGroupArn":"`+greenTG+`","Weight":"90"},{"TargetGroupArn":"`+blueTG+`","Weight":"10"}]}}]}}`, prop("Actions", "Never"))
+	if f := Classify(pages(t, attach), Live{Serving: live.Serving}).Findings[0]; f.Class != TakesLiveTraffic || !strings.Contains(f.Reason, "target group shop-blue and target group shop-green") {
+		t.Errorf("attached target group: %+v", f)
+	}
+	// In ECS-native mode the same rewrite resets the shifted weights.
+	if f := Classify(pages(t, attach), Live{Mode: ModeECS, Serving: live.Serving}).Findings[0]; f.Class != ListenerWeightReset {
+		t.Errorf("ecs mode: %+v", f)
 	}
 }
 

@@ -49,9 +49,11 @@ func judgeUpdate(f Finding, rc types.ResourceChange, live Live) Finding {
 		if len(changed) > 0 && live.Mode == ModeECS {
 			return refuse(f, ListenerWeightReset, fmt.Sprintf("%s would be rewritten from the template, resetting the traffic weights ECS has shifted between the target groups", strings.Join(changed, " and ")))
 		}
-		if len(changed) > 0 && live.Mode == ModeCodeDeploy {
-			// CodeDeploy moves these forwards; the template must send
-			// traffic where it goes now.
+		if len(changed) > 0 {
+			// A rewritten forward (a target group attached, a weight
+			// changed) moves live traffic like a new rule: deployments
+			// move these forwards, and the template must send traffic
+			// where it goes now.
 			return judgeRoute(f, rewrittenRoute(rc), live)
 		}
 		return care(f, "in-place update of a listener on the traffic path")
