@@ -99,6 +99,8 @@ func TestNewRoutesOnLiveListeners(t *testing.T) {
 		{"rule without property values", change("Add", typeListenerRule, "Blind", ""), Refused, "no property values"},
 		{"new listener on the live load balancer, to the serving group", routeChange("Add", typeListener, "Https",
 			`{"Properties":{"LoadBalancerArn":"`+shopALB+`","Port":"443","DefaultActions":[{"Type":"forward","TargetGroupArn":"`+blueTG+`"}]}}`), Care, "load balancer shop-alb"},
+		{"new HTTP → HTTPS redirect listener on the live load balancer", routeChange("Add", typeListener, "Redirect",
+			`{"Properties":{"LoadBalancerArn":"`+shopALB+`","Port":"80","DefaultActions":[{"Type":"redirect","RedirectConfig":{"Protocol":"HTTPS","Port":"443","StatusCode":"HTTP_301"}}]}}`), Care, "answers requests on its own port itself (redirect)"},
 		{"new listener on the live load balancer, to the idle group", routeChange("Add", typeListener, "Https",
 			`{"Properties":{"LoadBalancerArn":"`+shopALB+`","Port":"443","DefaultActions":[{"Type":"forward","TargetGroupArn":"`+greenTG+`"}]}}`), Refused, "but target group shop-blue serves it now"},
 	}

@@ -194,6 +194,11 @@ func judgeRoute(f Finding, rt route, live Live) Finding {
 	switch {
 	case !known:
 		return refuse(f, TakesLiveTraffic, fmt.Sprintf("%s on the existing %s: what serves it now could not be read, and the route takes its traffic the moment it exists", rt.what, where))
+	case len(rt.answers) > 0 && len(rt.forwards) == 0 && rt.parentType == typeLoadBalancer:
+		// A new listener takes only its own port, which no listener served
+		// (ports are unique per load balancer): the HTTP → HTTPS redirect
+		// added when HTTPS is turned on.
+		return care(f, fmt.Sprintf("%s on the live %s answers requests on its own port itself (%s), sending nothing to the tasks", rt.what, where, strings.Join(rt.answers, ", ")))
 	case len(rt.answers) > 0:
 		return refuse(f, TakesLiveTraffic, fmt.Sprintf("%s on the live %s answers requests itself (%s) instead of the tasks serving them now", rt.what, where, strings.Join(rt.answers, ", ")))
 	case len(rt.forwards) == 0:
