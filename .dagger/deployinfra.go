@@ -65,7 +65,8 @@ func (m *EcsBluegreen) DeployInfra(
 	// +optional
 	dryRun bool,
 	// Result format: text (the review tables, then the stack outputs) or json (one document with every
-	// stack's review, decision and outputs, for CI).
+	// stack's review, decision and outputs, for CI). A refusal still fails the call; its error is then the
+	// same document, with "error" saying why.
 	// +optional
 	// +default="text"
 	format string,
