@@ -16,6 +16,10 @@ import (
 // path, a CODE_DEPLOY service's task definition, a deployment in progress,
 // a listener-weight reset in ECS-native mode, a deleted repository), and it
 // is executed (following the stack's events) unless refused and not allowed.
+// Nested stacks' change sets are reviewed too; a new listener rule or
+// listener on a live listener is allowed only when it forwards where the
+// traffic goes now; the live state is read again right before the service
+// stack's change set is prepared, and a run it moved under stops.
 // The listeners keep the target groups they serve now (read from the
 // deployed service stack), so no update moves production back to blue; a
 // hook-mode service stack rolls back when its alarms fire during the update
@@ -48,10 +52,12 @@ func (m *EcsBluegreen) DeployInfra(
 	// +optional
 	// +default="change-set"
 	method string,
-	// Refusal classes to let through, after reading the review (e.g. replace-listener-rule,delete-repository):
-	// replace-service, replace-target-group, replace-listener, replace-listener-rule, replace-load-balancer,
-	// replace-cluster, remove-serving, codedeploy-service-update, deployment-in-progress, listener-weight-reset,
-	// delete-repository.
+	// Refused changes to let through, after reading the review, each as CLASS:STACK/LOGICAL_ID (a nested
+	// stack's resource: CLASS:STACK/NESTED_ID/LOGICAL_ID; deployment-in-progress:STACK), exactly as every
+	// refusal prints them (e.g. remove-serving:shop-service/ProductionRule1A2B3C4D). A bare class is refused.
+	// Classes: replace-service, replace-target-group, replace-listener, replace-listener-rule,
+	// replace-load-balancer, replace-cluster, remove-serving, codedeploy-service-update, deployment-in-progress,
+	// listener-weight-reset, delete-repository, takes-live-traffic, dynamic-serving, unreviewed-nested-stack.
 	// +optional
 	allow []string,
 	// Review every stack's change set and delete it: nothing is changed. Never fails on a refusal; the review
@@ -59,7 +65,8 @@ func (m *EcsBluegreen) DeployInfra(
 	// +optional
 	dryRun bool,
 	// Result format: text (the review tables, then the stack outputs) or json (one document with every
-	// stack's review, decision and outputs, for CI).
+	// stack's review, decision and outputs, for CI). A refusal still fails the call; its error is then the
+	// same document, with "error" saying why.
 	// +optional
 	// +default="text"
 	format string,
@@ -128,9 +135,12 @@ func (m *EcsBluegreen) DeployInfra(
 	}
 	res, err := m.gate(ctx, ctr, endpoints, gateArgs{
 		function: "deploy-infra", stacks: stacks, approve: approve, allow: allowed, dryRun: dryRun, live: live,
+		recheck: !dryRun,
 	})
 	if err != nil {
-		return "", err
+		// A refusal (or failure) carries the reviews, as JSON too: the
+		// call fails, and CI still reads the document.
+		return "", res.Failed(err, asJSON)
 	}
 	if asJSON {
 		return res.JSON()

@@ -2,13 +2,15 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"dagger/ecs-bluegreen/cdkcmd"
 	"dagger/ecs-bluegreen/changeset"
@@ -23,10 +25,14 @@ type gateArgs struct {
 	function string
 	stacks   []string
 	approve  bool
-	allow    []changeset.Class
+	allow    []changeset.Allowance
 	dryRun   bool
-	// live holds the rollback triggers of the service stack (livestate).
+	// live holds the rollback triggers of the service stack and the live
+	// state the synth saw (livestate).
 	live livestate.Run
+	// recheck re-reads the live state before the service stack's change
+	// set is prepared (deploy-infra; a dry run changes nothing).
+	recheck bool
 }
 
 // gate puts the synthesized stacks through the change-set gate one at a
@@ -66,14 +72,23 @@ func (m *EcsBluegreen) gate(ctx context.Context, ctr *dagger.Container, endpoint
 	}
 	clients := infragate.Clients{
 		CloudFormation: cloudformation.NewFromConfig(cfg), CodeDeploy: codedeploy.NewFromConfig(cfg), ECS: ecs.NewFromConfig(cfg),
+		ELB: elasticloadbalancingv2.NewFromConfig(cfg),
 	}
-	res, err := infragate.Sequence(ctx, clients, infragate.Plan{
+	where := infragate.Location{Region: cfg.Region}
+	// The account only sharpens the messages and the environment check;
+	// without it the region check still runs.
+	if id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {
+		where.Account = aws.ToString(id.Account)
+	}
+	plan := infragate.Plan{
 		Stacks: order, ChangeSet: name,
-		Options: infragate.Options{Allow: a.allow, DryRun: a.dryRun, Out: os.Stderr, Progress: os.Stderr},
-	}, prepare)
-	if infragate.IsRefusal(err) {
-		// The error is what a user sees first: lead with the reviews.
-		return res, fmt.Errorf("%s%w", res.Text(true), err)
+		Options: infragate.Options{Allow: a.allow, DryRun: a.dryRun, Where: where, Out: os.Stderr, Progress: os.Stderr},
 	}
-	return res, err
+	if a.recheck {
+		plan.Recheck = infragate.RecheckLive(a.live.ServiceStack, a.live.Live, func(ctx context.Context) (map[string]string, error) {
+			now, err := livestate.Read(ctx, cfg, a.live.ServiceStack)
+			return now.Context(), err
+		})
+	}
+	return infragate.Sequence(ctx, clients, plan, prepare)
 }

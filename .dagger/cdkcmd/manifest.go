@@ -13,6 +13,10 @@ type Stack struct {
 	ID string
 	// Name is the CloudFormation stack name.
 	Name string
+	// Account and Region are the stack's environment (where the CLI
+	// deploys it); empty when the app leaves them to the CLI
+	// (unknown-account, unknown-region).
+	Account, Region string
 }
 
 // StackOrder reads a cloud assembly's manifest.json and returns the selected
@@ -24,6 +28,7 @@ func StackOrder(manifest []byte, selected []string) ([]Stack, error) {
 	var doc struct {
 		Artifacts map[string]struct {
 			Type         string   `json:"type"`
+			Environment  string   `json:"environment"`
 			Dependencies []string `json:"dependencies"`
 			Properties   struct {
 				StackName string `json:"stackName"`
@@ -42,7 +47,8 @@ func StackOrder(manifest []byte, selected []string) ([]Stack, error) {
 		if name == "" {
 			name = id
 		}
-		stacks[id] = Stack{ID: id, Name: name}
+		account, region := stackEnvironment(a.Environment)
+		stacks[id] = Stack{ID: id, Name: name, Account: account, Region: region}
 	}
 	want := map[string]bool{}
 	for _, s := range selected {
@@ -104,4 +110,21 @@ func markWanted(id string, want map[string]bool, deps func(string) []string, sta
 	for _, d := range deps(id) {
 		markWanted(d, want, deps, stacks)
 	}
+}
+
+// stackEnvironment splits a manifest environment, aws://ACCOUNT/REGION; the
+// CLI's placeholders for "the credentials' own" read as empty.
+func stackEnvironment(env string) (account, region string) {
+	rest, ok := strings.CutPrefix(env, "aws://")
+	if !ok {
+		return "", ""
+	}
+	account, region, _ = strings.Cut(rest, "/")
+	if account == "unknown-account" {
+		account = ""
+	}
+	if region == "unknown-region" {
+		region = ""
+	}
+	return account, region
 }

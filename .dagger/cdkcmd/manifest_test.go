@@ -31,7 +31,7 @@ func TestStackOrderPutsDependenciesFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Stack{{"shop-ecr", "shop-ecr"}, {"shop-network", "shop-net-prod"}, {"shop-service", "shop-service"}, {"shop-pipeline", "shop-pipeline"}}
+	want := []Stack{{ID: "shop-ecr", Name: "shop-ecr", Account: "210987654321", Region: "eu-west-1"}, {ID: "shop-network", Name: "shop-net-prod", Account: "210987654321", Region: "eu-west-1"}, {ID: "shop-service", Name: "shop-service", Account: "210987654321", Region: "eu-west-1"}, {ID: "shop-pipeline", Name: "shop-pipeline", Account: "210987654321", Region: "eu-west-1"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v\nwant %v", got, want)
 	}
@@ -39,7 +39,7 @@ func TestStackOrderPutsDependenciesFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []Stack{{"shop-ecr", "shop-ecr"}, {"shop-network", "shop-net-prod"}}; !reflect.DeepEqual(got, want) {
+	if want := []Stack{{ID: "shop-ecr", Name: "shop-ecr", Account: "210987654321", Region: "eu-west-1"}, {ID: "shop-network", Name: "shop-net-prod", Account: "210987654321", Region: "eu-west-1"}}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("selected: got %v, want %v", got, want)
 	}
 	// A selected stack brings the stacks it depends on, as cdk deploy does.
@@ -47,7 +47,7 @@ func TestStackOrderPutsDependenciesFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []Stack{{"shop-ecr", "shop-ecr"}, {"shop-network", "shop-net-prod"}, {"shop-service", "shop-service"}}; !reflect.DeepEqual(got, want) {
+	if want := []Stack{{ID: "shop-ecr", Name: "shop-ecr", Account: "210987654321", Region: "eu-west-1"}, {ID: "shop-network", Name: "shop-net-prod", Account: "210987654321", Region: "eu-west-1"}, {ID: "shop-service", Name: "shop-service", Account: "210987654321", Region: "eu-west-1"}}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("with dependencies: got %v, want %v", got, want)
 	}
 }
@@ -83,5 +83,19 @@ func TestPrepareChangeSetCommand(t *testing.T) {
 	}
 	if _, err := ParseDeployMethod("prepare-change-set"); err == nil {
 		t.Error("prepare-change-set is the gate's own step, not a user's deploy method")
+	}
+}
+
+func TestStackOrderReadsEachStacksEnvironment(t *testing.T) {
+	manifest := `{"artifacts": {
+	  "a": {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/unknown-region"},
+	  "b": {"type": "aws:cloudformation:stack", "environment": "aws://123456789012/us-west-2"}}}`
+	got, err := StackOrder([]byte(manifest), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Stack{{ID: "a", Name: "a"}, {ID: "b", Name: "b", Account: "123456789012", Region: "us-west-2"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v", got)
 	}
 }

@@ -7,11 +7,7 @@
 // reads the change set and the live state, and executes or deletes.
 package changeset
 
-import (
-	"fmt"
-	"sort"
-	"strings"
-)
+import "sort"
 
 // Verdict is how a single change is judged.
 type Verdict string
@@ -53,9 +49,12 @@ const (
 	// RemoveServing: the service, a target group, listener, rule, load
 	// balancer or cluster would be deleted.
 	RemoveServing Class = "remove-serving"
-	// CodeDeployServiceUpdate: a CODE_DEPLOY service's TaskDefinition or
-	// LoadBalancers would change; CloudFormation cannot apply that and fails
-	// late, mid-update (releases go through CodeDeploy instead).
+	// CodeDeployServiceUpdate: a property of a CODE_DEPLOY service that
+	// UpdateService refuses for that controller would change (everything but
+	// the desired count, deployment configuration, health check grace
+	// period, placement constraints and strategies, managed tags and tag
+	// propagation): CloudFormation cannot apply it and fails late,
+	// mid-update (releases go through CodeDeploy instead).
 	CodeDeployServiceUpdate Class = "codedeploy-service-update"
 	// DeploymentInProgress: a CodeDeploy or ECS service deployment is running
 	// on the service, and a stack update would fight it.
@@ -67,6 +66,16 @@ const (
 	// DeleteRepository: the ECR repository and the images the service runs
 	// would be deleted.
 	DeleteRepository Class = "delete-repository"
+	// TakesLiveTraffic: a new listener rule or listener, or a rewritten
+	// forward action, would send a live listener's (or load balancer's)
+	// traffic somewhere other than the target group serving it now.
+	TakesLiveTraffic Class = "takes-live-traffic"
+	// DynamicServing: a Dynamic change (decided by CloudFormation at run
+	// time) on a resource of the traffic path: nothing can be reviewed.
+	DynamicServing Class = "dynamic-serving"
+	// UnreviewedNestedStack: a nested stack changes but its own change set
+	// cannot be read, so what runs inside it is unknown.
+	UnreviewedNestedStack Class = "unreviewed-nested-stack"
 )
 
 // classInfo describes each class for the table and the help text.
@@ -78,10 +87,13 @@ var classInfo = map[Class]string{
 	ReplaceLoadBalancer:     "replacement of the load balancer",
 	ReplaceCluster:          "replacement of the ECS cluster",
 	RemoveServing:           "deletion of the service, a target group, listener, rule, load balancer or cluster",
-	CodeDeployServiceUpdate: "a CODE_DEPLOY service's TaskDefinition or LoadBalancers change",
+	CodeDeployServiceUpdate: "a CODE_DEPLOY service property UpdateService refuses for that controller (task definition, load balancers, network configuration, platform version, …)",
 	DeploymentInProgress:    "any update while a CodeDeploy or ECS service deployment is in progress",
 	ListenerWeightReset:     "in ECS-native mode, a listener (rule) action rewrite that resets live traffic weights",
 	DeleteRepository:        "deletion of the ECR repository",
+	TakesLiveTraffic:        "a new listener rule or listener, or a rewritten forward, that sends live traffic to a target group not serving it now",
+	DynamicServing:          "a Dynamic change (decided at run time) on a resource of the traffic path",
+	UnreviewedNestedStack:   "a nested stack change whose own change set cannot be read",
 }
 
 // Classes returns every refusal class, sorted.
@@ -96,33 +108,3 @@ func Classes() []Class {
 
 // Describe returns what a class covers, in words.
 func (c Class) Describe() string { return classInfo[c] }
-
-// ParseAllow validates the classes given to --allow. Each element may itself
-// be a comma-separated list; empty elements are ignored, unknown names are an
-// error listing the accepted ones.
-func ParseAllow(values []string) ([]Class, error) {
-	seen := map[Class]bool{}
-	var out []Class
-	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
-			name := strings.TrimSpace(part)
-			if name == "" {
-				continue
-			}
-			c := Class(name)
-			if _, ok := classInfo[c]; !ok {
-				names := make([]string, 0, len(classInfo))
-				for _, k := range Classes() {
-					names = append(names, string(k))
-				}
-				return nil, fmt.Errorf("invalid allow class %q: expected one of %s", name, strings.Join(names, ", "))
-			}
-			if !seen[c] {
-				seen[c] = true
-				out = append(out, c)
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out, nil
-}

@@ -1,7 +1,6 @@
 package changeset
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -29,6 +28,17 @@ type Live struct {
 	// InProgress describes each deployment running on the stack's service,
 	// e.g. "CodeDeploy deployment d-ABC123 is InProgress".
 	InProgress []string
+	// Serving names, for each existing listener or load balancer (by ARN)
+	// that a new or rewritten route points at (see TrafficSources), the
+	// target groups that receive its traffic now: forwards with a weight
+	// above zero, in its default actions and rules (every listener's, for a
+	// load balancer). A route to an existing listener missing here is
+	// judged as one whose traffic cannot be told.
+	Serving map[string][]string
+
+	// creates are the resource types the whole change set creates (set by
+	// ClassifyTree; see creations).
+	creates map[string]bool
 }
 
 // Property is one changed property of a resource.
@@ -51,7 +61,10 @@ type Property struct {
 // Finding is the judgement of one change (or of the update as a whole, for
 // a deployment in progress).
 type Finding struct {
-	LogicalID    string     `json:"logicalId"`
+	LogicalID string `json:"logicalId"`
+	// NestedStack is the path of logical ids of the nested stacks holding
+	// the resource ("Database" or "Database/Cluster"); empty in the stack itself.
+	NestedStack  string     `json:"nestedStack,omitempty"`
 	ResourceType string     `json:"resourceType"`
 	PhysicalID   string     `json:"physicalId,omitempty"`
 	Action       string     `json:"action"`
@@ -60,6 +73,8 @@ type Finding struct {
 	Verdict      Verdict    `json:"verdict"`
 	Class        Class      `json:"class,omitempty"`
 	Reason       string     `json:"reason"`
+	// Allow is the --allow value that lets a refused change through.
+	Allow string `json:"allow,omitempty"`
 }
 
 // Review is the classified content of one stack's change set.
@@ -74,26 +89,35 @@ type Review struct {
 // valueLimit caps the property values kept in a review.
 const valueLimit = 160
 
-// Classify reviews every change of every page of a change set. Pages are
-// DescribeChangeSet outputs in order (the first names the stack and the
-// change set); live describes the running service behind the stack.
+// ChangeSet is a change set as read: its pages, in order (the first names
+// the stack and the change set), and the change sets of the nested stacks
+// it changes, by change set id (the ChangeSetId of their resource change).
+type ChangeSet struct {
+	Pages  []*cloudformation.DescribeChangeSetOutput
+	Nested map[string]ChangeSet
+}
+
+// Classify reviews every change of every page of a change set without
+// nested stacks; live describes the running service behind the stack.
 func Classify(pages []*cloudformation.DescribeChangeSetOutput, live Live) Review {
+	return ClassifyTree(ChangeSet{Pages: pages}, live)
+}
+
+// ClassifyTree reviews every change of a change set and of the nested
+// change sets under it. A nested stack's changes are judged like the root's
+// (with the root's live service), each finding naming the nested stacks that
+// hold it; a nested stack whose change set was not read is refused
+// (UnreviewedNestedStack): what would run inside it is unknown.
+func ClassifyTree(cs ChangeSet, live Live) Review {
 	r := Review{Mode: live.Mode, InProgress: live.InProgress, Findings: []Finding{}}
-	for _, p := range pages {
-		if p == nil {
-			continue
-		}
-		if r.Stack == "" {
+	live.creates = creations(cs)
+	for _, p := range cs.Pages {
+		if p != nil && r.Stack == "" {
 			r.Stack = aws.ToString(p.StackName)
 			r.ChangeSet = aws.ToString(p.ChangeSetName)
 		}
-		for _, c := range p.Changes {
-			if c.ResourceChange == nil {
-				continue
-			}
-			r.Findings = append(r.Findings, classify(*c.ResourceChange, live))
-		}
 	}
+	r.Findings = append(r.Findings, classifyChangeSet(cs, live, "")...)
 	if len(r.Findings) > 0 && len(live.InProgress) > 0 {
 		r.Findings = append(r.Findings, Finding{
 			LogicalID: "(stack)", ResourceType: "AWS::CloudFormation::Stack", Action: "Update",
@@ -101,10 +125,46 @@ func Classify(pages []*cloudformation.DescribeChangeSetOutput, live Live) Review
 			Reason: strings.Join(live.InProgress, "; ") + ": a stack update now would fight the running deployment; wait for it to finish",
 		})
 	}
+	r.SetAllow()
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		return verdictRank[r.Findings[i].Verdict] > verdictRank[r.Findings[j].Verdict]
 	})
 	return r
+}
+
+// SetAllow fills in the --allow value of every refused finding; the gate
+// calls it again when it names a stack the change set did not.
+func (r *Review) SetAllow() {
+	for i, f := range r.Findings {
+		if f.Verdict == Refused {
+			r.Findings[i].Allow = allowance(r.Stack, f).String()
+		}
+	}
+}
+
+// classifyChangeSet judges the changes of one change set; nested is the
+// path of the nested stacks that hold it.
+func classifyChangeSet(cs ChangeSet, live Live, nested string) []Finding {
+	var out []Finding
+	for _, p := range cs.Pages {
+		if p == nil {
+			continue
+		}
+		for _, c := range p.Changes {
+			if c.ResourceChange == nil {
+				continue
+			}
+			rc := *c.ResourceChange
+			f := classify(rc, live)
+			f.NestedStack = nested
+			if f.ResourceType != nestedStackType {
+				out = append(out, f)
+				continue
+			}
+			out = append(out, judgeNested(f, rc, cs.Nested, live)...)
+		}
+	}
+	return out
 }
 
 var verdictRank = map[Verdict]int{Safe: 0, Care: 1, Refused: 2}
@@ -143,11 +203,16 @@ func classify(rc types.ResourceChange, live Live) Finding {
 	case rc.Action == types.ChangeActionModify:
 		return judgeUpdate(f, rc, live)
 	case rc.Action == types.ChangeActionAdd:
+		if rt, ok := addedRoute(rc); ok {
+			return judgeRoute(f, rt, live)
+		}
 		if isIAM(f.ResourceType) {
 			return care(f, "new IAM resource: read the permissions it grants")
 		}
 		f.Reason = "new resource"
 		return f
+	case rc.Action == types.ChangeActionDynamic && isServing:
+		return refuse(f, DynamicServing, fmt.Sprintf("%s has a Dynamic change: CloudFormation decides only at run time whether it is updated or replaced, so the change cannot be reviewed; make it static (no run-time macro or transform deciding the resource)", kind.name))
 	}
 	return care(f, fmt.Sprintf("%s change: CloudFormation decides its effect at run time", f.Action))
 }
@@ -182,33 +247,6 @@ func judgeReplacement(f Finding, rc types.ResourceChange, class Class, name stri
 		return f
 	}
 	return care(f, fmt.Sprintf("resource %s%s", how, cause))
-}
-
-func judgeUpdate(f Finding, rc types.ResourceChange, live Live) Finding {
-	switch f.ResourceType {
-	case "AWS::ECS::Service":
-		changed := f.changed("TaskDefinition", "LoadBalancers")
-		if len(changed) > 0 && (live.Mode == ModeCodeDeploy || controller(rc) == "CODE_DEPLOY") {
-			return refuse(f, CodeDeployServiceUpdate, fmt.Sprintf("%s of a CODE_DEPLOY service cannot be changed by CloudFormation (the update fails late, mid-way); release through CodeDeploy, and keep the image context of the running release", strings.Join(changed, " and ")))
-		}
-		if len(changed) > 0 {
-			return care(f, strings.Join(changed, " and ")+" change: ECS starts a deployment of the service")
-		}
-		return care(f, "in-place update of the live service")
-	case "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule":
-		if changed := f.changed("Actions", "DefaultActions"); len(changed) > 0 && live.Mode == ModeECS {
-			return refuse(f, ListenerWeightReset, fmt.Sprintf("%s would be rewritten from the template, resetting the traffic weights ECS has shifted between the target groups", strings.Join(changed, " and ")))
-		}
-		return care(f, "in-place update of a listener on the traffic path")
-	}
-	switch {
-	case isIAM(f.ResourceType):
-		return care(f, "permissions change: read what is granted or removed")
-	case strings.HasPrefix(f.ResourceType, "AWS::EC2::SecurityGroup"):
-		return care(f, "network access change")
-	}
-	f.Reason = "in-place update"
-	return f
 }
 
 func care(f Finding, reason string) Finding {
@@ -281,28 +319,4 @@ func truncate(s string) string {
 		return s
 	}
 	return s[:valueLimit] + "…"
-}
-
-// controller reads DeploymentController.Type from the resource's property
-// values (present when the change set was created with property values).
-func controller(rc types.ResourceChange) string {
-	for _, ctx := range []*string{rc.BeforeContext, rc.AfterContext} {
-		if ctx == nil {
-			continue
-		}
-		var doc struct {
-			DeploymentController *struct{ Type string }
-			Properties           *struct{ DeploymentController *struct{ Type string } }
-		}
-		if json.Unmarshal([]byte(*ctx), &doc) != nil {
-			continue
-		}
-		if doc.DeploymentController != nil && doc.DeploymentController.Type != "" {
-			return doc.DeploymentController.Type
-		}
-		if doc.Properties != nil && doc.Properties.DeploymentController != nil {
-			return doc.Properties.DeploymentController.Type
-		}
-	}
-	return ""
 }

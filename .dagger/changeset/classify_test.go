@@ -130,6 +130,17 @@ func TestEveryRefusalClassHasAFailingCase(t *testing.T) {
 			return pages(t, `{"Action": "Modify", "LogicalResourceId": "ShopRepo", "ResourceType": "AWS::ECR::Repository",
 				"Replacement": "True", "PolicyAction": "ReplaceAndDelete", "Details": [`+prop("RepositoryName", "Always")+`]}`)
 		}, "the old one deleted with its images"},
+		{TakesLiveTraffic, Live{Mode: ModeCodeDeploy, Serving: map[string][]string{prodListener: {greenTG}, testListener: {greenTG}}}, func(t *testing.T) []*cloudformation.DescribeChangeSetOutput {
+			// The codedeploy → ecs migration while production is on green.
+			return []*cloudformation.DescribeChangeSetOutput{load(t, "codedeploy-to-ecs-migration.json")}
+		}, "would send its traffic to target group shop-blue, but target group shop-green serves it now"},
+		{DynamicServing, Live{Mode: ModeECS}, func(t *testing.T) []*cloudformation.DescribeChangeSetOutput {
+			return pages(t, change("Dynamic", "AWS::ElasticLoadBalancingV2::ListenerRule", "ProdRule", ""))
+		}, "a listener rule has a Dynamic change"},
+		{UnreviewedNestedStack, Live{Mode: ModeCodeDeploy}, func(t *testing.T) []*cloudformation.DescribeChangeSetOutput {
+			// The nested change set named in the root was not read.
+			return []*cloudformation.DescribeChangeSetOutput{load(t, "nested-root.json")}
+		}, "was not read: what would run inside it is unknown"},
 	}
 	seen := map[Class]bool{}
 	for _, tc := range cases {
@@ -150,15 +161,33 @@ func TestEveryRefusalClassHasAFailingCase(t *testing.T) {
 				t.Errorf("reason %q does not say %q", reason, tc.words)
 			}
 			err := &RefusalError{Review: r, Decision: d}
-			if !strings.Contains(err.Error(), "--allow "+string(tc.class)) {
-				t.Errorf("refusal %q does not say how to allow %s", err, tc.class)
+			if len(d.AllowWith) == 0 || !strings.Contains(err.Error(), "--allow "+strings.Join(d.AllowWith, ",")) {
+				t.Errorf("refusal %q does not say how to allow %s (%v)", err, tc.class, d.AllowWith)
 			}
-			allowed := Decide(r, []Class{tc.class}, false)
+			// What the refusal prints is what --allow takes, and lets exactly it through.
+			allow, perr := ParseAllow(d.AllowWith)
+			if perr != nil {
+				t.Fatalf("the printed --allow %v does not parse: %v", d.AllowWith, perr)
+			}
+			for _, a := range allow {
+				if a.Class != tc.class || a.Stack != "shop-service" {
+					t.Errorf("printed allowance %s is not scoped to %s on shop-service", a, tc.class)
+				}
+			}
+			allowed := Decide(r, allow, false)
 			if allowed.Action != Execute || !reflect.DeepEqual(allowed.Allowed, []Class{tc.class}) {
-				t.Errorf("with --allow %s: decision = %+v, want execute", tc.class, allowed)
+				t.Errorf("with --allow %v: decision = %+v, want execute", d.AllowWith, allowed)
 			}
-			if other := Decide(r, []Class{otherClass(tc.class)}, false); other.Action != Refuse {
+			if other := Decide(r, []Allowance{{Class: otherClass(tc.class), Stack: "shop-service", Resource: allow[0].Resource}}, false); other.Action != Refuse {
 				t.Errorf("allowing %s let %s through: %+v", otherClass(tc.class), tc.class, other)
+			}
+			elsewhere := make([]Allowance, len(allow))
+			for i, a := range allow {
+				a.Stack = "shop-other"
+				elsewhere[i] = a
+			}
+			if other := Decide(r, elsewhere, false); other.Action != Refuse {
+				t.Errorf("allowing %s on another stack let it through here: %+v", tc.class, other)
 			}
 		})
 	}
@@ -191,9 +220,11 @@ func TestSafeAndCareChangesExecute(t *testing.T) {
 			change("Modify", "AWS::ECS::Service", "ShopService", "False", prop("TaskDefinition", "Never")),
 			change("Modify", "AWS::IAM::Policy", "TaskRoleDefaultPolicy", "False", prop("PolicyDocument", "Never")),
 			change("Modify", "AWS::EC2::SecurityGroupIngress", "AlbToApp", "False", prop("FromPort", "Never")),
-			change("Modify", "AWS::ElasticLoadBalancingV2::ListenerRule", "ProdRule", "False", prop("Actions", "Never")),
+			// A rule's actions rewritten, still forwarding where traffic goes now.
+			routeChange("Modify", "AWS::ElasticLoadBalancingV2::ListenerRule", "ProdRule",
+				`{"Properties":{"ListenerArn":"`+prodListener+`","Actions":[{"Type":"forward","TargetGroupArn":"`+blueTG+`"}]}}`, prop("Actions", "Never")),
 		),
-	}, Live{Mode: ModeHook})
+	}, Live{Mode: ModeHook, Serving: map[string][]string{prodListener: {blueTG}}})
 	d := Decide(r, nil, false)
 	if d.Action != Execute || len(d.Blocking) != 0 {
 		t.Fatalf("decision = %+v, want execute; findings %+v", d, r.Findings)
@@ -256,15 +287,44 @@ func TestDryRunNeverExecutesButReportsBlocking(t *testing.T) {
 }
 
 func TestParseAllow(t *testing.T) {
-	got, err := ParseAllow([]string{"replace-listener-rule, delete-repository", "", "replace-listener-rule"})
+	got, err := ParseAllow([]string{"replace-listener-rule:shop-service/ProdRule, delete-repository:shop-ecr/ShopRepo", "",
+		"replace-listener-rule:shop-service/ProdRule", "deployment-in-progress:shop-service", "remove-serving:shop-service/Db/Cluster"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, []Class{DeleteRepository, ReplaceListenerRule}) {
+	want := []Allowance{
+		{DeleteRepository, "shop-ecr", "ShopRepo"},
+		{DeploymentInProgress, "shop-service", ""},
+		{RemoveServing, "shop-service", "Db/Cluster"},
+		{ReplaceListenerRule, "shop-service", "ProdRule"},
+	}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v", got)
 	}
-	_, err = ParseAllow([]string{"replace-everything"})
-	if err == nil || !strings.Contains(err.Error(), `"replace-everything"`) || !strings.Contains(err.Error(), "replace-service") {
-		t.Errorf("error must name the value and the accepted classes: %v", err)
+	for _, a := range want {
+		if back, err := ParseAllow([]string{a.String()}); err != nil || back[0] != a {
+			t.Errorf("%s does not round-trip: %v %v", a, back, err)
+		}
+	}
+	for value, words := range map[string][]string{
+		"replace-everything:shop-service/X": {`"replace-everything"`, "replace-service"},
+		// A bare class is refused with the scoped form.
+		"codedeploy-service-update":               {"bare class", "codedeploy-service-update:STACK/LOGICAL_ID"},
+		"deployment-in-progress":                  {"bare class", "deployment-in-progress:STACK"},
+		"remove-serving:shop-service":             {"name the resource", "remove-serving:shop-service/LOGICAL_ID"},
+		"remove-serving:shop_service/X":           {`"shop_service" is not a stack name`},
+		"remove-serving:shop-service/A-B":         {`"A-B" is not a logical id`},
+		"deployment-in-progress:shop-service/Svc": {"stack as a whole", "deployment-in-progress:shop-service"},
+	} {
+		_, err := ParseAllow([]string{value})
+		if err == nil {
+			t.Errorf("%s: accepted", value)
+			continue
+		}
+		for _, w := range append(words, value) {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q lacks %q", value, err, w)
+			}
+		}
 	}
 }

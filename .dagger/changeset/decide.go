@@ -2,6 +2,7 @@ package changeset
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -28,27 +29,38 @@ type Decision struct {
 	Blocking []Class `json:"blocking,omitempty"`
 	// Allowed are the refused classes let through by --allow, sorted.
 	Allowed []Class `json:"allowed,omitempty"`
+	// AllowWith are the --allow values that would let each blocking change
+	// through, sorted: ready to paste after reading the review.
+	AllowWith []string `json:"allowWith,omitempty"`
 }
 
-// Decide judges a review. A dry run reports what an execution would meet
-// (Blocking and Allowed are filled in) but never executes.
-func Decide(r Review, allow []Class, dryRun bool) Decision {
-	ok := map[Class]bool{}
-	for _, c := range allow {
-		ok[c] = true
+// Decide judges a review. A refused change is let through only by an
+// allowance naming its class, the review's stack and the resource (see
+// Allowance). A dry run reports what an execution would meet (Blocking and
+// Allowed are filled in) but never executes.
+func Decide(r Review, allow []Allowance, dryRun bool) Decision {
+	ok := map[Allowance]bool{}
+	for _, a := range allow {
+		ok[a] = true
 	}
 	blocking, allowed := map[Class]bool{}, map[Class]bool{}
 	for _, f := range r.Findings {
 		if f.Verdict != Refused {
 			continue
 		}
-		if ok[f.Class] {
+		if ok[allowance(r.Stack, f)] {
 			allowed[f.Class] = true
 		} else {
 			blocking[f.Class] = true
 		}
 	}
 	d := Decision{Blocking: sortedClasses(blocking), Allowed: sortedClasses(allowed)}
+	for _, f := range r.Findings {
+		if a := allowance(r.Stack, f); f.Verdict == Refused && !ok[a] && !slices.Contains(d.AllowWith, a.String()) {
+			d.AllowWith = append(d.AllowWith, a.String())
+		}
+	}
+	sort.Strings(d.AllowWith)
 	switch {
 	case len(r.Findings) == 0:
 		d.Action = NoChanges
@@ -72,10 +84,13 @@ func sortedClasses(set map[Class]bool) []Class {
 }
 
 // RefusalError is returned when a change set is refused: it names the
-// stack, each blocking class with the changes under it, and how to allow them.
+// stack, each blocking class with the changes under it, and the exact
+// --allow values that would let them through. DeleteErr is set when the
+// refused change set could not be deleted: it is still there, executable.
 type RefusalError struct {
-	Review   Review
-	Decision Decision
+	Review    Review
+	Decision  Decision
+	DeleteErr error
 }
 
 // Error explains the refusal in words.
@@ -86,15 +101,20 @@ func (e *RefusalError) Error() string {
 		var what []string
 		for _, f := range e.Review.Findings {
 			if f.Verdict == Refused && f.Class == c {
-				what = append(what, f.LogicalID)
+				what = append(what, f.Resource())
 			}
 		}
 		fmt.Fprintf(&b, "\n  %s (%s): %s", c, c.Describe(), strings.Join(what, ", "))
 	}
-	names := make([]string, len(e.Decision.Blocking))
-	for i, c := range e.Decision.Blocking {
-		names[i] = string(c)
+	if e.DeleteErr != nil {
+		fmt.Fprintf(&b, "\nthe change set %s of stack %s could NOT be deleted and can still be executed: delete it before anything else (aws cloudformation delete-change-set --stack-name %s --change-set-name %s): %v",
+			e.Review.ChangeSet, e.Review.Stack, e.Review.Stack, e.Review.ChangeSet, e.DeleteErr)
+	} else {
+		b.WriteString("\nthe change set was deleted and nothing changed")
 	}
-	fmt.Fprintf(&b, "\nthe change set was deleted and nothing changed; read the review, then change the code or pass --allow %s", strings.Join(names, ","))
+	fmt.Fprintf(&b, "; read the review, then change the code or pass --allow %s", strings.Join(e.Decision.AllowWith, ","))
 	return b.String()
 }
+
+// Unwrap exposes the delete failure.
+func (e *RefusalError) Unwrap() error { return e.DeleteErr }

@@ -3,6 +3,7 @@ package changeset
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -22,11 +23,17 @@ type Document struct {
 	Stacks []Report `json:"stacks"`
 	// Outputs are stack name → output key → value of the deployed stacks.
 	Outputs map[string]map[string]string `json:"outputs,omitempty"`
+	// Error says why the run stopped (a refusal, a failed execution), if it did.
+	Error string `json:"error,omitempty"`
 }
 
 // JSON encodes reports (and outputs, if any) as one indented Document.
 func JSON(reports []Report, outputs map[string]map[string]string) ([]byte, error) {
-	doc := Document{Action: Overall(reports), Stacks: reports, Outputs: outputs}
+	return Document{Action: Overall(reports), Stacks: reports, Outputs: outputs}.Encode()
+}
+
+// Encode is the document as indented JSON, one line feed at the end.
+func (doc Document) Encode() ([]byte, error) {
 	if doc.Stacks == nil {
 		doc.Stacks = []Report{}
 	}
@@ -75,23 +82,23 @@ func (r Report) Table() string {
 		if class == "" {
 			class = "-"
 		}
-		if f.Verdict == Refused && r.allowed(f.Class) {
+		if f.Verdict == Refused && r.allowed(f) {
 			class += " (allowed)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Verdict, class, f.Action, dash(f.Replacement), f.LogicalID, f.ResourceType, propertyList(f.Properties))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Verdict, class, f.Action, dash(f.Replacement), f.Resource(), f.ResourceType, propertyList(f.Properties))
 	}
 	tw.Flush()
 	for _, f := range r.Findings {
 		if f.Verdict != Safe {
-			fmt.Fprintf(&b, "  %s %s: %s\n", f.Verdict, f.LogicalID, f.Reason)
+			fmt.Fprintf(&b, "  %s %s: %s\n", f.Verdict, f.Resource(), f.Reason)
 		}
 	}
 	switch r.Decision.Action {
 	case Refuse:
-		fmt.Fprintf(&b, "decision: refused (%s); allow with --allow %s\n", joinClasses(r.Decision.Blocking, ", "), joinClasses(r.Decision.Blocking, ","))
+		fmt.Fprintf(&b, "decision: refused (%s); after reading the review, allow with --allow %s\n", joinClasses(r.Decision.Blocking, ", "), strings.Join(r.Decision.AllowWith, ","))
 	case DryRun:
 		if len(r.Decision.Blocking) > 0 {
-			fmt.Fprintf(&b, "decision: dry run; an execution would be refused (%s)\n", joinClasses(r.Decision.Blocking, ", "))
+			fmt.Fprintf(&b, "decision: dry run; an execution would be refused (%s); allow with --allow %s\n", joinClasses(r.Decision.Blocking, ", "), strings.Join(r.Decision.AllowWith, ","))
 		} else {
 			b.WriteString("decision: dry run; an execution would proceed\n")
 		}
@@ -105,13 +112,9 @@ func (r Report) Table() string {
 	return b.String()
 }
 
-func (r Report) allowed(c Class) bool {
-	for _, a := range r.Decision.Allowed {
-		if a == c {
-			return true
-		}
-	}
-	return false
+// allowed reports whether a refused finding was let through by --allow.
+func (r Report) allowed(f Finding) bool {
+	return !slices.Contains(r.Decision.AllowWith, allowance(r.Stack, f).String())
 }
 
 func propertyList(props []Property) string {

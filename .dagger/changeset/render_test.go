@@ -32,8 +32,8 @@ func ExampleReport_Table_refused() {
 	// VERDICT  CLASS                      ACTION  REPLACE  RESOURCE             TYPE                      PROPERTIES
 	// refused  codedeploy-service-update  Modify  False    ShopService7A3F0B19  AWS::ECS::Service         TaskDefinition
 	// safe     -                          Modify  True     ShopTaskDef4C1E2A07  AWS::ECS::TaskDefinition  ContainerDefinitions (recreate: Always)
-	//   refused ShopService7A3F0B19: TaskDefinition of a CODE_DEPLOY service cannot be changed by CloudFormation (the update fails late, mid-way); release through CodeDeploy, and keep the image context of the running release
-	// decision: refused (codedeploy-service-update); allow with --allow codedeploy-service-update
+	//   refused ShopService7A3F0B19: TaskDefinition of a CODE_DEPLOY service cannot be changed by CloudFormation (UpdateService refuses it for that controller: the update fails late, mid-way); release through CodeDeploy, and keep the image context of the running release
+	// decision: refused (codedeploy-service-update); after reading the review, allow with --allow codedeploy-service-update:shop-service/ShopService7A3F0B19
 }
 
 func ExampleReport_Table_safe() {
@@ -49,7 +49,7 @@ func ExampleReport_Table_safe() {
 
 func TestTableMarksAllowedClasses(t *testing.T) {
 	r := Classify(pages(t, change("Modify", "AWS::ECS::Cluster", "ShopCluster", "True", prop("ClusterName", "Always"))), Live{})
-	table := Report{Review: r, Decision: Decide(r, []Class{ReplaceCluster}, false)}.Table()
+	table := Report{Review: r, Decision: Decide(r, []Allowance{{Class: ReplaceCluster, Stack: "shop-service", Resource: "ShopCluster"}}, false)}.Table()
 	for _, want := range []string{"replace-cluster (allowed)", "decision: execute, allowed: replace-cluster", "ClusterName (recreate: Always)"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)

@@ -156,10 +156,12 @@ func TestECSDeploymentInProgressListsOnlyUnfinishedDeployments(t *testing.T) {
 	}
 }
 
-func TestECSCheckFailureNamesTheCallAndTheWayOut(t *testing.T) {
+// TestECSCheckFailureNamesTheCall (ReadLive adds the way out, scoped to the
+// stack: TestAFailedLiveCheckFailsClosedAndLeavesNoChangeSet).
+func TestECSCheckFailureNamesTheCall(t *testing.T) {
 	stand := &serviceDeployments{t: t, cluster: "other-cluster", service: "shop"}
 	_, err := ECSDeploymentInProgress(context.Background(), ecsClient(t, stand), "shop-cluster", "shop")
-	if err == nil || !strings.Contains(err.Error(), "ecs:DescribeServices") || !strings.Contains(err.Error(), "--allow deployment-in-progress") {
+	if err == nil || !strings.Contains(err.Error(), "ecs:DescribeServices") || !strings.Contains(err.Error(), "shop-cluster/shop") {
 		t.Fatalf("error %v", err)
 	}
 	if strings.Contains(err.Error(), "gate-test-secret") {

@@ -107,7 +107,7 @@ func TestRunRefusesWhileACodeDeployDeploymentIsInProgress(t *testing.T) {
 	if !errors.As(err, &refusal) {
 		t.Fatalf("want a refusal, got %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"deployment-in-progress", "--allow deployment-in-progress", "the change set was deleted"} {
+	for _, want := range []string{"deployment-in-progress", "--allow deployment-in-progress:shop-service", "the change set was deleted"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("refusal %q lacks %q", err, want)
 		}
@@ -128,7 +128,7 @@ func TestRunRefusesWhileACodeDeployDeploymentIsInProgress(t *testing.T) {
 	// Allowing the class skips the check and lets the update run.
 	prepare(t, cfn, "shop-service", "gate-3", queueV2, types.ChangeSetTypeUpdate)
 	out.Reset()
-	report, err = Run(ctx, clients, Request{Stack: "shop-service", ChangeSet: "gate-3", Options: Options{Out: &out, Clock: newInstantClock(), Allow: []changeset.Class{changeset.DeploymentInProgress}}})
+	report, err = Run(ctx, clients, Request{Stack: "shop-service", ChangeSet: "gate-3", Options: Options{Out: &out, Clock: newInstantClock(), Allow: []changeset.Allowance{{Class: changeset.DeploymentInProgress, Stack: "shop-service"}}}})
 	if err != nil || report.Decision.Action != changeset.Execute {
 		t.Fatalf("allowed run: %v %+v\n%s", err, report.Decision, out.String())
 	}
@@ -226,7 +226,7 @@ func TestAFailedLiveCheckFailsClosedAndLeavesNoChangeSet(t *testing.T) {
 	_, err = Run(context.Background(), Clients{CloudFormation: cfn, CodeDeploy: cd}, Request{
 		Stack: "shop-service", ChangeSet: "gate-ghost", Options: Options{Out: &out, Clock: newInstantClock()},
 	})
-	if err == nil || !strings.Contains(err.Error(), "codedeploy:ListDeployments") || !strings.Contains(err.Error(), "--allow deployment-in-progress") {
+	if err == nil || !strings.Contains(err.Error(), "codedeploy:ListDeployments") || !strings.Contains(err.Error(), "--allow deployment-in-progress:shop-service to skip") {
 		t.Fatalf("error %v", err)
 	}
 	if strings.Contains(err.Error(), "gate-test-secret") || strings.Contains(out.String(), "gate-test-secret") {

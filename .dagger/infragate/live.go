@@ -39,6 +39,9 @@ type Clients struct {
 	CloudFormation CloudFormationAPI
 	CodeDeploy     CodeDeployLister
 	ECS            ServiceDeploymentLister
+	// ELB reads the listeners new or rewritten routes join; nil refuses
+	// every such route (what serves the listener cannot be told).
+	ELB ListenerReader
 }
 
 // ReadLive reads what the gate must know about the service behind a stack:
@@ -55,11 +58,12 @@ func ReadLive(ctx context.Context, c Clients, stack string, checkDeployments boo
 	if !checkDeployments {
 		return live, nil
 	}
+	skip := changeset.Allowance{Class: changeset.DeploymentInProgress, Stack: stack}
 	app, group := outputs[stackout.KeyCodeDeployApplication], outputs[stackout.KeyDeploymentGroup]
 	if app != "" && group != "" && c.CodeDeploy != nil {
 		running, err := CodeDeployInProgress(ctx, c.CodeDeploy, app, group)
 		if err != nil {
-			return live, err
+			return live, fmt.Errorf("%w; pass --allow %s to skip the check", err, skip)
 		}
 		live.InProgress = append(live.InProgress, running...)
 	}
@@ -67,7 +71,7 @@ func ReadLive(ctx context.Context, c Clients, stack string, checkDeployments boo
 	if live.Mode == changeset.ModeECS && cluster != "" && service != "" && c.ECS != nil {
 		running, err := ECSDeploymentInProgress(ctx, c.ECS, cluster, service)
 		if err != nil {
-			return live, err
+			return live, fmt.Errorf("%w; pass --allow %s to skip the check", err, skip)
 		}
 		live.InProgress = append(live.InProgress, running...)
 	}
@@ -107,7 +111,7 @@ func CodeDeployInProgress(ctx context.Context, api CodeDeployLister, app, group 
 			IncludeOnlyStatuses: unfinishedCodeDeploy, NextToken: token,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("checking for CodeDeploy deployments in progress on %s/%s (codedeploy:ListDeployments): %w; pass --allow %s to skip the check", app, group, err, changeset.DeploymentInProgress)
+			return nil, fmt.Errorf("checking for CodeDeploy deployments in progress on %s/%s (codedeploy:ListDeployments): %w", app, group, err)
 		}
 		for _, id := range page.Deployments {
 			out = append(out, fmt.Sprintf("CodeDeploy deployment %s of %s/%s is not finished", id, app, group))
@@ -124,10 +128,9 @@ func CodeDeployInProgress(ctx context.Context, api CodeDeployLister, app, group 
 // records each as a service deployment), marking the service's current one.
 // A service that does not exist (yet) has none.
 func ECSDeploymentInProgress(ctx context.Context, api ServiceDeploymentLister, cluster, service string) ([]string, error) {
-	hint := fmt.Sprintf("; pass --allow %s to skip the check", changeset.DeploymentInProgress)
 	svc, err := api.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
 	if err != nil {
-		return nil, fmt.Errorf("checking service %s/%s (ecs:DescribeServices): %w%s", cluster, service, err, hint)
+		return nil, fmt.Errorf("checking service %s/%s (ecs:DescribeServices): %w", cluster, service, err)
 	}
 	if len(svc.Services) == 0 {
 		return nil, nil
@@ -141,7 +144,7 @@ func ECSDeploymentInProgress(ctx context.Context, api ServiceDeploymentLister, c
 			Cluster: aws.String(cluster), Service: aws.String(service), Status: unfinishedECS, NextToken: token,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("checking for service deployments in progress on %s/%s (ecs:ListServiceDeployments): %w%s", cluster, service, err, hint)
+			return nil, fmt.Errorf("checking for service deployments in progress on %s/%s (ecs:ListServiceDeployments): %w", cluster, service, err)
 		}
 		for _, d := range page.ServiceDeployments {
 			arn := aws.ToString(d.ServiceDeploymentArn)

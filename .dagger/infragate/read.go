@@ -18,25 +18,28 @@ import (
 const CreateTimeout = 10 * time.Minute
 
 // ReadChangeSet returns every page of a change set, described with property
-// values, once CloudFormation has finished creating it. A change set that
-// does not exist reads as nil (the CDK CLI skips a stack whose template is
-// unchanged), and one CloudFormation marked FAILED because it holds no
-// change as an empty list: there is nothing to review in either.
-func ReadChangeSet(ctx context.Context, api CloudFormationAPI, stack, name string, clock Clock) ([]*cloudformation.DescribeChangeSetOutput, error) {
+// values, once CloudFormation has finished creating it; one CloudFormation
+// marked FAILED because it holds no change reads as an empty list. A change
+// set (or stack) that is not there is an error naming where the gate
+// looked: the CDK CLI always prepares the change set it is asked for, so a
+// missing one was prepared somewhere else (another region or account) and
+// would be left there unreviewed, never "no changes". stack may be empty
+// when name is a change set ARN (a nested stack's).
+func ReadChangeSet(ctx context.Context, api CloudFormationAPI, stack, name string, where Location, clock Clock) ([]*cloudformation.DescribeChangeSetOutput, error) {
 	var pages []*cloudformation.DescribeChangeSetOutput
 	var token *string
 	start := clock.Now()
 	for {
-		out, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{
-			StackName: aws.String(stack), ChangeSetName: aws.String(name),
-			IncludePropertyValues: aws.Bool(true), NextToken: token,
-		})
+		in := &cloudformation.DescribeChangeSetInput{
+			ChangeSetName: aws.String(name), IncludePropertyValues: aws.Bool(true), NextToken: token,
+		}
+		if stack != "" {
+			in.StackName = aws.String(stack)
+		}
+		out, err := api.DescribeChangeSet(ctx, in)
 		if err != nil {
-			var apiErr smithy.APIError
-			// AWS answers ChangeSetNotFound; emulators a ValidationError.
-			if errors.As(err, &apiErr) && (apiErr.ErrorCode() == "ChangeSetNotFound" ||
-				apiErr.ErrorCode() == "ValidationError" && strings.Contains(apiErr.ErrorMessage(), "does not exist")) {
-				return nil, nil
+			if IsNotFound(err) {
+				return nil, &NotFoundError{Stack: stack, ChangeSet: name, Where: where, Err: err}
 			}
 			return nil, fmt.Errorf("reading change set %s of stack %s (cloudformation:DescribeChangeSet): %w", name, stack, err)
 		}
@@ -66,6 +69,52 @@ func ReadChangeSet(ctx context.Context, api CloudFormationAPI, stack, name strin
 		token = out.NextToken
 	}
 }
+
+// IsNotFound recognises CloudFormation's answers for a change set or stack
+// that is not there: ChangeSetNotFound, or (for a stack, and from AWS
+// emulators for a change set) a ValidationError saying it does not exist.
+func IsNotFound(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode() == "ChangeSetNotFound" ||
+		apiErr.ErrorCode() == "ValidationError" && strings.Contains(apiErr.ErrorMessage(), "does not exist"))
+}
+
+// Location is where the gate reads: the region of its clients and, when
+// known, the account.
+type Location struct {
+	Region  string
+	Account string
+}
+
+func (l Location) String() string {
+	region := l.Region
+	if region == "" {
+		region = "(unset)"
+	}
+	if l.Account == "" {
+		return "region " + region
+	}
+	return "region " + region + ", account " + l.Account
+}
+
+// NotFoundError is a change set or stack missing where the gate looked.
+type NotFoundError struct {
+	Stack, ChangeSet string
+	Where            Location
+	Err              error
+}
+
+func (e *NotFoundError) Error() string {
+	stack := e.Stack
+	if stack == "" {
+		stack = "(named by its ARN)"
+	}
+	return fmt.Sprintf("change set %s of stack %s was not found in %s (%v): it was prepared elsewhere, or not at all; "+
+		"check that the stacks' environment (the infra context's account and region) matches --region and the credentials' account, "+
+		"and delete any change set of that name left in the other region", e.ChangeSet, stack, e.Where, e.Err)
+}
+
+func (e *NotFoundError) Unwrap() error { return e.Err }
 
 // noChanges recognises CloudFormation's reasons for an empty change set.
 func noChanges(reason string) bool {

@@ -51,7 +51,7 @@ func (p *pagedChangeSet) DescribeChangeSet(_ context.Context, in *cloudformation
 func TestReadChangeSetWaitsThenReadsEveryPageWithPropertyValues(t *testing.T) {
 	api := &pagedChangeSet{pending: 2, pages: [][]string{{"A", "B"}, {"C"}, {"D"}}}
 	clock := newInstantClock()
-	pages, err := ReadChangeSet(context.Background(), api, "shop-service", "gate-1", clock)
+	pages, err := ReadChangeSet(context.Background(), api, "shop-service", "gate-1", Location{}, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,12 +76,12 @@ func TestReadChangeSetWaitsThenReadsEveryPageWithPropertyValues(t *testing.T) {
 
 func TestReadChangeSetFailures(t *testing.T) {
 	pages, err := ReadChangeSet(context.Background(), &pagedChangeSet{status: types.ChangeSetStatusFailed,
-		reason: "The submitted information didn't contain changes. Submit different information to create a change set."}, "s", "c", newInstantClock())
+		reason: "The submitted information didn't contain changes. Submit different information to create a change set."}, "s", "c", Location{}, newInstantClock())
 	if err != nil || pages == nil || len(pages) != 0 {
 		t.Fatalf("an empty change set: %v %v", pages, err)
 	}
 	_, err = ReadChangeSet(context.Background(), &pagedChangeSet{status: types.ChangeSetStatusFailed,
-		reason: "Template format error: Unresolved resource dependencies [Missing]"}, "shop-service", "gate-1", newInstantClock())
+		reason: "Template format error: Unresolved resource dependencies [Missing]"}, "shop-service", "gate-1", Location{}, newInstantClock())
 	if err == nil || !strings.Contains(err.Error(), "change set gate-1 of stack shop-service failed: Template format error") {
 		t.Fatalf("a failed change set: %v", err)
 	}
@@ -89,7 +89,7 @@ func TestReadChangeSetFailures(t *testing.T) {
 
 func TestReadChangeSetGivesUpOnAChangeSetThatNeverFinishes(t *testing.T) {
 	clock := newInstantClock()
-	_, err := ReadChangeSet(context.Background(), &pagedChangeSet{pending: 1 << 30}, "shop-service", "gate-1", clock)
+	_, err := ReadChangeSet(context.Background(), &pagedChangeSet{pending: 1 << 30}, "shop-service", "gate-1", Location{}, clock)
 	if err == nil || !strings.Contains(err.Error(), "still CREATE_IN_PROGRESS after 10m0s") {
 		t.Fatalf("%v", err)
 	}

@@ -119,6 +119,12 @@ type Run struct {
 	MonitoringMinutes int
 	// RollbackStack is the stack the triggers belong to ("" when none apply).
 	RollbackStack string
+	// ServiceStack is the service stack's name, and Live its deployed state
+	// as read for the synth (State.Context()): the gate reads the state
+	// again right before that stack's change set is prepared and refuses
+	// when it moved.
+	ServiceStack string
+	Live         map[string]string
 }
 
 // Prepare combines the deployed state with the run's context values (cdk.json
@@ -132,7 +138,11 @@ func Prepare(s State, values map[string]string, cdkJSON []byte, selected []strin
 	if err != nil {
 		return Run{}, err
 	}
-	run := Run{Context: ctx, RollbackAlarms: alarms, MonitoringMinutes: minutes}
+	stack, err := ServiceStack(cdkJSON, values)
+	if err != nil {
+		return Run{}, err
+	}
+	run := Run{Context: ctx, RollbackAlarms: alarms, MonitoringMinutes: minutes, ServiceStack: stack, Live: s.Context()}
 	if len(alarms) > 0 {
 		run.RollbackStack = s.Stack
 	}
