@@ -3,6 +3,7 @@ package livestate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
@@ -22,8 +25,10 @@ func TestMain(m *testing.M) { moto.Main(m) }
 
 // serviceTemplate is the part of <app>-service this package reads, with the
 // logical ids CDK gives it: a load balancer, the two target groups and the
-// two listeners, production on blue and test on green as first deployed.
-func serviceTemplate() string {
+// two listeners, production on blue and test on green as first deployed,
+// and the cluster, task definition and service. An ecs-mode stack also has
+// the two listener rules, both on blue.
+func serviceTemplate(mode string) string {
 	ref := func(id string) map[string]any { return map[string]any{"Ref": id} }
 	tg := func() map[string]any {
 		return map[string]any{"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": map[string]any{
@@ -37,29 +42,56 @@ func serviceTemplate() string {
 	subnet := func(cidr, az string) map[string]any {
 		return map[string]any{"Type": "AWS::EC2::Subnet", "Properties": map[string]any{"VpcId": ref("Vpc8378EB38"), "CidrBlock": cidr, "AvailabilityZone": az}}
 	}
+	resources := map[string]any{
+		"Vpc8378EB38": map[string]any{"Type": "AWS::EC2::VPC", "Properties": map[string]any{"CidrBlock": "10.0.0.0/16"}},
+		"SubnetA":     subnet("10.0.1.0/24", "us-east-1a"),
+		"SubnetB":     subnet("10.0.2.0/24", "us-east-1b"),
+		"LoadBalancerBE9EEC3A": map[string]any{"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": map[string]any{
+			"Scheme": "internet-facing", "Type": "application", "Subnets": []any{ref("SubnetA"), ref("SubnetB")}}},
+		"Blue9A8B7C6D":                           tg(),
+		"Green9DCBBC03":                          tg(),
+		"LoadBalancerProductionListener6A87E151": listener(80, "Blue9A8B7C6D"),
+		"LoadBalancerTestListenerB9671EB8":       listener(8080, "Green9DCBBC03"),
+		"ClusterEB0386A7":                        map[string]any{"Type": "AWS::ECS::Cluster", "Properties": map[string]any{"ClusterName": "webapp"}},
+		"TaskDefinitionB36D86D9": map[string]any{"Type": "AWS::ECS::TaskDefinition", "Properties": map[string]any{
+			"Family": "webapp", "Cpu": "512", "Memory": "1024", "NetworkMode": "awsvpc", "RequiresCompatibilities": []any{"FARGATE"},
+			"ContainerDefinitions": []any{map[string]any{"Name": "webapp", "Image": imageV1, "Essential": true}}}},
+		"Service9571FDD8": map[string]any{"Type": "AWS::ECS::Service", "Properties": map[string]any{
+			"ServiceName": "webapp", "Cluster": ref("ClusterEB0386A7"), "TaskDefinition": ref("TaskDefinitionB36D86D9"),
+			"DesiredCount": 1, "LaunchType": "FARGATE"}},
+	}
+	if mode == "ecs" {
+		rule := func(listener string) map[string]any {
+			return map[string]any{"Type": "AWS::ElasticLoadBalancingV2::ListenerRule", "Properties": map[string]any{
+				"ListenerArn": ref(listener), "Priority": 1,
+				"Conditions": []any{map[string]any{"Field": "path-pattern", "Values": []any{"/*"}}},
+				"Actions": []any{map[string]any{"Type": "forward", "ForwardConfig": map[string]any{"TargetGroups": []any{
+					map[string]any{"TargetGroupArn": ref("Blue9A8B7C6D"), "Weight": 100},
+					map[string]any{"TargetGroupArn": ref("Green9DCBBC03"), "Weight": 0},
+				}}}}}}
+		}
+		resources["ProductionRule1C2D3E4F"] = rule("LoadBalancerProductionListener6A87E151")
+		resources["TestRule5A6B7C8D"] = rule("LoadBalancerTestListenerB9671EB8")
+	}
 	body, _ := json.Marshal(map[string]any{
-		"Resources": map[string]any{
-			"Vpc8378EB38": map[string]any{"Type": "AWS::EC2::VPC", "Properties": map[string]any{"CidrBlock": "10.0.0.0/16"}},
-			"SubnetA":     subnet("10.0.1.0/24", "us-east-1a"),
-			"SubnetB":     subnet("10.0.2.0/24", "us-east-1b"),
-			"LoadBalancerBE9EEC3A": map[string]any{"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": map[string]any{
-				"Scheme": "internet-facing", "Type": "application", "Subnets": []any{ref("SubnetA"), ref("SubnetB")}}},
-			"Blue9A8B7C6D":                           tg(),
-			"Green9DCBBC03":                          tg(),
-			"LoadBalancerProductionListener6A87E151": listener(80, "Blue9A8B7C6D"),
-			"LoadBalancerTestListenerB9671EB8":       listener(8080, "Green9DCBBC03"),
-		},
-		"Outputs": map[string]any{"DeploymentMode": map[string]any{"Value": "codedeploy"}},
+		"Resources": resources,
+		"Outputs":   map[string]any{"DeploymentMode": map[string]any{"Value": mode}},
 	})
 	return string(body)
 }
 
+// Images of the two releases the tests deploy.
+const (
+	imageV1 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:1111111111111111111111111111111111111111111111111111111111111111"
+	imageV2 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+)
+
 // deployed creates the service stack and returns the physical ids by logical id.
-func deployed(t *testing.T, cfg aws.Config, stack string) map[string]string {
+func deployed(t *testing.T, cfg aws.Config, stack, mode string) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(cfg)
-	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(serviceTemplate())}); err != nil {
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(serviceTemplate(mode))}); err != nil {
 		t.Fatal(err)
 	}
 	w := cloudformation.NewStackCreateCompleteWaiter(cf, func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
@@ -95,7 +127,7 @@ func shift(t *testing.T, lb *elb.Client, listener string, weights map[string]int
 
 func TestReadFollowsTheListeners(t *testing.T) {
 	cfg := awstest.MotoConfig(t)
-	ids := deployed(t, cfg, "webapp-service")
+	ids := deployed(t, cfg, "webapp-service", "codedeploy")
 	blue, green := ids["Blue9A8B7C6D"], ids["Green9DCBBC03"]
 	prod, test := ids["LoadBalancerProductionListener6A87E151"], ids["LoadBalancerTestListenerB9671EB8"]
 	ctx := context.Background()
@@ -107,7 +139,8 @@ func TestReadFollowsTheListeners(t *testing.T) {
 	// The emulator lists alarm resources without their ids
 	// (TestReadNamesTheAlarms covers them).
 	var alarms []string
-	if want := (State{ProductionTarget: "blue", TestTarget: "green", Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
+	v1 := ids["TaskDefinitionB36D86D9"]
+	if want := (State{ProductionTarget: "blue", TestTarget: "green", TaskDefinition: v1, Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("as deployed: %+v, want %+v", got, want)
 	}
 
@@ -115,14 +148,15 @@ func TestReadFollowsTheListeners(t *testing.T) {
 	lb := elb.NewFromConfig(cfg)
 	shift(t, lb, prod, map[string]int32{green: 100, blue: 0})
 	shift(t, lb, test, map[string]int32{blue: 100})
+	v2 := release(t, cfg, imageV2)
 	got, err = Read(ctx, cfg, "webapp-service")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (State{ProductionTarget: "green", TestTarget: "blue", Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
+	if want := (State{ProductionTarget: "green", TestTarget: "blue", TaskDefinition: v2, Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("after a deployment: %+v, want %+v", got, want)
 	}
-	if c := got.Context(); !reflect.DeepEqual(c, map[string]string{KeyProductionTarget: "green", KeyTestTarget: "blue", KeyDeploymentMode: "codedeploy"}) {
+	if c := got.Context(); !reflect.DeepEqual(c, map[string]string{KeyProductionTarget: "green", KeyTestTarget: "blue", KeyDeploymentMode: "codedeploy", KeyTaskDefinition: v2}) {
 		t.Fatalf("context %v", c)
 	}
 
@@ -131,6 +165,97 @@ func TestReadFollowsTheListeners(t *testing.T) {
 	_, err = Read(ctx, cfg, "webapp-service")
 	if err == nil || !strings.Contains(err.Error(), "production listener of webapp-service") || !strings.Contains(err.Error(), "shifting traffic") {
 		t.Fatalf("split traffic: err = %v", err)
+	}
+}
+
+// release registers a revision with the image and puts it on the service,
+// as a release does; it returns the revision's ARN.
+func release(t *testing.T, cfg aws.Config, image string) string {
+	t.Helper()
+	ctx := context.Background()
+	c := ecs.NewFromConfig(cfg)
+	td, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: aws.String("webapp"), Cpu: aws.String("512"), Memory: aws.String("1024"), NetworkMode: ecstypes.NetworkModeAwsvpc,
+		RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate},
+		ContainerDefinitions:    []ecstypes.ContainerDefinition{{Name: aws.String("webapp"), Image: aws.String(image), Essential: aws.Bool(true)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(td.TaskDefinition.TaskDefinitionArn)
+	if _, err := c.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: aws.String("webapp"), Service: aws.String("webapp"), TaskDefinition: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	return arn
+}
+
+// setRule points a listener rule at target groups with weights, as ECS does.
+func setRule(t *testing.T, lb *elb.Client, rule string, weights map[string]int32) {
+	t.Helper()
+	var tgs []elbtypes.TargetGroupTuple
+	for arn, w := range weights {
+		tgs = append(tgs, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(arn), Weight: aws.Int32(w)})
+	}
+	_, err := lb.ModifyRule(context.Background(), &elb.ModifyRuleInput{
+		RuleArn: aws.String(rule),
+		Actions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, ForwardConfig: &elbtypes.ForwardActionConfig{TargetGroups: tgs}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// In ecs mode ECS shifts the rules' weights and never the listeners'
+// default actions: the rules say what serves.
+func TestReadFollowsTheRules(t *testing.T) {
+	cfg := awstest.MotoConfig(t)
+	ids := deployed(t, cfg, "webapp-service", "ecs")
+	blue, green := ids["Blue9A8B7C6D"], ids["Green9DCBBC03"]
+	prodRule, testRule := ids["ProductionRule1C2D3E4F"], ids["TestRule5A6B7C8D"]
+	ctx := context.Background()
+	var alarms []string
+
+	got, err := Read(ctx, cfg, "webapp-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := State{ProductionTarget: "blue", TestTarget: "blue", ProductionListenerTarget: "blue", TestListenerTarget: "green",
+		TaskDefinition: ids["TaskDefinitionB36D86D9"], Mode: "ecs", Stack: "webapp-service", Alarms: alarms}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("as deployed:\n got %+v\nwant %+v", got, want)
+	}
+
+	// One ECS deployment later both rules serve green; the listeners still
+	// say what they said.
+	lb := elb.NewFromConfig(cfg)
+	setRule(t, lb, prodRule, map[string]int32{blue: 0, green: 100})
+	setRule(t, lb, testRule, map[string]int32{blue: 0, green: 100})
+	v2 := release(t, cfg, imageV2)
+	if got, err = Read(ctx, cfg, "webapp-service"); err != nil {
+		t.Fatal(err)
+	}
+	want.ProductionTarget, want.TestTarget, want.TaskDefinition = "green", "green", v2
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("after a deployment:\n got %+v\nwant %+v", got, want)
+	}
+	if c := got.Context(); !reflect.DeepEqual(c, map[string]string{
+		KeyProductionTarget: "green", KeyTestTarget: "green", KeyProductionListenerTarget: "blue", KeyTestListenerTarget: "green",
+		KeyDeploymentMode: "ecs", KeyTaskDefinition: v2,
+	}) {
+		t.Fatalf("context %v", c)
+	}
+
+	// A rule caught mid-shift stops the run, as a listener does.
+	setRule(t, lb, prodRule, map[string]int32{blue: 40, green: 60})
+	_, err = Read(ctx, cfg, "webapp-service")
+	if err == nil || !strings.Contains(err.Error(), "production listener rule of webapp-service") || !strings.Contains(err.Error(), "shifting traffic") {
+		t.Fatalf("split traffic on the rule: err = %v", err)
+	}
+	setRule(t, lb, prodRule, map[string]int32{blue: 0, green: 100})
+	setRule(t, lb, testRule, map[string]int32{blue: 100, green: 1})
+	_, err = Read(ctx, cfg, "webapp-service")
+	if err == nil || !strings.Contains(err.Error(), "test listener rule of webapp-service") {
+		t.Fatalf("split traffic on the test rule: err = %v", err)
 	}
 }
 
@@ -272,7 +397,7 @@ func TestReadNamesTheAlarms(t *testing.T) {
 		res("DeploymentHealth1A2B3C4D", "AWS::CloudWatch::CompositeAlarm", "webapp-deployment-health"),
 		res("TaskSet1A2B3C4D", "AWS::ECS::TaskSet", "ecs-svc/1"),
 	}}
-	got, err := ReadWith(context.Background(), cf, nil, "webapp-service")
+	got, err := ReadWith(context.Background(), Clients{CloudFormation: cf}, "webapp-service")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,5 +421,136 @@ func TestPrepare(t *testing.T) {
 	}
 	if _, err := Prepare(s, map[string]string{KeyTestTarget: "green"}, []byte(`{}`), nil); err == nil {
 		t.Fatal("a contradicting live value passed")
+	}
+}
+
+// hookStack answers DescribeStacks and DescribeStackResources for a
+// hook-mode service stack whose ECS resources live in the emulator (its
+// CloudFormation has no task sets).
+type hookStack struct{ cluster, service string }
+
+func (h hookStack) DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
+	return &cloudformation.DescribeStacksOutput{Stacks: []cftypes.Stack{{
+		StackName: aws.String("webapp-service"), StackStatus: cftypes.StackStatusUpdateComplete,
+		StackId: aws.String("arn:aws:cloudformation:us-east-1:123456789012:stack/webapp-service/0f1e2d3c"),
+	}}}, nil
+}
+
+func (h hookStack) DescribeStackResources(context.Context, *cloudformation.DescribeStackResourcesInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourcesOutput, error) {
+	res := func(id, typ, phys string) cftypes.StackResource {
+		return cftypes.StackResource{LogicalResourceId: aws.String(id), ResourceType: aws.String(typ), PhysicalResourceId: aws.String(phys)}
+	}
+	return &cloudformation.DescribeStackResourcesOutput{StackResources: []cftypes.StackResource{
+		res("ClusterEB0386A7", "AWS::ECS::Cluster", h.cluster),
+		res("Service", "AWS::ECS::Service", h.service),
+		res("TaskSet", "AWS::ECS::TaskSet", "ecs-svc/1"),
+	}}, nil
+}
+
+// In hook mode the stack update is the release: deploy-infra keeps the image
+// the primary task set runs, not the task definition ARN.
+func TestReadHookModeImage(t *testing.T) {
+	cfg := awstest.MotoConfig(t)
+	ctx := context.Background()
+	c := ecs.NewFromConfig(cfg)
+	if _, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("webapp")}); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := c.CreateService(ctx, &ecs.CreateServiceInput{
+		Cluster: aws.String("webapp"), ServiceName: aws.String("webapp"), DesiredCount: aws.Int32(1),
+		DeploymentController: &ecstypes.DeploymentController{Type: ecstypes.DeploymentControllerTypeExternal},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	register := func(image string) string {
+		td, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+			Family: aws.String("webapp"), NetworkMode: ecstypes.NetworkModeAwsvpc, Cpu: aws.String("512"), Memory: aws.String("1024"),
+			RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate},
+			ContainerDefinitions: []ecstypes.ContainerDefinition{
+				{Name: aws.String("log-router"), Image: aws.String("public.ecr.aws/aws-observability/aws-for-fluent-bit:stable")},
+				{Name: aws.String("webapp"), Image: aws.String(image), Essential: aws.Bool(true)},
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(td.TaskDefinition.TaskDefinitionArn)
+	}
+	taskSet := func(td string) string {
+		ts, err := c.CreateTaskSet(ctx, &ecs.CreateTaskSetInput{Cluster: aws.String("webapp"), Service: aws.String("webapp"), TaskDefinition: aws.String(td)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(ts.TaskSet.TaskSetArn)
+	}
+	first := taskSet(register(imageV1))
+	if _, err := c.UpdateServicePrimaryTaskSet(ctx, &ecs.UpdateServicePrimaryTaskSetInput{Cluster: aws.String("webapp"), Service: aws.String("webapp"), PrimaryTaskSet: aws.String(first)}); err != nil {
+		t.Fatal(err)
+	}
+	clients := Clients{CloudFormation: hookStack{cluster: "webapp", service: aws.ToString(svc.Service.ServiceArn)}, Service: c}
+	got, err := ReadWith(ctx, clients, "webapp-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Image != imageV1 || got.TaskDefinition != "" || got.Mode != "hook" {
+		t.Fatalf("hook mode: %+v, want image %s and no task definition", got, imageV1)
+	}
+	if c := got.Context(); c[KeyImage] != imageV1 || c[KeyTaskDefinition] != "" {
+		t.Fatalf("context %v", c)
+	}
+
+	// A blue/green deployment in flight: two task sets. Stop rather than pin
+	// either image.
+	taskSet(register(imageV2))
+	_, err = ReadWith(ctx, clients, "webapp-service")
+	if err == nil || !strings.Contains(err.Error(), "a deployment is in progress") || !strings.Contains(err.Error(), "webapp-service") {
+		t.Fatalf("two task sets: err = %v", err)
+	}
+}
+
+// deployments answers DescribeServices with an ECS-controlled service in
+// the middle of a deployment (the new revision baking, the old one ready to
+// take the traffic back).
+type deployments struct{}
+
+func (deployments) DescribeServices(context.Context, *ecs.DescribeServicesInput, ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {
+	return &ecs.DescribeServicesOutput{Services: []ecstypes.Service{{
+		ServiceName: aws.String("webapp"), Status: aws.String("ACTIVE"),
+		TaskDefinition: aws.String("arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:7"),
+		Deployments: []ecstypes.Deployment{
+			{Id: aws.String("ecs-svc/2"), Status: aws.String("PRIMARY")},
+			{Id: aws.String("ecs-svc/1"), Status: aws.String("ACTIVE")},
+		},
+	}}}, nil
+}
+
+func (deployments) DescribeTaskDefinition(context.Context, *ecs.DescribeTaskDefinitionInput, ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error) {
+	return nil, errors.New("not called")
+}
+
+func TestReadServiceRefusesADeploymentInFlight(t *testing.T) {
+	s := State{Mode: "ecs", Stack: "webapp-service"}
+	err := readService(context.Background(), deployments{}, &s, "webapp", "webapp")
+	if err == nil || !strings.Contains(err.Error(), "deployments ecs-svc/2 PRIMARY, ecs-svc/1 ACTIVE") || !strings.Contains(err.Error(), "before deploy-infra") {
+		t.Fatalf("err = %v", err)
+	}
+	if s.TaskDefinition != "" {
+		t.Fatalf("pinned %s mid-deployment", s.TaskDefinition)
+	}
+}
+
+func TestAppImage(t *testing.T) {
+	c := func(name, image string) ecstypes.ContainerDefinition {
+		return ecstypes.ContainerDefinition{Name: aws.String(name), Image: aws.String(image)}
+	}
+	if got, err := appImage([]ecstypes.ContainerDefinition{c("sidecar", "a"), c("shop", "b")}, "shop"); err != nil || got != "b" {
+		t.Errorf("named container: %q %v", got, err)
+	}
+	if got, err := appImage([]ecstypes.ContainerDefinition{c("app", "a")}, "shop"); err != nil || got != "a" {
+		t.Errorf("the only container: %q %v", got, err)
+	}
+	if _, err := appImage([]ecstypes.ContainerDefinition{c("a", "a"), c("b", "b")}, "shop"); err == nil || !strings.Contains(err.Error(), "no container named shop") {
+		t.Errorf("ambiguous: %v", err)
 	}
 }
