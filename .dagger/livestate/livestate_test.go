@@ -521,6 +521,7 @@ func (deployments) DescribeServices(context.Context, *ecs.DescribeServicesInput,
 		Deployments: []ecstypes.Deployment{
 			{Id: aws.String("ecs-svc/2"), Status: aws.String("PRIMARY")},
 			{Id: aws.String("ecs-svc/1"), Status: aws.String("ACTIVE")},
+			{Id: aws.String("ecs-svc/0"), Status: aws.String("INACTIVE")},
 		},
 	}}}, nil
 }

@@ -83,9 +83,10 @@ func readService(ctx context.Context, api ServiceAPI, s *State, cluster, service
 	return nil
 }
 
-// settled reports a deployment in flight: two task sets (CODE_DEPLOY and
-// EXTERNAL controllers) or two deployments (ECS controller, including the
-// bake, while the old revision can still take the traffic back).
+// settled reports a deployment in flight: two task sets not draining
+// (CODE_DEPLOY and EXTERNAL controllers) or two deployments not inactive
+// (ECS controller, including the bake, while the old revision can still take
+// the traffic back).
 func settled(svc ecstypes.Service) error {
 	var sets []string
 	for _, ts := range svc.TaskSets {
@@ -96,11 +97,13 @@ func settled(svc ecstypes.Service) error {
 	if len(sets) > 1 {
 		return fmt.Errorf("a deployment is in progress (task sets %s)", strings.Join(sets, ", "))
 	}
-	if len(svc.Deployments) > 1 {
-		var ds []string
-		for _, d := range svc.Deployments {
-			ds = append(ds, aws.ToString(d.Id)+" "+aws.ToString(d.Status))
+	var ds []string
+	for _, d := range svc.Deployments {
+		if st := aws.ToString(d.Status); st != "INACTIVE" {
+			ds = append(ds, aws.ToString(d.Id)+" "+st)
 		}
+	}
+	if len(ds) > 1 {
 		return fmt.Errorf("a deployment is in progress (deployments %s)", strings.Join(ds, ", "))
 	}
 	return nil
