@@ -18,6 +18,7 @@ func (s *ServiceStack) codeDeployMode() {
 	// The capacity provider association must exist before a service that
 	// names FARGATE/FARGATE_SPOT in its strategy.
 	s.Service.Node().AddDependency(s.Cluster)
+	s.keepLiveTaskDefinition()
 	s.Service.AttachToApplicationTargetGroup(s.Blue)
 
 	s.Application = awscodedeploy.NewEcsApplication(s.Stack, jsii.String("Application"), &awscodedeploy.EcsApplicationProps{

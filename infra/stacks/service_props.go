@@ -29,3 +29,21 @@ func (s *ServiceStack) fargateServiceProps(controller awsecs.DeploymentControlle
 		PropagateTags:              awsecs.PropagatedTagSource_SERVICE,
 	}
 }
+
+// keepLiveTaskDefinition puts the revision the service runs now on the
+// service (config.Live.TaskDefinition, read by deploy-infra), so that no
+// update of the stack deploys anything. CloudFormation sends every property
+// of a service on any update of it (desired count, deployment settings, a
+// CDK upgrade re-rendering it); in ecs mode a task definition in that
+// UpdateService is a deployment, and in codedeploy mode a different one
+// fails the update. The stack's own task definition stays in the template
+// as the template of record (the TaskDefinitionArn output), registered but
+// not deployed: the next release starts from it. A first deployment, with
+// nothing running yet, starts the service on it.
+func (s *ServiceStack) keepLiveTaskDefinition() {
+	if s.cfg.Live.TaskDefinition == "" {
+		return
+	}
+	cfn := s.Service.Node().DefaultChild().(awsecs.CfnService)
+	cfn.AddPropertyOverride(jsii.String("TaskDefinition"), s.cfg.Live.TaskDefinition)
+}
