@@ -124,6 +124,9 @@ func TestECSRulesFollowTheLiveState(t *testing.T) {
 	}{
 		{"ecs", onBlue, onBlue, listener("blue"), listener("green")},
 		{"ecs-bluegreen", onGreen, onGreen, listener("blue"), listener("green")},
+		// The migration: the new rules take production where the listener
+		// sends it; the listeners stay as they are.
+		{"ecs-migrating", onGreen, onGreen, listener("green"), listener("blue")},
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
 			tpl := synth(t, tc.scenario).json["service"]

@@ -61,6 +61,12 @@ var scenarios = map[string]map[string]any{
 		"liveDeploymentMode": "ecs", "liveProductionTarget": "green", "liveTestTarget": "green",
 		"liveProductionListenerTarget": "blue", "liveTestListenerTarget": "green", "liveTaskDefinition": liveTaskDefinition,
 	},
+	// A codedeploy-mode stack with production on green migrating to ecs mode
+	// (synthesized by the tests that name it, not walked by every check).
+	"ecs-migrating": {
+		"deploymentMode": "ecs", "liveDeploymentMode": "codedeploy", "liveProductionTarget": "green", "liveTestTarget": "blue",
+		"liveTaskDefinition": liveTaskDefinition,
+	},
 	// Hook mode deployed, updated without an image: the live image stays.
 	"hook-live": {
 		"account": "123456789012", "region": "us-east-1", "deploymentMode": "hook",
