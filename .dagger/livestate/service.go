@@ -18,13 +18,15 @@ type ServiceAPI interface {
 
 // readService reads the task definition revision the stack's service runs.
 //
-// In codedeploy and ecs modes the template puts exactly that revision on the
-// service (liveTaskDefinition): CloudFormation sends every property of a
-// service on any update of it, and in ecs mode a task definition in an
+// In ecs mode the template puts exactly that revision on the service
+// (liveTaskDefinition): CloudFormation sends every property of a service on
+// any update of it, and for the ECS controller a task definition in an
 // UpdateService is a deployment, so a template with any other revision would
-// roll it out (in codedeploy mode the update would fail). The CDK task
-// definition stays in the template as the template of record, which the next
-// release starts from.
+// roll it out. The CDK task definition stays in the template as the template
+// of record, which the next release starts from. In codedeploy mode the
+// template names the task family, which never changes; the revision is read
+// all the same, so that a re-read right before the change set notices a
+// release that finished since the synth.
 //
 // In hook mode the stack update is the release and the task definition
 // resource is what the blue/green hook deploys, so the template keeps its

@@ -34,9 +34,10 @@ type Live struct {
 	// Mode is the deployment mode of the deployed service stack.
 	Mode Mode
 	// TaskDefinition is the ARN of the revision the service runs now
-	// (codedeploy and ecs modes). The service keeps it: an infrastructure
-	// update never deploys; the CDK task definition is the template of
-	// record the next release starts from.
+	// (codedeploy and ecs modes). The ecs-mode service keeps it, so an
+	// infrastructure update never deploys; the CDK task definition is the
+	// template of record the next release starts from. (The codedeploy-mode
+	// service names the family, which never changes.)
 	TaskDefinition string
 	// Image is the app container's image the service runs now (hook mode):
 	// the image an update without an explicit image keeps.

@@ -71,7 +71,8 @@ const (
 	// actions (the two keys above are then the listener rules').
 	KeyLiveProductionListenerTarget = "liveProductionListenerTarget"
 	KeyLiveTestListenerTarget       = "liveTestListenerTarget"
-	// The revision the service runs (codedeploy and ecs modes).
+	// The revision the service runs (codedeploy and ecs modes; the ecs-mode
+	// service keeps it).
 	KeyLiveTaskDefinition = "liveTaskDefinition"
 	// The app image the service runs (hook mode).
 	KeyLiveImage = "liveImage"

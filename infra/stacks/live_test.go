@@ -28,20 +28,24 @@ func resourceByPrefix(t *testing.T, tpl map[string]any, typ, prefix string) (str
 	return id, found
 }
 
-// The service keeps the revision it runs; the stack's own task definition
-// is the template of record (TaskDefinitionArn), registered and not
-// deployed. Before anything runs, the service starts on the stack's own.
+// The ecs-mode service keeps the revision it runs; the stack's own task
+// definition is the template of record (TaskDefinitionArn), registered and
+// not deployed. Before anything runs, the service starts on the stack's
+// own. The codedeploy-mode service names the family in every state: a value
+// that never changes, so no update sends ECS a task definition.
 func TestServiceKeepsTheLiveTaskDefinition(t *testing.T) {
 	for _, tc := range []struct {
 		scenario string
-		live     bool
-	}{{"codedeploy", false}, {"agnostic", true}, {"ecs", false}, {"ecs-bluegreen", true}} {
+		want     string // "ref", "live" or "family"
+	}{{"codedeploy", "family"}, {"agnostic", "family"}, {"ecs", "ref"}, {"ecs-bluegreen", "live"}, {"ecs-migrating", "live"}} {
 		t.Run(tc.scenario, func(t *testing.T) {
-			tpl := synth(t, tc.scenario).json["service"]
+			s := synth(t, tc.scenario)
+			tpl := s.json["service"]
 			tdID, _ := resourceByPrefix(t, tpl, "AWS::ECS::TaskDefinition", "TaskDefinition")
 			_, svc := resourceByPrefix(t, tpl, "AWS::ECS::Service", "Service")
 			got := dig(svc, "Properties", "TaskDefinition")
-			if tc.live {
+			switch tc.want {
+			case "live":
 				if got != liveTaskDefinition {
 					t.Fatalf("service task definition %v, want the live revision %s", got, liveTaskDefinition)
 				}
@@ -50,10 +54,14 @@ func TestServiceKeepsTheLiveTaskDefinition(t *testing.T) {
 				if walkFind(svc, func(_ string, v any) bool { return v == tdID }) {
 					t.Fatalf("service still refers to %s: %v", tdID, svc)
 				}
-			} else if dig(got, "Ref") != tdID && got != synth(t, tc.scenario).cfg.AppName {
-				// The CDK names the family for a CODE_DEPLOY service: its
-				// newest revision, the stack's own on a first deployment.
-				t.Fatalf("first deployment: service task definition %v, want {Ref: %s} or the family", got, tdID)
+			case "ref":
+				if dig(got, "Ref") != tdID {
+					t.Fatalf("first deployment: service task definition %v, want {Ref: %s}", got, tdID)
+				}
+			case "family":
+				if got != s.cfg.AppName {
+					t.Fatalf("service task definition %v, want the family %s", got, s.cfg.AppName)
+				}
 			}
 			if out := dig(tpl, "Outputs", OutTaskDefinitionArn, "Value", "Ref"); out != tdID {
 				t.Fatalf("TaskDefinitionArn output = %v, want the stack's own revision %s", dig(tpl, "Outputs", OutTaskDefinitionArn), tdID)
