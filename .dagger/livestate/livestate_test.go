@@ -555,3 +555,33 @@ func TestAppImage(t *testing.T) {
 		t.Errorf("ambiguous: %v", err)
 	}
 }
+
+// The service's live state rides on the run's context like the listeners':
+// an explicit image stays next to the live one (the infra app prefers it),
+// and a contradicting live value is refused.
+func TestPrepareCarriesTheLiveService(t *testing.T) {
+	td := "arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:9"
+	ecsState := State{ProductionTarget: "green", TestTarget: "green", ProductionListenerTarget: "blue", TestListenerTarget: "green",
+		TaskDefinition: td, Mode: "ecs", Stack: "webapp-service"}
+	run, err := Prepare(ecsState, map[string]string{"desiredCount": "3"}, []byte(`{}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{KeyTaskDefinition: td, KeyProductionListenerTarget: "blue", KeyTestListenerTarget: "green", KeyProductionTarget: "green", "desiredCount": "3"} {
+		if run.Context[k] != v {
+			t.Errorf("context %s = %q, want %q", k, run.Context[k], v)
+		}
+	}
+	if _, err := Prepare(ecsState, map[string]string{KeyTaskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:1"}, []byte(`{}`), nil); err == nil ||
+		!strings.Contains(err.Error(), "serves liveTaskDefinition="+td) {
+		t.Errorf("a contradicting revision: %v", err)
+	}
+	hook := State{Image: imageV1, Mode: "hook", Stack: "webapp-service"}
+	run, err = Prepare(hook, map[string]string{"image": imageV2}, []byte(`{}`), nil)
+	if err != nil || run.Context["image"] != imageV2 || run.Context[KeyImage] != imageV1 {
+		t.Fatalf("hook mode release: %v %v", run.Context, err)
+	}
+	if run, err = Prepare(hook, nil, []byte(`{}`), nil); err != nil || run.Context["image"] != "" || run.Context[KeyImage] != imageV1 {
+		t.Fatalf("hook mode infrastructure update: %v %v", run.Context, err)
+	}
+}
