@@ -156,9 +156,11 @@ func (m *EcsBluegreen) Diff(
 // synthWithAccount validates the AWS options of an AWS-touching function and
 // builds its synth command: the endpoint is included so the CLI resolves the
 // account of the credentials and the stacks are synthesized for it, and the
-// context carries what the deployed service stack serves now (livestate), so
-// no update moves production back to the target group it left. The returned
-// run also holds the rollback triggers of a hook-mode deployment.
+// context carries what the deployed service stack serves now (livestate: the
+// listeners' or rules' target groups, the revision the service runs, and in
+// hook mode its image), so no update moves production back to the target
+// group it left or deploys a revision or image. The returned run also holds
+// the rollback triggers of a hook-mode deployment.
 func (m *EcsBluegreen) synthWithAccount(ctx context.Context, source *dagger.Directory, cdkContext, stacks []string, function, endpoint string) (cdkcmd.Command, livestate.Run, error) {
 	if err := cdkcmd.RequireCredentials(function, m.AwsAccessKeyID != nil, m.AwsSecretAccessKey != nil); err != nil {
 		return cdkcmd.Command{}, livestate.Run{}, err

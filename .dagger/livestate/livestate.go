@@ -7,9 +7,13 @@
 // to blue on any update that touches it (a certificate, an SSL policy,
 // HTTPS on, a CDK upgrade re-rendering it): an outage once blue's tasks are
 // gone. deploy-infra passes State.Context() to the synth, and the infra app
-// (config.Live) builds the listeners on the groups they serve. For a
-// hook-mode stack it also names the alarms CloudFormation should roll the
-// update back on (RollbackTriggers).
+// (config.Live) builds the listeners on the groups they serve. In ecs mode
+// ECS moves the weights of the listener rules instead, so the rules are read
+// the same way (rules.go). The service itself is read too (service.go): the
+// task definition revision it runs, which the template keeps on the service
+// so that an infrastructure update never deploys anything, and in hook mode
+// the image that revision runs. For a hook-mode stack it also names the
+// alarms CloudFormation should roll the update back on (RollbackTriggers).
 package livestate
 
 import (
@@ -22,6 +26,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/smithy-go"
@@ -32,6 +37,18 @@ const (
 	KeyProductionTarget = "liveProductionTarget"
 	KeyTestTarget       = "liveTestTarget"
 	KeyDeploymentMode   = "liveDeploymentMode"
+	// KeyTaskDefinition is the revision the service runs (codedeploy and
+	// ecs modes).
+	KeyTaskDefinition = "liveTaskDefinition"
+	// KeyImage is the app container's image in that revision (hook mode,
+	// where the template's image is the release).
+	KeyImage = "liveImage"
+	// KeyProductionListenerTarget and KeyTestListenerTarget are where the
+	// listeners' default actions forward in ecs mode, where the rules carry
+	// the traffic (KeyProductionTarget, KeyTestTarget) and the default
+	// actions only have to stay as they are.
+	KeyProductionListenerTarget = "liveProductionListenerTarget"
+	KeyTestListenerTarget       = "liveTestListenerTarget"
 )
 
 // Logical ids of the service stack's listeners and target groups: the CDK
@@ -41,15 +58,29 @@ var (
 	testListenerID = regexp.MustCompile(`^LoadBalancerTestListener[0-9A-F]{8}$`)
 	blueID         = regexp.MustCompile(`^Blue[0-9A-F]{8}$`)
 	greenID        = regexp.MustCompile(`^Green[0-9A-F]{8}$`)
+	prodRuleID     = regexp.MustCompile(`^ProductionRule[0-9A-F]{8}$`)
+	testRuleID     = regexp.MustCompile(`^TestRule[0-9A-F]{8}$`)
 )
 
 // State is what the deployed service stack serves. The zero value means the
 // stack does not exist yet: the template's initial state applies.
 type State struct {
-	// ProductionTarget is "blue" or "green".
+	// ProductionTarget is "blue" or "green": where production traffic goes,
+	// the production listener's default action, or in ecs mode the
+	// production listener rule.
 	ProductionTarget string
-	// TestTarget is "blue" or "green".
+	// TestTarget is "blue" or "green", read like ProductionTarget.
 	TestTarget string
+	// ProductionListenerTarget and TestListenerTarget are the listeners'
+	// default actions in ecs mode (empty in the other modes, where they are
+	// ProductionTarget and TestTarget).
+	ProductionListenerTarget, TestListenerTarget string
+	// TaskDefinition is the ARN of the revision the service runs (codedeploy
+	// and ecs modes; empty before the service exists).
+	TaskDefinition string
+	// Image is the app container's image in the revision the service runs
+	// (hook mode only).
+	Image string
 	// Mode is the stack's deployment mode ("" when it cannot be told).
 	Mode string
 	// Stack is the service stack's name.
@@ -61,7 +92,11 @@ type State struct {
 // Context is the state as CDK context values (only the known ones).
 func (s State) Context() map[string]string {
 	out := map[string]string{}
-	for k, v := range map[string]string{KeyProductionTarget: s.ProductionTarget, KeyTestTarget: s.TestTarget, KeyDeploymentMode: s.Mode} {
+	for k, v := range map[string]string{
+		KeyProductionTarget: s.ProductionTarget, KeyTestTarget: s.TestTarget, KeyDeploymentMode: s.Mode,
+		KeyProductionListenerTarget: s.ProductionListenerTarget, KeyTestListenerTarget: s.TestListenerTarget,
+		KeyTaskDefinition: s.TaskDefinition, KeyImage: s.Image,
+	} {
 		if v != "" {
 			out[k] = v
 		}
@@ -78,21 +113,31 @@ type CloudFormationAPI interface {
 // ListenersAPI is the part of the ELBv2 client Read uses.
 type ListenersAPI interface {
 	DescribeListeners(context.Context, *elb.DescribeListenersInput, ...func(*elb.Options)) (*elb.DescribeListenersOutput, error)
+	DescribeRules(context.Context, *elb.DescribeRulesInput, ...func(*elb.Options)) (*elb.DescribeRulesOutput, error)
 }
 
 var (
 	_ CloudFormationAPI = (*cloudformation.Client)(nil)
 	_ ListenersAPI      = (*elb.Client)(nil)
+	_ ServiceAPI        = (*ecs.Client)(nil)
 )
 
 // Read returns the state of the named service stack with clients built from
 // cfg.
 func Read(ctx context.Context, cfg aws.Config, stack string) (State, error) {
-	return ReadWith(ctx, cloudformation.NewFromConfig(cfg), elb.NewFromConfig(cfg), stack)
+	return ReadWith(ctx, Clients{CloudFormation: cloudformation.NewFromConfig(cfg), Listeners: elb.NewFromConfig(cfg), Service: ecs.NewFromConfig(cfg)}, stack)
+}
+
+// Clients are the AWS clients Read uses.
+type Clients struct {
+	CloudFormation CloudFormationAPI
+	Listeners      ListenersAPI
+	Service        ServiceAPI
 }
 
 // ReadWith is Read with the clients given.
-func ReadWith(ctx context.Context, cf CloudFormationAPI, lb ListenersAPI, stack string) (State, error) {
+func ReadWith(ctx context.Context, c Clients, stack string) (State, error) {
+	cf, lb := c.CloudFormation, c.Listeners
 	stacks, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
 	if isMissing(err) || (err == nil && len(stacks.Stacks) == 0) {
 		return State{}, nil
@@ -107,19 +152,27 @@ func ReadWith(ctx context.Context, cf CloudFormationAPI, lb ListenersAPI, stack 
 	if err != nil {
 		return State{}, fmt.Errorf("reading the resources of %s (cloudformation:DescribeStackResources): %w", stack, err)
 	}
-	var prodArn, testArn string
+	var prodArn, testArn, prodRule, testRule, cluster, service string
 	colors := map[string]string{} // target group ARN → colour
 	var types, alarms []string
 	for _, r := range res.StackResources {
-		id, phys := aws.ToString(r.LogicalResourceId), aws.ToString(r.PhysicalResourceId)
-		types = append(types, aws.ToString(r.ResourceType))
+		id, phys, typ := aws.ToString(r.LogicalResourceId), aws.ToString(r.PhysicalResourceId), aws.ToString(r.ResourceType)
+		types = append(types, typ)
 		switch {
-		case aws.ToString(r.ResourceType) == "AWS::CloudWatch::Alarm" && phys != "":
+		case typ == "AWS::CloudWatch::Alarm" && phys != "":
 			alarms = append(alarms, alarmArn(aws.ToString(stacks.Stacks[0].StackId), phys))
+		case typ == "AWS::ECS::Cluster":
+			cluster = phys
+		case typ == "AWS::ECS::Service":
+			service = phys
 		case prodListenerID.MatchString(id):
 			prodArn = phys
 		case testListenerID.MatchString(id):
 			testArn = phys
+		case prodRuleID.MatchString(id):
+			prodRule = phys
+		case testRuleID.MatchString(id):
+			testRule = phys
 		case blueID.MatchString(id):
 			colors[phys] = "blue"
 		case greenID.MatchString(id):
@@ -132,6 +185,9 @@ func ReadWith(ctx context.Context, cf CloudFormationAPI, lb ListenersAPI, stack 
 	}
 	sort.Strings(alarms)
 	state := State{Mode: Mode(outputs, types), Stack: stack, Alarms: alarms}
+	if err := readService(ctx, c.Service, &state, cluster, service); err != nil {
+		return State{}, err
+	}
 	if prodArn == "" || testArn == "" {
 		return state, nil // the listeners were never created
 	}
@@ -154,7 +210,10 @@ func ReadWith(ctx context.Context, cf CloudFormationAPI, lb ListenersAPI, stack 
 	if state.ProductionTarget == "" || state.TestTarget == "" {
 		return State{}, fmt.Errorf("the listeners of %s were not found (%s, %s): is the stack being changed? Run deploy-infra again when it is stable", stack, prodArn, testArn)
 	}
-	return state, nil
+	if prodRule == "" || testRule == "" {
+		return state, nil // no rules: the listeners carry the traffic
+	}
+	return readRules(ctx, lb, state, colors, prodRule, testRule)
 }
 
 // Serves returns the colour of the one target group a listener forwards all
@@ -162,8 +221,14 @@ func ReadWith(ctx context.Context, cf CloudFormationAPI, lb ListenersAPI, stack 
 // neither blue nor green is an error: deploying now would pin a state that is
 // about to change.
 func Serves(l elbtypes.Listener, colors map[string]string) (string, error) {
+	return serves(l.DefaultActions, colors)
+}
+
+// serves is the colour of the one target group actions forward all their
+// traffic to (a listener's default actions or a rule's actions).
+func serves(actions []elbtypes.Action, colors map[string]string) (string, error) {
 	weights := map[string]int32{}
-	for _, a := range l.DefaultActions {
+	for _, a := range actions {
 		if a.Type != elbtypes.ActionTypeEnumForward {
 			continue
 		}
@@ -194,7 +259,7 @@ func Serves(l elbtypes.Listener, colors map[string]string) (string, error) {
 	}
 	color, ok := colors[serving[0]]
 	if !ok {
-		return "", fmt.Errorf("forwards to %s, neither the stack's blue nor its green target group: fix the listener before deploy-infra", serving[0])
+		return "", fmt.Errorf("forwards to %s, neither the stack's blue nor its green target group: fix it before deploy-infra", serving[0])
 	}
 	return color, nil
 }

@@ -22,8 +22,10 @@ func TestMain(m *testing.M) { moto.Main(m) }
 
 // serviceTemplate is the part of <app>-service this package reads, with the
 // logical ids CDK gives it: a load balancer, the two target groups and the
-// two listeners, production on blue and test on green as first deployed.
-func serviceTemplate() string {
+// two listeners, production on blue and test on green as first deployed,
+// and the cluster, task definition and service. An ecs-mode stack also has
+// the two listener rules, both on blue.
+func serviceTemplate(mode string) string {
 	ref := func(id string) map[string]any { return map[string]any{"Ref": id} }
 	tg := func() map[string]any {
 		return map[string]any{"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": map[string]any{
@@ -37,29 +39,56 @@ func serviceTemplate() string {
 	subnet := func(cidr, az string) map[string]any {
 		return map[string]any{"Type": "AWS::EC2::Subnet", "Properties": map[string]any{"VpcId": ref("Vpc8378EB38"), "CidrBlock": cidr, "AvailabilityZone": az}}
 	}
+	resources := map[string]any{
+		"Vpc8378EB38": map[string]any{"Type": "AWS::EC2::VPC", "Properties": map[string]any{"CidrBlock": "10.0.0.0/16"}},
+		"SubnetA":     subnet("10.0.1.0/24", "us-east-1a"),
+		"SubnetB":     subnet("10.0.2.0/24", "us-east-1b"),
+		"LoadBalancerBE9EEC3A": map[string]any{"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": map[string]any{
+			"Scheme": "internet-facing", "Type": "application", "Subnets": []any{ref("SubnetA"), ref("SubnetB")}}},
+		"Blue9A8B7C6D":                           tg(),
+		"Green9DCBBC03":                          tg(),
+		"LoadBalancerProductionListener6A87E151": listener(80, "Blue9A8B7C6D"),
+		"LoadBalancerTestListenerB9671EB8":       listener(8080, "Green9DCBBC03"),
+		"ClusterEB0386A7":                        map[string]any{"Type": "AWS::ECS::Cluster", "Properties": map[string]any{"ClusterName": "webapp"}},
+		"TaskDefinitionB36D86D9": map[string]any{"Type": "AWS::ECS::TaskDefinition", "Properties": map[string]any{
+			"Family": "webapp", "Cpu": "512", "Memory": "1024", "NetworkMode": "awsvpc", "RequiresCompatibilities": []any{"FARGATE"},
+			"ContainerDefinitions": []any{map[string]any{"Name": "webapp", "Image": imageV1, "Essential": true}}}},
+		"Service9571FDD8": map[string]any{"Type": "AWS::ECS::Service", "Properties": map[string]any{
+			"ServiceName": "webapp", "Cluster": ref("ClusterEB0386A7"), "TaskDefinition": ref("TaskDefinitionB36D86D9"),
+			"DesiredCount": 1, "LaunchType": "FARGATE"}},
+	}
+	if mode == "ecs" {
+		rule := func(listener string) map[string]any {
+			return map[string]any{"Type": "AWS::ElasticLoadBalancingV2::ListenerRule", "Properties": map[string]any{
+				"ListenerArn": ref(listener), "Priority": 1,
+				"Conditions": []any{map[string]any{"Field": "path-pattern", "Values": []any{"/*"}}},
+				"Actions": []any{map[string]any{"Type": "forward", "ForwardConfig": map[string]any{"TargetGroups": []any{
+					map[string]any{"TargetGroupArn": ref("Blue9A8B7C6D"), "Weight": 100},
+					map[string]any{"TargetGroupArn": ref("Green9DCBBC03"), "Weight": 0},
+				}}}}}}
+		}
+		resources["ProductionRule1C2D3E4F"] = rule("LoadBalancerProductionListener6A87E151")
+		resources["TestRule5A6B7C8D"] = rule("LoadBalancerTestListenerB9671EB8")
+	}
 	body, _ := json.Marshal(map[string]any{
-		"Resources": map[string]any{
-			"Vpc8378EB38": map[string]any{"Type": "AWS::EC2::VPC", "Properties": map[string]any{"CidrBlock": "10.0.0.0/16"}},
-			"SubnetA":     subnet("10.0.1.0/24", "us-east-1a"),
-			"SubnetB":     subnet("10.0.2.0/24", "us-east-1b"),
-			"LoadBalancerBE9EEC3A": map[string]any{"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": map[string]any{
-				"Scheme": "internet-facing", "Type": "application", "Subnets": []any{ref("SubnetA"), ref("SubnetB")}}},
-			"Blue9A8B7C6D":                           tg(),
-			"Green9DCBBC03":                          tg(),
-			"LoadBalancerProductionListener6A87E151": listener(80, "Blue9A8B7C6D"),
-			"LoadBalancerTestListenerB9671EB8":       listener(8080, "Green9DCBBC03"),
-		},
-		"Outputs": map[string]any{"DeploymentMode": map[string]any{"Value": "codedeploy"}},
+		"Resources": resources,
+		"Outputs":   map[string]any{"DeploymentMode": map[string]any{"Value": mode}},
 	})
 	return string(body)
 }
 
+// Images of the two releases the tests deploy.
+const (
+	imageV1 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:1111111111111111111111111111111111111111111111111111111111111111"
+	imageV2 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+)
+
 // deployed creates the service stack and returns the physical ids by logical id.
-func deployed(t *testing.T, cfg aws.Config, stack string) map[string]string {
+func deployed(t *testing.T, cfg aws.Config, stack, mode string) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(cfg)
-	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(serviceTemplate())}); err != nil {
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(serviceTemplate(mode))}); err != nil {
 		t.Fatal(err)
 	}
 	w := cloudformation.NewStackCreateCompleteWaiter(cf, func(o *cloudformation.StackCreateCompleteWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
@@ -95,7 +124,7 @@ func shift(t *testing.T, lb *elb.Client, listener string, weights map[string]int
 
 func TestReadFollowsTheListeners(t *testing.T) {
 	cfg := awstest.MotoConfig(t)
-	ids := deployed(t, cfg, "webapp-service")
+	ids := deployed(t, cfg, "webapp-service", "codedeploy")
 	blue, green := ids["Blue9A8B7C6D"], ids["Green9DCBBC03"]
 	prod, test := ids["LoadBalancerProductionListener6A87E151"], ids["LoadBalancerTestListenerB9671EB8"]
 	ctx := context.Background()
@@ -107,7 +136,8 @@ func TestReadFollowsTheListeners(t *testing.T) {
 	// The emulator lists alarm resources without their ids
 	// (TestReadNamesTheAlarms covers them).
 	var alarms []string
-	if want := (State{ProductionTarget: "blue", TestTarget: "green", Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
+	v1 := ids["TaskDefinitionB36D86D9"]
+	if want := (State{ProductionTarget: "blue", TestTarget: "green", TaskDefinition: v1, Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("as deployed: %+v, want %+v", got, want)
 	}
 
@@ -115,14 +145,15 @@ func TestReadFollowsTheListeners(t *testing.T) {
 	lb := elb.NewFromConfig(cfg)
 	shift(t, lb, prod, map[string]int32{green: 100, blue: 0})
 	shift(t, lb, test, map[string]int32{blue: 100})
+	v2 := release(t, cfg, imageV2)
 	got, err = Read(ctx, cfg, "webapp-service")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (State{ProductionTarget: "green", TestTarget: "blue", Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
+	if want := (State{ProductionTarget: "green", TestTarget: "blue", TaskDefinition: v2, Mode: "codedeploy", Stack: "webapp-service", Alarms: alarms}); !reflect.DeepEqual(got, want) {
 		t.Fatalf("after a deployment: %+v, want %+v", got, want)
 	}
-	if c := got.Context(); !reflect.DeepEqual(c, map[string]string{KeyProductionTarget: "green", KeyTestTarget: "blue", KeyDeploymentMode: "codedeploy"}) {
+	if c := got.Context(); !reflect.DeepEqual(c, map[string]string{KeyProductionTarget: "green", KeyTestTarget: "blue", KeyDeploymentMode: "codedeploy", KeyTaskDefinition: v2}) {
 		t.Fatalf("context %v", c)
 	}
 
@@ -272,7 +303,7 @@ func TestReadNamesTheAlarms(t *testing.T) {
 		res("DeploymentHealth1A2B3C4D", "AWS::CloudWatch::CompositeAlarm", "webapp-deployment-health"),
 		res("TaskSet1A2B3C4D", "AWS::ECS::TaskSet", "ecs-svc/1"),
 	}}
-	got, err := ReadWith(context.Background(), cf, nil, "webapp-service")
+	got, err := ReadWith(context.Background(), Clients{CloudFormation: cf}, "webapp-service")
 	if err != nil {
 		t.Fatal(err)
 	}

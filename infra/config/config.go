@@ -144,6 +144,11 @@ type Config struct {
 	// RestrictDefaultSecurityGroup removes every rule of the VPC's default
 	// security group (a Lambda-backed custom resource).
 	RestrictDefaultSecurityGroup bool
+	// FlowLogs records the VPC's traffic (accepted and rejected) in a
+	// CloudWatch log group.
+	FlowLogs bool
+	// Pipeline adds the release pipeline stack (codedeploy and ecs modes).
+	Pipeline bool
 	// KeepImages is how many tagged images the repository keeps; older ones
 	// expire.
 	KeepImages int
@@ -171,11 +176,12 @@ const StopMarginSeconds = 10
 // after SIGTERM.
 func (c Config) StopTimeoutSeconds() int { return c.MaxRequestSeconds + StopMarginSeconds }
 
-// HasPipeline reports whether the mode has a release pipeline. Hook mode has
+// HasPipeline reports whether the app has a release pipeline. Hook mode has
 // none: its release is a stack update, which would need the CDK deploy role
 // (and through it the bootstrap's administrator execution role) in a build
-// that runs the branch's buildspec.
-func (c Config) HasPipeline() bool { return c.Mode != ModeHook }
+// that runs the branch's buildspec. The other modes have one unless
+// pipeline=false.
+func (c Config) HasPipeline() bool { return c.Mode != ModeHook && c.Pipeline }
 
 // AlarmNotifications reports whether the composite alarm notifies a topic.
 func (c Config) AlarmNotifications() bool { return c.AlarmEmail != "" || c.AlarmTopicArn != "" }

@@ -77,6 +77,10 @@ type ECSDeployment struct {
 	PauseTimeoutMinutes int
 	// PauseTimeoutAction is CONTINUE or ROLLBACK.
 	PauseTimeoutAction string
+	// PreProductionPerStep accepts that a hook at
+	// PRE_PRODUCTION_TRAFFIC_SHIFT runs before every step of a linear or
+	// canary deployment (preProductionHookPerStep).
+	PreProductionPerStep bool
 }
 
 // String describes the strategy for humans.
@@ -131,6 +135,7 @@ func (r reader) ecsDeployment(bakeMinutes int) (Deployment, ECSDeployment) {
 	e.PauseStages = r.list(KeyPauseStages)
 	e.PauseTimeoutMinutes = r.integer(KeyPauseTimeoutMinutes, DefaultPauseTimeoutMinutes, 1, 20160)
 	e.PauseTimeoutAction = r.str(KeyPauseTimeoutAction, DefaultPauseTimeoutAction)
+	e.PreProductionPerStep = r.boolean(KeyPreProductionHookPerStep, false)
 	return d, e
 }
 
@@ -203,12 +208,13 @@ func validateECS(c Config, errs *Errors) {
 	if e.PauseTimeoutAction != "CONTINUE" && e.PauseTimeoutAction != "ROLLBACK" {
 		errs.add(KeyPauseTimeoutAction, e.PauseTimeoutAction, "CONTINUE or ROLLBACK")
 	}
+	validateECSTiming(c, errs)
 }
 
 // validateNotECS reports ecs-mode keys set in another mode, where they would
 // be silently ignored.
 func validateNotECS(get Lookup, errs *Errors) {
-	for _, k := range []string{KeyHookLambdas, KeyPauseStages, KeyPauseTimeoutMinutes, KeyPauseTimeoutAction} {
+	for _, k := range []string{KeyHookLambdas, KeyPauseStages, KeyPauseTimeoutMinutes, KeyPauseTimeoutAction, KeyPreProductionHookPerStep} {
 		if v, ok := get(k); ok && v != nil && strings.TrimSpace(fmt.Sprint(v)) != "" {
 			errs.add(k, fmt.Sprint(v), fmt.Sprintf("unset unless %s=%s", KeyDeploymentMode, ModeECS))
 		}

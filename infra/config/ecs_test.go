@@ -16,7 +16,7 @@ func TestECSStrategyMapping(t *testing.T) {
 		{map[string]any{"deploymentConfig": "CANARY_10PERCENT_15MINUTES", "terminationWaitMinutes": 30}, ECSDeployment{Strategy: StrategyCanary, Percent: 10, StepMinutes: 15, BakeMinutes: 30}},
 		{map[string]any{"deploymentConfig": "LINEAR_10PERCENT_EVERY_3MINUTES", "terminationWaitMinutes": 0}, ECSDeployment{Strategy: StrategyLinear, Percent: 10, StepMinutes: 3}},
 		{map[string]any{"deploymentConfig": "CUSTOM_CANARY", "trafficPercent": "2.5", "trafficMinutes": 0}, ECSDeployment{Strategy: StrategyCanary, Percent: 2.5, BakeMinutes: 5}},
-		{map[string]any{"deploymentConfig": "CUSTOM_LINEAR", "trafficPercent": 33.3, "trafficMinutes": "1440"}, ECSDeployment{Strategy: StrategyLinear, Percent: 33.3, StepMinutes: 1440, BakeMinutes: 5}},
+		{map[string]any{"deploymentConfig": "CUSTOM_LINEAR", "trafficPercent": 33.3, "trafficMinutes": "600", "pipeline": false}, ECSDeployment{Strategy: StrategyLinear, Percent: 33.3, StepMinutes: 600, BakeMinutes: 5}},
 	} {
 		tc.ctx["deploymentMode"] = "ecs"
 		c, err := Load(ctx(tc.ctx), noEnv)
@@ -40,6 +40,7 @@ func TestECSHooks(t *testing.T) {
 		"deploymentMode": "ecs",
 		"hookLambdas":    "POST_TEST_TRAFFIC_SHIFT=" + smoke + ", PRE_PRODUCTION_TRAFFIC_SHIFT=" + smoke + ":live",
 		"pauseStages":    "POST_TEST_TRAFFIC_SHIFT,POST_PRODUCTION_TRAFFIC_SHIFT", "pauseTimeoutMinutes": 60, "pauseTimeoutAction": "CONTINUE",
+		"pipeline": false,
 	}), noEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,7 @@ func TestECSProblemsAllAtOnce(t *testing.T) {
 		"terminationWaitMinutes": 2000, "afterAllowTestTrafficHook": "smoke",
 		"hookLambdas":         "BEFORE_INSTALL=arn:aws:lambda:us-east-1:123456789012:function:a,POST_SCALE_UP=smoke,POST_SCALE_UP",
 		"pauseStages":         "PRODUCTION_TRAFFIC_SHIFT,POST_SCALE_UP,POST_SCALE_UP",
-		"pauseTimeoutMinutes": 20161, "pauseTimeoutAction": "WAIT",
+		"pauseTimeoutMinutes": 20161, "pauseTimeoutAction": "WAIT", "pipeline": false,
 	}), noEnv)
 	var errs *Errors
 	if !errors.As(err, &errs) {
@@ -77,13 +78,14 @@ func TestECSProblemsAllAtOnce(t *testing.T) {
 		`pauseStages "POST_SCALE_UP": expected each stage once`,
 		`pauseTimeoutMinutes "20161": expected a whole number from 1 to 20160`,
 		`pauseTimeoutAction "WAIT": expected CONTINUE or ROLLBACK`,
+		`trafficMinutes+terminationWaitMinutes "33×1441+2000": expected step waits and bake time adding up to at most 1980 minutes (33 h)`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%s", want, err)
 		}
 	}
-	if errs.Len() != 11 {
-		t.Errorf("%d problems, want 11:\n%s", errs.Len(), err)
+	if errs.Len() != 12 {
+		t.Errorf("%d problems, want 12:\n%s", errs.Len(), err)
 	}
 }
 
@@ -92,7 +94,7 @@ func TestECSCanaryBakesLimited(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `trafficMinutes+terminationWaitMinutes "1000+1000": expected canary bake and bake time adding up to at most 1980 minutes (33 h)`) {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := Load(ctx(map[string]any{"deploymentMode": "ecs", "deploymentConfig": "CUSTOM_CANARY", "trafficPercent": 0.1, "trafficMinutes": 980, "terminationWaitMinutes": 1000}), noEnv); err != nil {
+	if _, err := Load(ctx(map[string]any{"deploymentMode": "ecs", "deploymentConfig": "CUSTOM_CANARY", "trafficPercent": 0.1, "trafficMinutes": 980, "terminationWaitMinutes": 1000, "pipeline": false}), noEnv); err != nil {
 		t.Fatalf("1980 minutes in all: %v", err)
 	}
 }

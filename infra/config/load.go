@@ -57,6 +57,8 @@ const (
 	KeyDeletionProtection     = "deletionProtection"
 	KeyKeepImages             = "keepImages"
 	KeyRestrictDefaultSG      = "restrictDefaultSecurityGroup"
+	KeyFlowLogs               = "flowLogs"
+	KeyPipeline               = "pipeline"
 )
 
 // Context keys deploy-infra sets from the deployed stacks before every synth
@@ -65,6 +67,15 @@ const (
 	KeyLiveProductionTarget = "liveProductionTarget"
 	KeyLiveTestTarget       = "liveTestTarget"
 	KeyLiveDeploymentMode   = "liveDeploymentMode"
+	// Set only over a deployed ecs-mode stack: the listeners' default
+	// actions (the two keys above are then the listener rules').
+	KeyLiveProductionListenerTarget = "liveProductionListenerTarget"
+	KeyLiveTestListenerTarget       = "liveTestListenerTarget"
+	// The revision the service runs (codedeploy and ecs modes; the ecs-mode
+	// service keeps it).
+	KeyLiveTaskDefinition = "liveTaskDefinition"
+	// The app image the service runs (hook mode).
+	KeyLiveImage = "liveImage"
 )
 
 // Environment variables the CDK CLI sets from the caller's credentials.
@@ -156,6 +167,7 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 		HTTP5xxThreshold:          r.integer(KeyHTTP5xxThreshold, DefaultHTTP5xxThreshold, 1, 1000000),
 	}
 	c.Account, c.Region = r.environment(getenv)
+	c.Pipeline = r.boolean(KeyPipeline, c.Mode != ModeHook)
 	c.HealthCheckCommand = strings.Fields(r.str(KeyHealthCheckCommand, ""))
 	if c.Mode == ModeECS {
 		c.Deployment, c.ECS = r.ecsDeployment(c.TerminationWaitMinutes)
@@ -184,6 +196,7 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 	c.AccessLogs = r.boolean(KeyAccessLogs, production)
 	c.DeletionProtection = r.boolean(KeyDeletionProtection, production)
 	c.RestrictDefaultSecurityGroup = r.boolean(KeyRestrictDefaultSG, production)
+	c.FlowLogs = r.boolean(KeyFlowLogs, production)
 	c.KeepImages = r.integer(KeyKeepImages, DefaultKeepImages, 1, 10000)
 	c.Live = r.live()
 	validate(c, errs)

@@ -82,62 +82,6 @@ func (r reader) trafficSources(key, vpcCidr string, natGateways int) []TrafficSo
 	return out
 }
 
-// TargetColor names one of the two target groups.
-type TargetColor string
-
-const (
-	// Blue is the target group production starts on.
-	Blue TargetColor = "blue"
-	// Green is the target group replacement tasks start on.
-	Green TargetColor = "green"
-)
-
-// Live is the deployed state deploy-infra reads before every synth and passes
-// as context, so a stack update keeps what CodeDeploy changed since the last
-// one. Empty fields mean "not deployed" (or not read): the template's
-// initial state applies.
-type Live struct {
-	// ProductionTarget is the target group the production listener forwards
-	// to now.
-	ProductionTarget TargetColor
-	// TestTarget is the target group the test listener forwards to now.
-	TestTarget TargetColor
-	// Mode is the deployment mode of the deployed service stack.
-	Mode Mode
-}
-
-func (r reader) live() Live {
-	l := Live{
-		ProductionTarget: TargetColor(r.str(KeyLiveProductionTarget, "")),
-		TestTarget:       TargetColor(r.str(KeyLiveTestTarget, "")),
-		Mode:             Mode(r.str(KeyLiveDeploymentMode, "")),
-	}
-	for key, v := range map[string]TargetColor{KeyLiveProductionTarget: l.ProductionTarget, KeyLiveTestTarget: l.TestTarget} {
-		if v != "" && v != Blue && v != Green {
-			r.errs.add(key, string(v), "blue or green (set by deploy-infra from the deployed listeners)")
-		}
-	}
-	return l
-}
-
-// validateLive refuses a switch into or out of hook mode over a deployed
-// service stack: hook mode's service (EXTERNAL controller, task sets) and the
-// others' carry the same names (service, cluster, target groups, roles), so
-// CloudFormation would have to create the new ones before deleting the old
-// and fails on the names. Between codedeploy and ecs the service is updated
-// in place (its deployment controller changes), which is allowed.
-func validateLive(c Config, errs *Errors) {
-	if c.Live.Mode == "" || c.Live.Mode == c.Mode || (c.Live.Mode != ModeHook && c.Mode != ModeHook) {
-		return
-	}
-	errs.add(KeyDeploymentMode, string(c.Mode), fmt.Sprintf(
-		"%s: the deployed %s runs %s mode, and the new mode reuses its service, cluster and target-group names, so CloudFormation "+
-			"cannot replace them in place. Either deploy the new mode under another %s and move traffic to it, or delete %s and %s "+
-			"first (an outage), then deploy %s, %s and %s (infra/README.md, \"Switching deploymentMode\")",
-		c.Live.Mode, c.StackName("service"), c.Live.Mode, KeyAppName, c.StackName("pipeline"), c.StackName("service"),
-		c.StackName("network"), c.StackName("service"), c.StackName("pipeline")))
-}
-
 // validateSafety checks the keys of the hardening settings.
 func validateSafety(c Config, errs *Errors) {
 	for _, fn := range c.HookFunctions {

@@ -62,6 +62,9 @@ func validate(c Config, errs *Errors) {
 			errs.add(KeyAfterAllowTestTraffic, c.AfterAllowTestTrafficHook, fmt.Sprintf("unset unless %s=%s (in codedeploy mode hooks go into appspec.yaml)", KeyDeploymentMode, ModeHook))
 		}
 	case ModeHook:
+		if c.Pipeline {
+			errs.add(KeyPipeline, "true", fmt.Sprintf("false or unset with %s=%s: a hook-mode release is a stack update, which a build running the branch's buildspec must not be able to make", KeyDeploymentMode, ModeHook))
+		}
 		if c.AfterAllowTestTrafficHook != "" && !lambdaRe.MatchString(c.AfterAllowTestTrafficHook) {
 			errs.add(KeyAfterAllowTestTraffic, c.AfterAllowTestTrafficHook, "a Lambda function name (letters, digits, '-', '_'; at most 64)")
 		}

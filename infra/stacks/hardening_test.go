@@ -62,6 +62,15 @@ func TestNoAdminReach(t *testing.T) {
 				if onStar(st) {
 					t.Errorf("%s: lambda:InvokeFunction on *: %v", name, st)
 				}
+			case "ecs:UpdateService":
+				// In ecs mode an UpdateService is a deployment: only of the app's service.
+				if onStar(st) {
+					t.Errorf("%s: ecs:UpdateService on *: %v", name, st)
+				}
+			case "ecs:DescribeServices":
+				if onStar(st) && strings.HasSuffix(name, "/pipeline") {
+					t.Errorf("%s: ecs:DescribeServices on *: %v", name, st)
+				}
 			case "sts:AssumeRole":
 				if strings.Contains(fmt.Sprint(st["Resource"]), "cdk-") || onStar(st) {
 					t.Errorf("%s: may assume %v", name, st["Resource"])
@@ -155,6 +164,9 @@ func TestLogsAndBucketsKept(t *testing.T) {
 	for _, sc := range scenarioNames {
 		cfg := synth(t, sc).cfg
 		wantGroups++
+		if cfg.FlowLogs {
+			wantGroups++
+		}
 		if cfg.HasPipeline() {
 			wantGroups++
 			wantBuckets++

@@ -35,7 +35,10 @@ func (s *ServiceStack) loadBalancer() {
 		protocol = elb.ApplicationProtocol_HTTPS
 		certs = &[]elb.IListenerCertificate{elb.ListenerCertificate_FromArn(jsii.String(cfg.CertificateArn))}
 	}
-	prodTarget, testTarget := listenerTargets(cfg)
+	// Where the listeners forward now (config.ListenerTargets): a template
+	// that said blue after an odd number of releases would move production
+	// back on any listener update.
+	prodTarget, testTarget := cfg.ListenerTargets()
 	listener := func(id string, port int, color config.TargetColor) elb.ApplicationListener {
 		tg := s.Blue
 		if color == config.Green {
@@ -70,27 +73,7 @@ func (s *ServiceStack) loadBalancer() {
 		// the redirect may only take :80 once it is free.
 		redirect.Node().AddDependency(s.ProdListener)
 	}
-}
-
-// listenerTargets is where the production and test listeners forward. A
-// deployed stack keeps what its listeners serve now (deploy-infra reads it
-// into config.Live): after an odd number of deployments production is on
-// green, and a template that said blue would move it back on any listener
-// update. A first deployment starts production on blue; test traffic on
-// green in codedeploy mode (CodeDeploy wants both groups behind listeners),
-// on blue in hook mode (the hook creates the green side).
-func listenerTargets(cfg config.Config) (prod, test config.TargetColor) {
-	prod, test = config.Blue, config.Green
-	if cfg.Mode == config.ModeHook {
-		test = config.Blue
-	}
-	if cfg.Live.ProductionTarget != "" {
-		prod = cfg.Live.ProductionTarget
-	}
-	if cfg.Live.TestTarget != "" {
-		test = cfg.Live.TestTarget
-	}
-	return prod, test
+	warnProduction(s.Stack, cfg, "https")
 }
 
 func (s *ServiceStack) targetGroup(id string) elb.ApplicationTargetGroup {

@@ -38,7 +38,8 @@ var scenarios = map[string]map[string]any{
 		"terminationWaitMinutes": 30, "afterAllowTestTrafficHook": "CodeDeployHook_smoke",
 		"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
 		"hostedZoneId":   "Z0123456789ABC", "zoneName": "example.com", "domainName": "app.example.com",
-		"image": hookImage,
+		// An explicit image wins over the live one: that is a hook-mode release.
+		"image": hookImage, "liveImage": liveImage, "liveDeploymentMode": "hook",
 		// Production defaults: access logs, deletion protection, default SG locked down.
 		"profile": "production", "alarmEmail": "ops@example.com",
 	},
@@ -47,11 +48,29 @@ var scenarios = map[string]map[string]any{
 		"account": "123456789012", "region": "us-east-1",
 		"deploymentMode": "ecs", "deploymentConfig": "CUSTOM_CANARY", "trafficPercent": 12.5, "trafficMinutes": 10,
 		"terminationWaitMinutes": 30, "hookLambdas": ecsHookLambdas, "pauseStages": "POST_TEST_TRAFFIC_SHIFT",
-		"pauseTimeoutMinutes": 120, "pauseTimeoutAction": "ROLLBACK",
+		// 10 min canary + 15 min pause + 30 min bake fit the pipeline's ECS action (60 min).
+		"pauseTimeoutMinutes": 15, "pauseTimeoutAction": "ROLLBACK",
+		// The smoke hook runs before both canary steps, knowingly.
+		"preProductionHookPerStep": true,
 	},
-	// ECS-native blue/green with the defaults, environment-agnostic, HTTPS.
+	// ECS-native blue/green with the defaults, environment-agnostic, HTTPS;
+	// deployed, an odd number of releases ago: both rules on green, the
+	// listeners' default actions as first deployed.
 	"ecs-bluegreen": {
 		"deploymentMode": "ecs", "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0000-1111",
+		"liveDeploymentMode": "ecs", "liveProductionTarget": "green", "liveTestTarget": "green",
+		"liveProductionListenerTarget": "blue", "liveTestListenerTarget": "green", "liveTaskDefinition": liveTaskDefinition,
+	},
+	// A codedeploy-mode stack with production on green migrating to ecs mode
+	// (synthesized by the tests that name it, not walked by every check).
+	"ecs-migrating": {
+		"deploymentMode": "ecs", "liveDeploymentMode": "codedeploy", "liveProductionTarget": "green", "liveTestTarget": "blue",
+		"liveTaskDefinition": liveTaskDefinition,
+	},
+	// Hook mode deployed, updated without an image: the live image stays.
+	"hook-live": {
+		"account": "123456789012", "region": "us-east-1", "deploymentMode": "hook",
+		"liveDeploymentMode": "hook", "liveProductionTarget": "green", "liveTestTarget": "green", "liveImage": liveImage,
 	},
 	// Environment-agnostic, no NAT, GitHub source, custom linear shifting.
 	"agnostic": {
@@ -66,8 +85,16 @@ var scenarios = map[string]map[string]any{
 		"hookFunctions":       "smoke-test", "alarmTopicArn": "arn:aws:sns:us-east-1:123456789012:ops",
 		// Deployed, with production moved to green by an odd number of releases.
 		"liveProductionTarget": "green", "liveTestTarget": "blue", "liveDeploymentMode": "codedeploy",
+		"liveTaskDefinition": liveTaskDefinition,
 	},
 }
+
+// liveTaskDefinition is the revision the live scenarios' service runs (a
+// release's, not the stack's own).
+const liveTaskDefinition = "arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:17"
+
+// liveImage is the image the hook-live scenario's service runs.
+const liveImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface"
 
 // ecsHookLambdas runs one function at two stages and another at one.
 const ecsHookLambdas = "POST_SCALE_UP=arn:aws:lambda:us-east-1:123456789012:function:warm," +
@@ -75,7 +102,7 @@ const ecsHookLambdas = "POST_SCALE_UP=arn:aws:lambda:us-east-1:123456789012:func
 	"POST_PRODUCTION_TRAFFIC_SHIFT=arn:aws:lambda:us-east-1:123456789012:function:smoke"
 
 // scenarioNames lists every scenario, for the tests that walk them all.
-var scenarioNames = []string{"codedeploy", "hook", "agnostic", "ecs", "ecs-bluegreen"}
+var scenarioNames = []string{"codedeploy", "hook", "hook-live", "agnostic", "ecs", "ecs-bluegreen"}
 
 // hookImage is the digest the hook scenario deploys.
 const hookImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -63,6 +63,10 @@ func NewNetworkStack(scope constructs.Construct, cfg config.Config) *NetworkStac
 	if cfg.NatGateways == 0 {
 		addEndpoints(stack, vpc)
 	}
+	if cfg.FlowLogs {
+		addFlowLogs(stack, cfg, vpc)
+	}
+	warnProduction(stack, cfg, "flowlogs")
 
 	albSG := awsec2.NewSecurityGroup(stack, jsii.String("AlbSecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:               vpc,

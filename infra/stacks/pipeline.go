@@ -141,10 +141,7 @@ func grantBuild(stack awscdk.Stack, cfg config.Config, ecr *EcrStack, project aw
 		Service: jsii.String("cloudformation"), Resource: jsii.String("stack"),
 		ResourceName: jsii.String(cfg.StackName("service") + "/*"),
 	}))
-	add([]string{"ecs:DescribeServices"}, stack.FormatArn(&awscdk.ArnComponents{
-		Service: jsii.String("ecs"), Resource: jsii.String("service"),
-		ResourceName: jsii.String(cfg.AppName + "/" + cfg.AppName),
-	}))
+	add([]string{"ecs:DescribeServices"}, serviceArn(stack, cfg))
 	// DescribeTaskDefinition has no resource-level permissions.
 	add([]string{"ecs:DescribeTaskDefinition"}, jsii.String("*"))
 }

@@ -180,6 +180,16 @@ func (s *ServiceStack) tasks() {
 			CpuArchitecture:       cpuArchitecture(cfg.CPUArchitecture),
 		},
 	})
+	// Revisions a rollback may need stay registered. Every change of a task
+	// definition is a replacement in CloudFormation, which deregisters the
+	// old revision (INACTIVE: no new tasks, no UpdateService, no task set
+	// from it). AWS::ECS::TaskDefinition has no property to skip that (AWS
+	// Batch job definitions have ResourceRetentionPolicy; ECS task
+	// definitions have nothing like it in CDK v2.270.0), so the resource
+	// carries UpdateReplacePolicy and DeletionPolicy Retain: a replaced or
+	// removed revision stays ACTIVE. Registered revisions cost nothing, and
+	// the family keeps at most one per stack update that changed it.
+	s.TaskDefinition.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
 	var health *awsecs.HealthCheck
 	if len(cfg.HealthCheckCommand) > 0 {
 		health = &awsecs.HealthCheck{
@@ -215,11 +225,16 @@ func (s *ServiceStack) tasks() {
 	})
 }
 
-// image is the configured digest-pinned image, or the synth-time placeholder
-// <repository>:initial.
+// image is the configured digest-pinned image; in hook mode without one, the
+// image the service runs now (config.Live.Image: a hook-mode stack update
+// that changes the image is a release, so an infrastructure update keeps
+// it); otherwise the synth-time placeholder <repository>:initial.
 func (s *ServiceStack) image() awsecs.ContainerImage {
 	if s.cfg.Image != "" {
 		return awsecs.ContainerImage_FromRegistry(jsii.String(s.cfg.Image), nil)
+	}
+	if s.cfg.Mode == config.ModeHook && s.cfg.Live.Image != "" {
+		return awsecs.ContainerImage_FromRegistry(jsii.String(s.cfg.Live.Image), nil)
 	}
 	return awsecs.ContainerImage_FromEcrRepository(s.net.repo, jsii.String(config.InitialImageTag))
 }

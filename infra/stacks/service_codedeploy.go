@@ -18,6 +18,12 @@ func (s *ServiceStack) codeDeployMode() {
 	// The capacity provider association must exist before a service that
 	// names FARGATE/FARGATE_SPOT in its strategy.
 	s.Service.Node().AddDependency(s.Cluster)
+	// The service names the task family (the L2's rendering for
+	// CODE_DEPLOY: its newest revision at creation), a value no later
+	// template changes, so CloudFormation never sends a task definition to
+	// this service (ECS would refuse it). The live revision
+	// (liveTaskDefinition) is not written here: every release would then
+	// look like a task definition change of a CODE_DEPLOY service.
 	s.Service.AttachToApplicationTargetGroup(s.Blue)
 
 	s.Application = awscodedeploy.NewEcsApplication(s.Stack, jsii.String("Application"), &awscodedeploy.EcsApplicationProps{

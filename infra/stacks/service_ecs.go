@@ -62,6 +62,7 @@ func (s *ServiceStack) ecsMode() {
 	// The capacity provider association must exist before a service that
 	// names FARGATE/FARGATE_SPOT in its strategy.
 	s.Service.Node().AddDependency(s.Cluster)
+	s.keepLiveTaskDefinition()
 	s.Service.LoadBalancerTarget(&awsecs.LoadBalancerTargetOptions{
 		ContainerName: jsii.String(cfg.AppName),
 		ContainerPort: jsii.Number(float64(cfg.ContainerPort)),
@@ -77,27 +78,36 @@ func (s *ServiceStack) ecsMode() {
 }
 
 // ecsListenerRules puts one rule on each listener forwarding to both target
-// groups (blue 100, green 0): ECS shifts traffic by rewriting the weights of
-// these RULES. The rules match every path, so the listeners' default actions
-// are never reached; they stay as the codedeploy mode has them, which lets a
-// migration from that mode add the rules without touching a listener (a
-// listener update before the rules exist would drop requests).
+// groups, 100 to one and 0 to the other: ECS shifts traffic by rewriting the
+// weights of these RULES. Which group has the 100 is what the deployed rules
+// serve now (config.RuleTargets, read back by deploy-infra): after an odd
+// number of deployments production is on green, and a rule that said blue
+// would move it back on any update of the rule. The rules match every path,
+// so the listeners' default actions are never reached; they stay as
+// deployed, which lets a migration from codedeploy mode add the rules
+// without touching a listener (a listener update before the rules exist
+// would drop requests).
 func (s *ServiceStack) ecsListenerRules() {
-	rule := func(id string, l elb.ApplicationListener) elb.ApplicationListenerRule {
+	rule := func(id string, l elb.ApplicationListener, serves config.TargetColor) elb.ApplicationListenerRule {
+		blue, green := 100, 0
+		if serves == config.Green {
+			blue, green = 0, 100
+		}
 		return elb.NewApplicationListenerRule(s.Stack, jsii.String(id), &elb.ApplicationListenerRuleProps{
 			Listener:   l,
 			Priority:   jsii.Number(1),
 			Conditions: &[]elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings("/*"))},
-			// Green must be in the forward (weight 0) from the start: ECS
+			// The group without traffic stays in the forward (weight 0): ECS
 			// requires both target groups on the rule.
 			Action: elb.ListenerAction_WeightedForward(&[]*elb.WeightedTargetGroup{
-				{TargetGroup: s.Blue, Weight: jsii.Number(100)},
-				{TargetGroup: s.Green, Weight: jsii.Number(0)},
+				{TargetGroup: s.Blue, Weight: jsii.Number(float64(blue))},
+				{TargetGroup: s.Green, Weight: jsii.Number(float64(green))},
 			}, nil),
 		})
 	}
-	s.ProductionRule = rule("ProductionRule", s.ProdListener)
-	s.TestRule = rule("TestRule", s.TestListener)
+	prod, test := s.cfg.RuleTargets()
+	s.ProductionRule = rule("ProductionRule", s.ProdListener, prod)
+	s.TestRule = rule("TestRule", s.TestListener, test)
 	// Listener rule tags are recent in the CloudFormation schema and not yet
 	// accepted by every validator or emulator (listeners are excluded from
 	// the app tag for the same reason); the rules need none.
@@ -130,6 +140,11 @@ func (s *ServiceStack) ecsLifecycleHooks() {
 			Actions:   jsii.Strings("lambda:InvokeFunction"),
 			Resources: jsii.Strings(functions...),
 		}))
+		// The service names only the role's ARN, so CloudFormation would
+		// create it as soon as the role exists, before the grant: a
+		// deployment started then invokes a hook ECS may not call yet.
+		// Depending on the construct includes its policy.
+		s.Service.Node().AddDependency(s.HookRole)
 		for _, fn := range functions {
 			// TargetType left out means AWS_LAMBDA, as the L2 renders it.
 			hooks = append(hooks, map[string]any{

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -33,7 +34,7 @@ func TestServiceECSMode(t *testing.T) {
 				"LifecycleHooks": arr{
 					obj{"HookTargetArn": warm, "LifecycleStages": arr{"POST_SCALE_UP"}, "RoleArn": obj{"Fn::GetAtt": arr{assertions.Match_StringLikeRegexp(jsii.String("^HookRole")), "Arn"}}},
 					obj{"HookTargetArn": smoke, "LifecycleStages": arr{"PRE_PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"}, "RoleArn": assertions.Match_AnyValue()},
-					obj{"TargetType": "PAUSE", "LifecycleStages": arr{"POST_TEST_TRAFFIC_SHIFT"}, "TimeoutConfiguration": obj{"Action": "ROLLBACK", "TimeoutInMinutes": 120}},
+					obj{"TargetType": "PAUSE", "LifecycleStages": arr{"POST_TEST_TRAFFIC_SHIFT"}, "TimeoutConfiguration": obj{"Action": "ROLLBACK", "TimeoutInMinutes": 15}},
 				},
 			},
 			"LoadBalancers": arr{obj{
@@ -208,5 +209,47 @@ func TestECSMigrationKeepsTrafficPath(t *testing.T) {
 	}
 	if kept["AWS::ElasticLoadBalancingV2::Listener"] != 2 || kept["AWS::ElasticLoadBalancingV2::TargetGroup"] != 2 || kept["AWS::ECS::Service"] != 1 {
 		t.Fatalf("resources compared: %v", kept)
+	}
+}
+
+// The service waits for the hook role and its policy: ECS may invoke a hook
+// as soon as the service exists.
+func TestECSServiceDependsOnHookPolicy(t *testing.T) {
+	tpl := synth(t, "ecs").json["service"]
+	policy, _ := resourceByPrefix(t, tpl, "AWS::IAM::Policy", "HookRoleDefaultPolicy")
+	role, _ := resourceByPrefix(t, tpl, "AWS::IAM::Role", "HookRole")
+	_, svc := resourceByPrefix(t, tpl, "AWS::ECS::Service", "Service")
+	deps := asSlice(svc["DependsOn"])
+	if !slices.Contains(deps, any(policy)) || !slices.Contains(deps, any(role)) {
+		t.Fatalf("service DependsOn %v, want %s and %s", deps, role, policy)
+	}
+}
+
+// The ECS deploy action updates and reads the app's service only.
+func TestECSDeployActionScopedToTheService(t *testing.T) {
+	tpl := synth(t, "ecs").json["pipeline"]
+	var found bool
+	walkFind(tpl, func(k string, v any) bool {
+		if k != "Statement" {
+			return false
+		}
+		for _, st := range asSlice(v) {
+			m, _ := st.(map[string]any)
+			if m["Sid"] != "UpdateTheService" {
+				continue
+			}
+			found = true
+			res := fmt.Sprint(m["Resource"])
+			if !strings.Contains(res, ":service/webapp/webapp") || onStar(m) {
+				t.Errorf("UpdateService/DescribeServices on %v", m["Resource"])
+			}
+			if a := actionsOf(m); !slices.Equal(a, []string{"ecs:DescribeServices", "ecs:UpdateService"}) {
+				t.Errorf("actions %v", a)
+			}
+		}
+		return false
+	})
+	if !found {
+		t.Fatal("no UpdateTheService statement in the pipeline")
 	}
 }
