@@ -142,21 +142,27 @@ func (h *Handler) analyse(ctx context.Context, e ECSEvent, rec *Record) ECSRespo
 		st = state{Stage: e.LifecycleStage, Execution: e.ExecutionID, Target: e.TargetServiceRevisionArn, Weight: weight,
 			Began: now, Start: ceilMinute(now)}
 	}
+	// waitOrGiveUp answers IN_PROGRESS with the state, or, once the stage
+	// has waited MaxWait without a verdict, what OnInconclusive says.
 	waitOrGiveUp := func(delay int, why string, err error) ECSResponse {
 		if err != nil {
 			rec.Error, rec.Level = err.Error(), "warn"
 		}
 		if now.Sub(st.Began) >= cfg.MaxWait {
 			rec.Verdict = string(analysis.Inconclusive)
-			rec.Msg = fmt.Sprintf("inconclusive after %s (%s): %s", cfg.MaxWait, why, cfg.OnInconclusive)
+			action, status := "rolling back", StatusFailed
 			if cfg.OnInconclusive == OnInconclusiveContinue {
-				return ECSResponse{HookStatus: StatusSucceeded}
+				action, status = "continuing", StatusSucceeded
 			}
 			rec.Level = "warn"
-			return ECSResponse{HookStatus: StatusFailed}
+			rec.Msg = fmt.Sprintf("inconclusive: no verdict after %s (%s); %s (onInconclusive %s)", cfg.MaxWait, why, action, cfg.OnInconclusive)
+			return ECSResponse{HookStatus: status}
 		}
 		if rec.Verdict == "" {
 			rec.Verdict, rec.Msg = "waiting", why
+			if err != nil {
+				rec.Msg += ", trying again"
+			}
 		}
 		return ECSResponse{HookStatus: StatusInProgress, CallBackDelay: clampDelay(delay), HookDetails: withState(e.HookDetails, st)}
 	}
@@ -165,7 +171,7 @@ func (h *Handler) analyse(ctx context.Context, e ECSEvent, rec *Record) ECSRespo
 		if err != nil {
 			var api *apiError
 			if errors.As(err, &api) {
-				return waitOrGiveUp(retryCallBack, "reading the service revisions failed; retrying", err)
+				return waitOrGiveUp(retryCallBack, "reading the service revisions failed", err)
 			}
 			// A revision without a target group or load balancer will not
 			// grow one: say so now instead of after MaxWait.
@@ -188,7 +194,7 @@ func (h *Handler) analyse(ctx context.Context, e ECSEvent, rec *Record) ECSRespo
 	}
 	newM, oldM, err := readRevisions(ctx, h.Metrics, st.New, st.Old, st.Start, ready, cfg.Policy.Count4XX)
 	if err != nil {
-		return waitOrGiveUp(retryCallBack, "reading the metrics failed; retrying", err)
+		return waitOrGiveUp(retryCallBack, "reading the metrics failed", err)
 	}
 	v, err := analysis.Judge(cfg.Policy, analysis.Input{Start: st.Start, End: ready, New: newM, Old: oldM})
 	if err != nil {
@@ -207,7 +213,8 @@ func (h *Handler) analyse(ctx context.Context, e ECSEvent, rec *Record) ECSRespo
 	next := v.End.Add(window).Add(cfg.MetricDelay).Sub(now)
 	resp := waitOrGiveUp(seconds(next), v.Reason, nil)
 	if resp.HookStatus != StatusInProgress {
-		rec.Msg = fmt.Sprintf("%s; after %s %s (onInconclusive)", v.Sentence(), cfg.MaxWait, map[string]string{StatusFailed: "rolling back", StatusSucceeded: "continuing"}[resp.HookStatus])
+		// Keep the numbers: say what was seen, then what was done.
+		rec.Msg = v.Sentence() + "; " + rec.Msg
 	}
 	return resp
 }

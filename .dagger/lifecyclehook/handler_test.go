@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
@@ -290,5 +291,31 @@ func TestParseECSEventShapes(t *testing.T) {
 	first := ECSEvent{TargetServiceRevisionArn: newRev, ProductionTrafficWeights: map[string]float64{newRev: 0}}
 	if first.OldRevision() != "" {
 		t.Error("a first deployment has no old revision")
+	}
+}
+
+// failingMetrics fails every read, like CloudWatch throttling for good.
+type failingMetrics struct{ MetricReader }
+
+func (failingMetrics) GetMetricData(context.Context, *cloudwatch.GetMetricDataInput, ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
+	return nil, errThrottled
+}
+
+func TestMetricReadFailuresRetryUntilMaxWait(t *testing.T) {
+	w := newWorld(t, Config{MaxWait: 8 * time.Minute})
+	w.h.Metrics = failingMetrics{}
+	p := payload(t, "ecs_pre_production_step.json")
+	resp, _ := w.invoke(p)
+	w.now = w0.Add(5 * time.Minute)
+	resp, rec := w.invoke(feedBack(t, p, resp))
+	if resp.HookStatus != StatusInProgress || resp.CallBackDelay != retryCallBack || rec.Verdict != "waiting" || !strings.Contains(rec.Error, "Rate exceeded") ||
+		rec.Msg != "reading the metrics failed, trying again" {
+		t.Fatalf("first failed read: %+v / %+v", resp, rec)
+	}
+	w.now = w0.Add(9 * time.Minute)
+	resp, rec = w.invoke(feedBack(t, p, resp))
+	if resp.HookStatus != StatusFailed || rec.Verdict != "inconclusive" ||
+		rec.Msg != "inconclusive: no verdict after 8m0s (reading the metrics failed); rolling back (onInconclusive rollback)" {
+		t.Fatalf("at MaxWait: %+v / %q", resp, rec.Msg)
 	}
 }

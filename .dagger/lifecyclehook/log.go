@@ -38,6 +38,72 @@ type Record struct {
 	Analysis  *analysis.Verdict   `json:"analysis,omitempty"`
 	Smoke     *smokecheck.Verdict `json:"smoke,omitempty"`
 	Error     string              `json:"error,omitempty"`
+
+	// Verdict lines also carry CloudWatch's embedded metric format: Lambda
+	// sends stdout to CloudWatch Logs, which turns these fields into metrics
+	// (per service, check and verdict) without the function holding any
+	// cloudwatch:PutMetricData permission.
+	EMF             *emf     `json:"_aws,omitempty"`
+	Verdicts        int      `json:"verdicts,omitempty"`
+	NewRequests     *float64 `json:"newRequests,omitempty"`
+	OldRequests     *float64 `json:"oldRequests,omitempty"`
+	NewErrorPercent *float64 `json:"newErrorPercent,omitempty"`
+	OldErrorPercent *float64 `json:"oldErrorPercent,omitempty"`
+	NewP99Millis    *float64 `json:"newP99Millis,omitempty"`
+	OldP99Millis    *float64 `json:"oldP99Millis,omitempty"`
+}
+
+// MetricNamespace is where the hook's embedded metrics land.
+const MetricNamespace = "EcsBlueGreen/DeploymentHook"
+
+type emf struct {
+	Timestamp         int64          `json:"Timestamp"`
+	CloudWatchMetrics []emfDirective `json:"CloudWatchMetrics"`
+}
+
+type emfDirective struct {
+	Namespace  string      `json:"Namespace"`
+	Dimensions [][]string  `json:"Dimensions"`
+	Metrics    []emfMetric `json:"Metrics"`
+}
+
+type emfMetric struct {
+	Name string `json:"Name"`
+	Unit string `json:"Unit"`
+}
+
+// withMetrics adds the embedded metrics to a line that carries a verdict.
+func (r Record) withMetrics() Record {
+	switch r.Verdict {
+	case string(analysis.Pass), string(analysis.Fail), string(analysis.Inconclusive):
+	default:
+		return r
+	}
+	r.Verdicts = 1
+	metrics := []emfMetric{{"verdicts", "Count"}}
+	if a := r.Analysis; a != nil {
+		f := func(v float64) *float64 { return &v }
+		r.NewRequests, r.OldRequests = f(a.New.Requests), f(a.Old.Requests)
+		r.NewErrorPercent, r.OldErrorPercent = f(a.New.ErrorRate*100), f(a.Old.ErrorRate*100)
+		metrics = append(metrics, emfMetric{"newRequests", "Count"}, emfMetric{"oldRequests", "Count"},
+			emfMetric{"newErrorPercent", "Percent"}, emfMetric{"oldErrorPercent", "Percent"})
+		if a.New.HasLatency {
+			r.NewP99Millis = f(a.New.P99 * 1000)
+			metrics = append(metrics, emfMetric{"newP99Millis", "Milliseconds"})
+		}
+		if a.Old.HasLatency {
+			r.OldP99Millis = f(a.Old.P99 * 1000)
+			metrics = append(metrics, emfMetric{"oldP99Millis", "Milliseconds"})
+		}
+	}
+	dims := []string{"check", "verdict"}
+	if r.Service != "" {
+		dims = []string{"service", "check", "verdict"}
+	}
+	r.EMF = &emf{Timestamp: r.Time.UnixMilli(), CloudWatchMetrics: []emfDirective{{
+		Namespace: MetricNamespace, Dimensions: [][]string{dims}, Metrics: metrics,
+	}}}
+	return r
 }
 
 // logger writes records as JSON lines, one Write each so lines from
@@ -51,7 +117,7 @@ func (l *logger) write(r Record) {
 	if l == nil || l.w == nil {
 		return
 	}
-	b, err := json.Marshal(r)
+	b, err := json.Marshal(r.withMetrics())
 	if err != nil {
 		b, _ = json.Marshal(Record{Time: r.Time, Level: "error", Msg: "log record not encodable: " + err.Error(), Mode: r.Mode, Verdict: r.Verdict, HookStatus: r.HookStatus})
 	}
