@@ -138,7 +138,7 @@ func judgeWindow(p Policy, n, o Numbers) WindowResult {
 		w.Reasons = append(w.Reasons, fmt.Sprintf("error rate %s is above the limit %s", pct(n.ErrorRate), pct(p.MaxErrorRate)))
 	}
 	if w.Compared && enoughErrors && n.ErrorRate-o.ErrorRate > p.MaxErrorRateIncrease {
-		w.Reasons = append(w.Reasons, fmt.Sprintf("error rate %s is %s points above the old revision's %s (limit %s)",
+		w.Reasons = append(w.Reasons, fmt.Sprintf("error rate %s is %s points above the old revision's %s (limit %s points)",
 			pct(n.ErrorRate), pctPoints(n.ErrorRate-o.ErrorRate), pct(o.ErrorRate), pctPoints(p.MaxErrorRateIncrease)))
 	}
 	if w.Compared && n.HasLatency {

@@ -170,7 +170,7 @@ func TestJudgeNumbersSideBySide(t *testing.T) {
 	if v.Old.Requests != 4000 || v.Old.Errors != 4 {
 		t.Errorf("old totals %+v", v.Old)
 	}
-	want := "new revision 400 requests, 2.00 % errors, p99 200ms; old revision 4000 requests, 0.10 % errors, p99 100ms; 04:00–04:04 UTC"
+	want := "new revision 400 requests, 2.00 % errors, p50 20ms, p99 200ms; old revision 4000 requests, 0.10 % errors, p50 20ms, p99 100ms; 04:00–04:04 UTC"
 	if !strings.Contains(v.Sentence(), want) {
 		t.Errorf("sentence:\n%s\nwant it to contain\n%s", v.Sentence(), want)
 	}

@@ -16,11 +16,12 @@ func (v Verdict) Sentence() string {
 		v.Start.UTC().Format("15:04"), v.End.UTC().Format("15:04 MST"))
 }
 
-// Line is a revision's numbers in one phrase: requests, error %, p99.
+// Line is a revision's numbers in one phrase: requests, error %, p50 and
+// p99 response times.
 func (n Numbers) Line() string {
-	lat := "p99 n/a"
+	lat := "no response times"
 	if n.HasLatency {
-		lat = "p99 " + secs(n.P99)
+		lat = "p50 " + secs(n.P50) + ", p99 " + secs(n.P99)
 	}
 	s := fmt.Sprintf("%s requests, %s errors, %s", count(n.Requests), pct(n.ErrorRate), lat)
 	if n.UnhealthyHosts > 0 {

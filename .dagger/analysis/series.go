@@ -58,7 +58,7 @@ type Numbers struct {
 	UnhealthyHosts float64 `json:"unhealthyHosts"`
 }
 
-// minuteBuckets sums one series into the windows it falls in.
+// bucketer assigns one-minute datapoints to the judged windows.
 type bucketer struct {
 	start  time.Time
 	window time.Duration

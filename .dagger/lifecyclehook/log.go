@@ -36,6 +36,9 @@ type Record struct {
 	NewTarget *Dimensions         `json:"newTarget,omitempty"`
 	OldTarget *Dimensions         `json:"oldTarget,omitempty"`
 	Analysis  *analysis.Verdict   `json:"analysis,omitempty"`
+	// WindowsOmitted counts the earliest windows left out of Analysis, so a
+	// long wait never makes a line larger than CloudWatch Logs keeps.
+	WindowsOmitted int `json:"windowsOmitted,omitempty"`
 	Smoke     *smokecheck.Verdict `json:"smoke,omitempty"`
 	Error     string              `json:"error,omitempty"`
 
@@ -106,6 +109,9 @@ func (r Record) withMetrics() Record {
 	return r
 }
 
+// maxLoggedWindows is how many of the latest windows a line lists.
+const maxLoggedWindows = 10
+
 // logger writes records as JSON lines, one Write each so lines from
 // concurrent invocations never interleave.
 type logger struct {
@@ -116,6 +122,12 @@ type logger struct {
 func (l *logger) write(r Record) {
 	if l == nil || l.w == nil {
 		return
+	}
+	if r.Analysis != nil && len(r.Analysis.Windows) > maxLoggedWindows {
+		v := *r.Analysis
+		r.WindowsOmitted = len(v.Windows) - maxLoggedWindows
+		v.Windows = v.Windows[r.WindowsOmitted:]
+		r.Analysis = &v
 	}
 	b, err := json.Marshal(r.withMetrics())
 	if err != nil {

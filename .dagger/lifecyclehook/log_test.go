@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"dagger/ecs-bluegreen/analysis"
 )
 
 // TestVerdictLinesAreEmbeddedMetrics checks a verdict line against the
@@ -67,5 +69,20 @@ func TestWaitingLinesAreNotMetrics(t *testing.T) {
 	w.invoke(payload(t, "ecs_pre_production_step.json"))
 	if line := w.logs.String()[before:]; strings.Contains(line, `"_aws"`) || strings.Contains(line, `"verdicts"`) {
 		t.Errorf("a waiting line counted as a verdict: %s", line)
+	}
+}
+
+func TestLongAnalysesLogTheLatestWindowsOnly(t *testing.T) {
+	w := newWorld(t, Config{Policy: analysis.Policy{WindowMinutes: 1}, MaxWait: 2 * time.Hour})
+	w.traffic(repeat(40, albMinute{requests: 3, p99: 0.1}), repeat(40, goodOld))
+	p := payload(t, "ecs_pre_production_step.json")
+	resp, _ := w.invoke(p)
+	w.now = w0.Add(40 * time.Minute)
+	_, rec := w.invoke(feedBack(t, p, resp))
+	if rec.Analysis == nil || len(rec.Analysis.Windows) != maxLoggedWindows || rec.WindowsOmitted != 37-maxLoggedWindows {
+		t.Fatalf("windows logged %d, omitted %d", len(rec.Analysis.Windows), rec.WindowsOmitted)
+	}
+	if last := rec.Analysis.Windows[maxLoggedWindows-1]; !last.End.Equal(w0.Add(38 * time.Minute)) {
+		t.Errorf("latest window logged ends %s", last.End)
 	}
 }
