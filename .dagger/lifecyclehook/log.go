@@ -33,14 +33,14 @@ type Record struct {
 	HookStatus    string `json:"hookStatus"`
 	CallBackDelay int    `json:"callBackDelay,omitempty"`
 	// NewTarget and OldTarget are the CloudWatch dimensions read.
-	NewTarget *Dimensions         `json:"newTarget,omitempty"`
-	OldTarget *Dimensions         `json:"oldTarget,omitempty"`
-	Analysis  *analysis.Verdict   `json:"analysis,omitempty"`
+	NewTarget *Dimensions       `json:"newTarget,omitempty"`
+	OldTarget *Dimensions       `json:"oldTarget,omitempty"`
+	Analysis  *analysis.Verdict `json:"analysis,omitempty"`
 	// WindowsOmitted counts the earliest windows left out of Analysis, so a
 	// long wait never makes a line larger than CloudWatch Logs keeps.
-	WindowsOmitted int `json:"windowsOmitted,omitempty"`
-	Smoke     *smokecheck.Verdict `json:"smoke,omitempty"`
-	Error     string              `json:"error,omitempty"`
+	WindowsOmitted int                 `json:"windowsOmitted,omitempty"`
+	Smoke          *smokecheck.Verdict `json:"smoke,omitempty"`
+	Error          string              `json:"error,omitempty"`
 
 	// Verdict lines also carry CloudWatch's embedded metric format: Lambda
 	// sends stdout to CloudWatch Logs, which turns these fields into metrics
