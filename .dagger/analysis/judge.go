@@ -66,6 +66,12 @@ func Judge(p Policy, in Input) (Verdict, error) {
 	if !in.End.After(in.Start) {
 		return Verdict{}, fmt.Errorf("analysis window: end %s is not after start %s", stamp(in.End), stamp(in.Start))
 	}
+	if err := in.New.validate("new"); err != nil {
+		return Verdict{}, err
+	}
+	if err := in.Old.validate("old"); err != nil {
+		return Verdict{}, err
+	}
 	window := time.Duration(p.WindowMinutes) * time.Minute
 	b := bucketer{start: in.Start, window: window, n: int(in.End.Sub(in.Start) / window)}
 	v := Verdict{Start: in.Start, End: in.Start.Add(time.Duration(b.n) * window), Policy: p}

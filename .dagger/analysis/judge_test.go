@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,21 @@ func TestJudgeWeightsLatencyByRequests(t *testing.T) {
 	}
 	if v.Outcome != Pass {
 		t.Errorf("outcome %s: %s", v.Outcome, v.Sentence())
+	}
+}
+
+func TestJudgeRejectsImpossibleValues(t *testing.T) {
+	for _, c := range []struct {
+		in   Input
+		want string
+	}{
+		{Input{Start: t0, End: t0.Add(2 * time.Minute), New: Metrics{Requests: []Point{{t0, -3}}}}, "new revision's RequestCount at 2026-12-05T04:00:00Z is -3: accepted a finite value ≥ 0"},
+		{Input{Start: t0, End: t0.Add(2 * time.Minute), Old: Metrics{P99: []Point{{t0, math.NaN()}}}}, "old revision's TargetResponseTime p99 at 2026-12-05T04:00:00Z is NaN"},
+		{Input{Start: t0, End: t0.Add(2 * time.Minute), New: Metrics{UnhealthyHosts: []Point{{t0, math.Inf(1)}}}}, "UnHealthyHostCount"},
+	} {
+		if _, err := Judge(Policy{}, c.in); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Judge error %v, want %q", err, c.want)
+		}
 	}
 }
 

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"fmt"
+	"math"
 	"time"
 )
 
@@ -198,4 +200,24 @@ func total(ns []Numbers) Numbers {
 		t.ErrorRate = t.Errors / t.Requests
 	}
 	return t
+}
+
+// validate refuses values no CloudWatch statistic of these metrics takes:
+// counts, seconds and host numbers are finite and never negative.
+func (m Metrics) validate(revision string) error {
+	for _, s := range []struct {
+		name string
+		ps   []Point
+	}{
+		{"RequestCount", m.Requests}, {"HTTPCode_Target_5XX_Count", m.Target5XX}, {"HTTPCode_Target_4XX_Count", m.Target4XX},
+		{"TargetResponseTime p50", m.P50}, {"TargetResponseTime p99", m.P99}, {"UnHealthyHostCount", m.UnhealthyHosts},
+	} {
+		for _, p := range s.ps {
+			if math.IsNaN(p.Value) || math.IsInf(p.Value, 0) || p.Value < 0 {
+				return fmt.Errorf("analysis input: %s revision's %s at %s is %v: accepted a finite value ≥ 0",
+					revision, s.name, p.Time.UTC().Format(time.RFC3339), p.Value)
+			}
+		}
+	}
+	return nil
 }

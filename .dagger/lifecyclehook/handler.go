@@ -198,7 +198,8 @@ func (h *Handler) analyse(ctx context.Context, e ECSEvent, rec *Record) ECSRespo
 	}
 	v, err := analysis.Judge(cfg.Policy, analysis.Input{Start: st.Start, End: ready, New: newM, Old: oldM})
 	if err != nil {
-		// Config was validated and the window is ordered: a bug, not data.
+		// The policy was validated and the window is ordered: only datapoints
+		// no CloudWatch statistic takes (negative, NaN) get here.
 		rec.Verdict, rec.Level, rec.Error, rec.Msg = "error", "error", err.Error(), "analysis failed: "+err.Error()
 		return ECSResponse{HookStatus: StatusFailed}
 	}
