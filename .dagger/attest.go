@@ -18,8 +18,10 @@ import (
 // Sbom builds the app binary (see build) and returns its software bill of
 // materials, CycloneDX 1.5 JSON made from the build information Go embeds in
 // the binary: the main module, every dependency module with its version and
-// go.sum checksum, the Go version and the build settings. No registry is
-// needed: `sbom export --path sbom.json`.
+// go.sum checksum, the Go standard library with the CPE and version scanners
+// match, the build settings, and the image's other files (the CA bundle with
+// its Debian package, passwd, group). No registry is needed:
+// `sbom export --path sbom.json`.
 func (m *EcsBluegreen) Sbom(
 	ctx context.Context,
 	// The app source (see build).
@@ -33,17 +35,21 @@ func (m *EcsBluegreen) Sbom(
 	// Version stamped into the binary (see build).
 	// +optional
 	version string,
-	// Builder image with the Go toolchain.
+	// Builder image with the Go toolchain; default: the pinned default in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
+	// Source repository URL: names the app's supplier (see build).
+	// +optional
+	sourceURL string,
+	// The image's source date, seconds since the Unix epoch (see build): the SBOM's timestamp.
+	// +optional
+	sourceDateEpoch int,
 ) (*dagger.File, error) {
-	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage})
+	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch})
 	if err != nil {
 		return nil, err
 	}
-	p := c.platforms[0]
-	doc, err := sbom.FromBinary(c.binary(p), sbom.Subject{Version: c.version, Platform: p.String()})
+	doc, err := c.sbom(c.platforms[0])
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +58,18 @@ func (m *EcsBluegreen) Sbom(
 		return nil, err
 	}
 	return dag.CurrentModule().WorkdirFile(path).Sync(ctx)
+}
+
+// sbom is the SBOM of platform p's image: the binary's modules and the
+// image's other files, dated by the source date.
+func (c *compiled) sbom(p buildplan.Platform) ([]byte, error) {
+	files, err := buildplan.SBOMFiles(c.certs, c.dpkgStatus, c.osRelease)
+	if err != nil {
+		return nil, err
+	}
+	return sbom.FromBinary(c.binary(p), sbom.Subject{
+		Version: c.version, Platform: p.String(), Created: c.created, SourceURL: c.args.sourceURL, Files: files,
+	})
 }
 
 // attest attaches an SBOM and a SLSA provenance statement to each platform
@@ -70,7 +88,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img
 	var refs []publish.Referrer
 	for i, p := range img.platforms {
 		subject := img.manifests[i]
-		bom, err := sbom.FromBinary(img.binary(p), sbom.Subject{Version: img.version, Platform: p.String()})
+		bom, err := img.sbom(p)
 		if err != nil {
 			return nil, err
 		}

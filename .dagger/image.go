@@ -51,6 +51,9 @@ type compiled struct {
 	args      imageArgs
 	platforms []buildplan.Platform
 	certs     []byte
+	// dpkgStatus and osRelease are the builder's package records (empty
+	// when it has none), naming the CA bundle's package in the SBOM.
+	dpkgStatus, osRelease []byte
 }
 
 // binary is the path of platform p's app binary.
@@ -90,7 +93,11 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 	if err != nil {
 		return nil, err
 	}
-	out := dag.Directory().WithFile("ca-certificates.crt", dag.Container().From(goImage.Ref).File(buildplan.CACertPath))
+	// The CA bundle goes into the image; the builder's package records say
+	// which package and version it comes from, for the SBOM.
+	builderImage := dag.Container().From(goImage.Ref)
+	out := dag.Directory().WithFile("ca-certificates.crt", builderImage.File(buildplan.CACertPath)).
+		WithDirectory("builder", builderImage.Rootfs().Filter(dagger.DirectoryFilterOpts{Include: buildplan.BuilderRecords}))
 	for _, p := range platforms {
 		ctr := builder
 		for _, e := range p.GoEnv() {
@@ -116,7 +123,13 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 	if err != nil {
 		return nil, err
 	}
-	return &compiled{dir: work, version: ver, goImage: goImage, created: created, labels: labels, args: a, platforms: platforms, certs: certs}, nil
+	records := make([][]byte, len(buildplan.BuilderRecords))
+	for i, rel := range buildplan.BuilderRecords {
+		// Absent in a builder that is not Debian-based: left empty.
+		records[i], _ = os.ReadFile(filepath.Join(work, "builder", filepath.FromSlash(rel)))
+	}
+	return &compiled{dir: work, version: ver, goImage: goImage, created: created, labels: labels, args: a, platforms: platforms,
+		certs: certs, dpkgStatus: records[0], osRelease: records[1]}, nil
 }
 
 // assemble compiles the app and assembles the image here with imagebuild

@@ -54,9 +54,8 @@ func (m *EcsBluegreen) Publish(
 	// It is pushed to by the address the engine gives the service, which is valid for this call only: use it for rehearsals.
 	// +optional
 	registryService *dagger.Service,
-	// Builder image with the Go toolchain.
+	// Builder image with the Go toolchain; default: the pinned default in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 	// Creation time of the image and its files, seconds since the Unix epoch (see build).
 	// +optional

@@ -8,7 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+
+	"dagger/ecs-bluegreen/sbom"
 )
 
 // TestImageStaysWithinBinaryPlus3MB builds the real app binary the way the
@@ -75,5 +78,32 @@ func TestImageStaysWithinBinaryPlus3MB(t *testing.T) {
 	t.Logf("binary %d bytes; image content %d bytes unpacked, %d bytes as a gzipped layer; limit %d", binInfo.Size(), unpacked, layer.Len(), limit)
 	if unpacked >= limit || int64(layer.Len()) >= limit {
 		t.Fatalf("image (%d unpacked, %d packed) exceeds binary + 3 MB (%d)", unpacked, layer.Len(), limit)
+	}
+}
+
+func TestSBOMFilesNameTheCABundlePackage(t *testing.T) {
+	status := []byte("Package: ca-certificates\nVersion: 20230311+deb12u1\nArchitecture: all\n")
+	files, err := SBOMFiles([]byte("certs"), status, []byte("ID=debian\nVERSION_ID=\"12\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]*sbom.OSPackage{}
+	for _, f := range files {
+		paths[f.Path] = f.Package
+	}
+	if len(files) != len(RootFS())-1 {
+		t.Fatalf("files %v: want every root file but the binary", paths)
+	}
+	if p := paths[CACertPath]; p == nil || p.Name != CAPackage || p.Version != "20230311+deb12u1" || p.Distro != "debian" {
+		t.Errorf("CA bundle package %+v", p)
+	}
+	if _, ok := paths["/etc/passwd"]; !ok {
+		t.Error("passwd not listed")
+	}
+	if files, err := SBOMFiles([]byte("certs"), nil, nil); err != nil || files[0].Package != nil {
+		t.Errorf("a builder without dpkg: %v %+v", err, files)
+	}
+	if _, err := SBOMFiles([]byte("certs"), []byte("Package: bash\nVersion: 1\n"), []byte("ID=debian\n")); err == nil || !strings.Contains(err.Error(), CAPackage) {
+		t.Errorf("a dpkg database without the CA package: %v", err)
 	}
 }
