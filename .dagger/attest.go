@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,7 +75,7 @@ func (c *compiled) sbom(p buildplan.Platform) ([]byte, error) {
 // manifest of a published image, as OCI referrers. A registry without the
 // referrers API gets its explanation on stderr and no attachments; the image
 // itself is published either way.
-func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img *assembled, target publish.Request) ([]publish.Attached, error) {
+func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img *assembled, target publish.Request, strict bool) ([]publish.Attached, error) {
 	resolved, err := dag.Container().From(img.goImage.Ref).ImageRef(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("resolving the builder image %s: %w", img.goImage.Ref, err)
@@ -93,7 +92,9 @@ func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img
 			return nil, err
 		}
 		statement, err := provenance.Statement(provenance.Build{
-			Subject: target.Target.Name(), Digest: subject.Digest.String(), Platform: p.String(),
+			// The repository without the registry's address: the same build
+			// pushed through another address states the same thing.
+			Subject: target.Target.Repository, Digest: subject.Digest.String(), Platform: p.String(),
 			Version: img.version, SourceURL: img.args.sourceURL, SourceDigest: sourceDigest,
 			SourceDateEpoch: img.args.sourceDateEpoch,
 			GoImage:         img.goImage.Ref, GoImageDigest: buildplan.DigestOf(resolved),
@@ -104,18 +105,23 @@ func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img
 		}
 		refs = append(refs,
 			publish.Referrer{ArtifactType: sbom.MediaType, Data: bom, Subject: subject},
-			publish.Referrer{ArtifactType: provenance.MediaType, Data: statement, Subject: subject})
+			publish.Referrer{ArtifactType: provenance.MediaType, Data: statement, Subject: subject,
+				Equivalent: func(existing []byte) bool { return provenance.Equivalent(statement, existing) }})
 	}
 	attached, err := publish.Attach(ctx, target.Target, target.Auth, refs)
-	var none *publish.NoReferrersAPIError
-	if errors.As(err, &none) {
-		fmt.Fprintln(os.Stderr, err)
-		return nil, nil
-	}
+	warning, err := publish.WithoutReferrers(err, target.Target, strict)
 	if err != nil {
 		return nil, err
 	}
+	if warning != "" {
+		fmt.Fprintln(os.Stderr, warning)
+		return nil, nil
+	}
 	for _, a := range attached {
+		if a.Existing {
+			fmt.Fprintf(os.Stderr, "%s %s already attached to %s (%s): nothing attached\n", a.ArtifactType, a.Digest, a.Subject, a.Platform)
+			continue
+		}
 		fmt.Fprintf(os.Stderr, "attached %s %s to %s (%s)\n", a.ArtifactType, a.Digest, a.Subject, a.Platform)
 	}
 	return attached, nil
@@ -125,7 +131,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img
 func attestations(attached []publish.Attached) []bundle.Attestation {
 	out := make([]bundle.Attestation, len(attached))
 	for i, a := range attached {
-		out[i] = bundle.Attestation(a)
+		out[i] = bundle.Attestation{ArtifactType: a.ArtifactType, Digest: a.Digest, Subject: a.Subject, Platform: a.Platform}
 	}
 	return out
 }

@@ -518,7 +518,21 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch)
+			var registryTimeout string
+			if inputArgs["registryTimeout"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryTimeout"]), &registryTimeout)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryTimeout", err))
+				}
+			}
+			var strictReferrers bool
+			if inputArgs["strictReferrers"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["strictReferrers"]), &strictReferrers)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
+				}
+			}
+			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, registryTimeout, strictReferrers)
 		case "Release":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -658,7 +672,21 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch)
+			var registryTimeout string
+			if inputArgs["registryTimeout"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryTimeout"]), &registryTimeout)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryTimeout", err))
+				}
+			}
+			var strictReferrers bool
+			if inputArgs["strictReferrers"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["strictReferrers"]), &strictReferrers)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
+				}
+			}
+			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, registryTimeout, strictReferrers)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

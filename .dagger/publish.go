@@ -60,7 +60,21 @@ func (m *EcsBluegreen) Publish(
 	// Creation time of the image and its files, seconds since the Unix epoch (see build).
 	// +optional
 	sourceDateEpoch int,
+	// Deadline of each registry operation (a tag lookup, the push, the referrers query, one attachment), as a
+	// Go duration such as 90s or 5m; default 2m. A registry that does not answer in time fails the call, naming
+	// the registry and the operation.
+	// +optional
+	registryTimeout string,
+	// Fail when the registry has no OCI referrers API (the SBOM and provenance cannot be attached) instead of
+	// pushing the image without them and printing a warning.
+	// +optional
+	strictReferrers bool,
 ) (string, error) {
+	limit, err := publish.ParseTimeout(registryTimeout)
+	if err != nil {
+		return "", err
+	}
+	ctx = publish.WithTimeout(ctx, limit)
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err
@@ -72,6 +86,7 @@ func (m *EcsBluegreen) Publish(
 		stack: stack, repository: repository, version: version, tag: tag,
 		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
+		strictReferrers: strictReferrers,
 	}, nil)
 	if err != nil {
 		return "", err
@@ -94,11 +109,16 @@ func (m *EcsBluegreen) checkImage(ctx context.Context, cfg aws.Config, plan *rel
 		}
 		given = &publish.Auth{Username: registryUsername, Password: pw}
 	}
-	login, err := release.Login(ctx, cfg, img.Registry, given)
+	login, err := publish.Call(ctx, img.Registry, "the login", func(ctx context.Context) (publish.Auth, error) {
+		return release.Login(ctx, cfg, img.Registry, given)
+	})
 	if err != nil {
 		return err
 	}
-	return plan.CheckImage(ctx, image, login)
+	_, err = publish.Call(ctx, img.Registry, "reading image "+image, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, plan.CheckImage(ctx, image, login)
+	})
+	return err
 }
 
 // publishArgs are the shared arguments of publish and release.
@@ -108,6 +128,8 @@ type publishArgs struct {
 	registryPassword                *dagger.Secret
 	source                          *dagger.Directory
 	image                           imageArgs
+	// strictReferrers makes a registry without the referrers API an error.
+	strictReferrers bool
 }
 
 // publish builds the image, writes it as an OCI layout tar inside this
@@ -125,7 +147,13 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 		}
 		opts.RegistryAuth = &publish.Auth{Username: a.registryUsername, Password: pw}
 	}
-	target, err := release.PushTarget(ctx, cfg, opts)
+	where := a.registry
+	if where == "" {
+		where = "ECR (" + cfg.Region + ")"
+	}
+	target, err := publish.Call(ctx, where, "finding the repository and logging in", func(ctx context.Context) (publish.Request, error) {
+		return release.PushTarget(ctx, cfg, opts)
+	})
 	if err != nil {
 		return publish.Result{}, err
 	}
@@ -149,6 +177,6 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	if err != nil {
 		return res, err
 	}
-	res.Referrers, err = m.attest(ctx, a.source, img, target)
+	res.Referrers, err = m.attest(ctx, a.source, img, target, a.strictReferrers)
 	return res, err
 }

@@ -109,8 +109,20 @@ func (m *EcsBluegreen) Release(
 	// Creation time of the image and its files, seconds since the Unix epoch (see build).
 	// +optional
 	sourceDateEpoch int,
+	// Deadline of each registry operation, e.g. 90s or 5m; default 2m (see publish).
+	// +optional
+	registryTimeout string,
+	// Fail when the registry has no OCI referrers API instead of releasing the image without its SBOM and
+	// provenance (see publish).
+	// +optional
+	strictReferrers bool,
 ) (*dagger.Directory, error) {
 	// Every argument is checked before AWS is touched.
+	regLimit, err := publish.ParseTimeout(registryTimeout)
+	if err != nil {
+		return nil, err
+	}
+	ctx = publish.WithTimeout(ctx, regLimit)
 	mode := bundle.ModePipeline
 	if deploy {
 		mode = bundle.ModeDirect
@@ -188,6 +200,7 @@ func (m *EcsBluegreen) Release(
 			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
 			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
+			strictReferrers: strictReferrers,
 		}, preflight)
 		if err != nil {
 			return nil, err

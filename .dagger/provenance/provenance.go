@@ -37,8 +37,10 @@ const BuilderID = "https://github.com/ecs-bluegreen/ecs-bluegreen/.dagger#build"
 
 // Build describes one platform image's build.
 type Build struct {
-	// Subject is the image repository (registry/repository) and Digest the
-	// platform manifest's sha256:… digest.
+	// Subject is the image repository's path (webapp), without the
+	// registry's address, so the same build pushed through another address
+	// (a mirror, a stand-in's per-call host name) states the same thing; Digest
+	// is the platform manifest's sha256:… digest, which names the image.
 	Subject, Digest string
 	// Platform is e.g. linux/arm64.
 	Platform string

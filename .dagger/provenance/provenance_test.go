@@ -102,3 +102,47 @@ func TestStatementRefusesIncompleteBuilds(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestStatementsOfOneBuildAreEquivalentWherever pushed: the subject's name
+// (which registry) does not make two statements of one build differ; any
+// build input or the subject digest does.
+func TestStatementsOfOneBuildAreEquivalentWherever(t *testing.T) {
+	base, err := Statement(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := sample()
+	elsewhere.Subject = "localhost:5000/webapp"
+	moved, _ := Statement(elsewhere)
+	if string(moved) == string(base) {
+		t.Fatal("the subject name is not in the statement: this test checks nothing")
+	}
+	if !Equivalent(base, moved) {
+		t.Error("the same build pushed to another registry address is not equivalent")
+	}
+	changes := map[string]func(*Build){
+		"subject digest": func(b *Build) { b.Digest = "sha256:" + strings.Repeat("d", 64) },
+		"source digest":  func(b *Build) { b.SourceDigest = "sha256:" + strings.Repeat("e", 64) },
+		"version":        func(b *Build) { b.Version = "other" },
+		"builder digest": func(b *Build) { b.GoImageDigest = "sha256:" + strings.Repeat("f", 64) },
+		"source date":    func(b *Build) { b.SourceDateEpoch++ },
+		"platform":       func(b *Build) { b.Platform = "linux/amd64" },
+		"go build":       func(b *Build) { b.GoBuild = append(b.GoBuild, "-race") },
+	}
+	for what, change := range changes {
+		b := sample()
+		change(&b)
+		other, err := Statement(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if Equivalent(base, other) {
+			t.Errorf("a different %s is equivalent", what)
+		}
+	}
+	for _, bad := range []string{"", "{}", "not json", `{"_type":"x","subject":[]}`} {
+		if Equivalent(base, []byte(bad)) || Equivalent([]byte(bad), []byte(bad)) {
+			t.Errorf("%q is equivalent to a statement", bad)
+		}
+	}
+}
