@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"dagger/ecs-bluegreen/imagebuild"
 	"dagger/ecs-bluegreen/sbom"
 )
 
@@ -105,5 +107,31 @@ func TestSBOMFilesNameTheCABundlePackage(t *testing.T) {
 	}
 	if _, err := SBOMFiles([]byte("certs"), []byte("Package: bash\nVersion: 1\n"), []byte("ID=debian\n")); err == nil || !strings.Contains(err.Error(), CAPackage) {
 		t.Errorf("a dpkg database without the CA package: %v", err)
+	}
+}
+
+// TestAppImageHasTmpAndTheArm64Variant: the spec of each platform's image
+// holds /tmp (1777) and declares v8 for arm64 only.
+func TestAppImageHasTmpAndTheArm64Variant(t *testing.T) {
+	created, _ := SourceDate(0)
+	for arch, variant := range map[string]string{"amd64": "", "arm64": "v8"} {
+		spec := ImageSpec(Platform{"linux", arch}, []byte("bin"), []byte("certs"), nil, created)
+		if spec.Variant != variant {
+			t.Errorf("%s: variant %q, want %q", arch, spec.Variant, variant)
+		}
+		var tmp bool
+		for _, d := range spec.Dirs {
+			tmp = tmp || (d.Path == "/tmp" && d.Mode == 0o777|fs.ModeSticky)
+		}
+		if !tmp {
+			t.Errorf("%s: no /tmp with mode 1777 in %+v", arch, spec.Dirs)
+		}
+		img, err := imagebuild.Build(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cf, _ := img.ConfigFile(); cf.Variant != variant {
+			t.Errorf("%s: config variant %q", arch, cf.Variant)
+		}
 	}
 }
