@@ -75,14 +75,10 @@ func (c *compiled) sbom(p buildplan.Platform) ([]byte, error) {
 // manifest of a published image, as OCI referrers. A registry without the
 // referrers API gets its explanation on stderr and no attachments; the image
 // itself is published either way.
-func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img *assembled, target publish.Request, strict bool) ([]publish.Attached, error) {
+func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publish.Request, strict bool) ([]publish.Attached, error) {
 	resolved, err := dag.Container().From(img.goImage.Ref).ImageRef(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("resolving the builder image %s: %w", img.goImage.Ref, err)
-	}
-	sourceDigest, err := appSource(source).Digest(ctx)
-	if err != nil {
-		return nil, err
 	}
 	var refs []publish.Referrer
 	for i, p := range img.platforms {
@@ -95,7 +91,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img
 			// The repository without the registry's address: the same build
 			// pushed through another address states the same thing.
 			Subject: target.Target.Repository, Digest: subject.Digest.String(), Platform: p.String(),
-			Version: img.version, SourceURL: img.args.sourceURL, SourceDigest: sourceDigest,
+			Version: img.version, SourceURL: img.args.sourceURL, SourceDigest: img.sourceDigest,
 			SourceDateEpoch: img.args.sourceDateEpoch,
 			GoImage:         img.goImage.Ref, GoImageDigest: buildplan.DigestOf(resolved),
 			GoBuild: buildplan.GoBuildArgs(img.version, "./app", buildplan.BuilderBinary),

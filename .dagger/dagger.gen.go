@@ -518,6 +518,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
+			var sourceUrl string
+			if inputArgs["sourceURL"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceURL"]), &sourceUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceURL", err))
+				}
+			}
 			var registryTimeout string
 			if inputArgs["registryTimeout"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["registryTimeout"]), &registryTimeout)
@@ -532,7 +539,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
 				}
 			}
-			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, registryTimeout, strictReferrers)
+			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, registryTimeout, strictReferrers)
 		case "Release":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -672,6 +679,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
+			var sourceUrl string
+			if inputArgs["sourceURL"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceURL"]), &sourceUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceURL", err))
+				}
+			}
 			var registryTimeout string
 			if inputArgs["registryTimeout"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["registryTimeout"]), &registryTimeout)
@@ -686,7 +700,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, registryTimeout, strictReferrers)
+			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, registryTimeout, strictReferrers)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

@@ -12,6 +12,7 @@ import (
 	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/imagebuild"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/provenance"
 )
 
 // imageArgs are the inputs of an app image: together with the source they
@@ -54,6 +55,8 @@ type compiled struct {
 	// dpkgStatus and osRelease are the builder's package records (empty
 	// when it has none), naming the CA bundle's package in the SBOM.
 	dpkgStatus, osRelease []byte
+	// sourceDigest is the built source's digest (provenance.SourceDigest).
+	sourceDigest string
 }
 
 // binary is the path of platform p's app binary.
@@ -97,7 +100,9 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 	// which package and version it comes from, for the SBOM.
 	builderImage := dag.Container().From(goImage.Ref)
 	out := dag.Directory().WithFile("ca-certificates.crt", builderImage.File(buildplan.CACertPath)).
-		WithDirectory("builder", builderImage.Rootfs().Filter(dagger.DirectoryFilterOpts{Include: buildplan.BuilderRecords}))
+		WithDirectory("builder", builderImage.Rootfs().Filter(dagger.DirectoryFilterOpts{Include: buildplan.BuilderRecords})).
+		// The source as built, for a digest anyone can recompute (provenance.SourceDigest).
+		WithDirectory("source", appSource(source))
 	for _, p := range platforms {
 		ctr := builder
 		for _, e := range p.GoEnv() {
@@ -128,8 +133,12 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 		// Absent in a builder that is not Debian-based: left empty.
 		records[i], _ = os.ReadFile(filepath.Join(work, "builder", filepath.FromSlash(rel)))
 	}
+	sourceDigest, err := provenance.SourceDigest(filepath.Join(work, "source"))
+	if err != nil {
+		return nil, err
+	}
 	return &compiled{dir: work, version: ver, goImage: goImage, created: created, labels: labels, args: a, platforms: platforms,
-		certs: certs, dpkgStatus: records[0], osRelease: records[1]}, nil
+		certs: certs, dpkgStatus: records[0], osRelease: records[1], sourceDigest: sourceDigest}, nil
 }
 
 // assemble compiles the app and assembles the image here with imagebuild

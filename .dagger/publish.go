@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/internal/dagger"
 	"dagger/ecs-bluegreen/publish"
@@ -60,6 +61,10 @@ func (m *EcsBluegreen) Publish(
 	// Creation time of the image and its files, seconds since the Unix epoch (see build).
 	// +optional
 	sourceDateEpoch int,
+	// Source repository URL (e.g. https://github.com/acme/shop): the org.opencontainers.image.source label, the
+	// provenance's source (with the commit when --version is a full 40-digit commit id) and the SBOM's supplier.
+	// +optional
+	sourceURL string,
 	// Deadline of each registry operation (a tag lookup, the push, the referrers query, one attachment), as a
 	// Go duration such as 90s or 5m; default 2m. A registry that does not answer in time fails the call, naming
 	// the registry and the operation.
@@ -75,6 +80,9 @@ func (m *EcsBluegreen) Publish(
 		return "", err
 	}
 	ctx = publish.WithTimeout(ctx, limit)
+	if err := buildplan.CheckSourceURL(sourceURL); err != nil {
+		return "", err
+	}
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err
@@ -85,7 +93,7 @@ func (m *EcsBluegreen) Publish(
 	res, err := m.publish(ctx, cfg, publishArgs{
 		stack: stack, repository: repository, version: version, tag: tag,
 		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
-		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
+		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch},
 		strictReferrers: strictReferrers,
 	}, nil)
 	if err != nil {
@@ -177,6 +185,6 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	if err != nil {
 		return res, err
 	}
-	res.Referrers, err = m.attest(ctx, a.source, img, target, a.strictReferrers)
+	res.Referrers, err = m.attest(ctx, img, target, a.strictReferrers)
 	return res, err
 }

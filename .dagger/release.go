@@ -109,6 +109,9 @@ func (m *EcsBluegreen) Release(
 	// Creation time of the image and its files, seconds since the Unix epoch (see build).
 	// +optional
 	sourceDateEpoch int,
+	// Source repository URL recorded in the image label, the provenance and the SBOM (see publish).
+	// +optional
+	sourceURL string,
 	// Deadline of each registry operation, e.g. 90s or 5m; default 2m (see publish).
 	// +optional
 	registryTimeout string,
@@ -123,6 +126,9 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 	ctx = publish.WithTimeout(ctx, regLimit)
+	if err := buildplan.CheckSourceURL(sourceURL); err != nil {
+		return nil, err
+	}
 	mode := bundle.ModePipeline
 	if deploy {
 		mode = bundle.ModeDirect
@@ -199,7 +205,7 @@ func (m *EcsBluegreen) Release(
 		res, err := m.publish(ctx, cfg, publishArgs{
 			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
 			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
-			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
+			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch},
 			strictReferrers: strictReferrers,
 		}, preflight)
 		if err != nil {

@@ -48,7 +48,8 @@ type Build struct {
 	Version string
 	// SourceURL is the source repository, when known.
 	SourceURL string
-	// SourceDigest is the content digest of the source directory built.
+	// SourceDigest is the digest of the source tree built, as SourceDigest
+	// computes it (recomputable from a checkout with scripts/source-digest).
 	SourceDigest string
 	// SourceDateEpoch is the image's creation time in Unix seconds.
 	SourceDateEpoch int
@@ -106,7 +107,7 @@ func Statement(b Build) ([]byte, error) {
 		deps = append(deps, &ita.ResourceDescriptor{Name: "builder", Uri: "oci://" + b.GoImage, Digest: digestMap(b.GoImageDigest)})
 	}
 	if b.SourceURL != "" || b.SourceDigest != "" {
-		src := &ita.ResourceDescriptor{Name: "source", Annotations: nil}
+		src := &ita.ResourceDescriptor{Name: "source"}
 		if b.SourceURL != "" {
 			src.Uri = b.SourceURL
 		}
@@ -117,6 +118,11 @@ func Statement(b Build) ([]byte, error) {
 		if b.SourceDigest != "" {
 			for k, v := range digestMap(b.SourceDigest) {
 				src.Digest[k] = v
+			}
+			// How to recompute the sha256 (SourceDigest, scripts/source-digest).
+			src.Annotations, err = structpb.NewStruct(map[string]any{"digestMethod": SourceDigestMethod})
+			if err != nil {
+				return nil, err
 			}
 		}
 		deps = append(deps, src)

@@ -146,3 +146,35 @@ func TestStatementsOfOneBuildAreEquivalentWherever(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceDigestMethodIsNamed: the statement says how its source digest
+// was computed, so a verifier knows what to recompute.
+func TestSourceDigestMethodIsNamed(t *testing.T) {
+	doc, err := Statement(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Predicate struct {
+			BuildDefinition struct {
+				ResolvedDependencies []struct {
+					Name        string            `json:"name"`
+					Digest      map[string]string `json:"digest"`
+					Annotations map[string]string `json:"annotations"`
+				} `json:"resolvedDependencies"`
+			} `json:"buildDefinition"`
+		} `json:"predicate"`
+	}
+	if err := json.Unmarshal(doc, &st); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range st.Predicate.BuildDefinition.ResolvedDependencies {
+		if d.Name == "source" {
+			if d.Digest["sha256"] != strings.Repeat("b", 64) || d.Annotations["digestMethod"] != SourceDigestMethod || d.Digest["gitCommit"] != commit {
+				t.Fatalf("source dependency %+v", d)
+			}
+			return
+		}
+	}
+	t.Fatalf("no source dependency:\n%s", doc)
+}
