@@ -75,7 +75,7 @@ func (c *compiled) sbom(p buildplan.Platform) ([]byte, error) {
 // manifest of a published image, as OCI referrers. A registry without the
 // referrers API gets its explanation on stderr and no attachments; the image
 // itself is published either way.
-func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publish.Request, strict bool) ([]publish.Attached, error) {
+func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publish.Request, a publishArgs) ([]publish.Attached, error) {
 	resolved, err := dag.Container().From(img.goImage.Ref).ImageRef(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("resolving the builder image %s: %w", img.goImage.Ref, err)
@@ -95,6 +95,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 			SourceDateEpoch: img.args.sourceDateEpoch,
 			GoImage:         img.goImage.Ref, GoImageDigest: buildplan.DigestOf(resolved),
 			GoBuild: buildplan.GoBuildArgs(img.version, "./app", buildplan.BuilderBinary),
+			Builder: a.builderID,
 		})
 		if err != nil {
 			return nil, err
@@ -105,7 +106,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 				Equivalent: func(existing []byte) bool { return provenance.Equivalent(statement, existing) }})
 	}
 	attached, err := publish.Attach(ctx, target.Target, target.Auth, refs)
-	warning, err := publish.WithoutReferrers(err, target.Target, strict)
+	warning, err := publish.WithoutReferrers(err, target.Target, a.strictReferrers)
 	if err != nil {
 		return nil, err
 	}

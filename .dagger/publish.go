@@ -9,6 +9,7 @@ import (
 	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/provenance"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/release"
 )
@@ -65,6 +66,10 @@ func (m *EcsBluegreen) Publish(
 	// provenance's source (with the commit when --version is a full 40-digit commit id) and the SBOM's supplier.
 	// +optional
 	sourceURL string,
+	// Builder id recorded in the provenance: the CI entry points pass theirs ($GITHUB_SERVER_URL/$GITHUB_WORKFLOW_REF
+	// on GitHub Actions, $CODEBUILD_BUILD_ARN on CodeBuild); without it the statement names a local build.
+	// +optional
+	builderId string,
 	// Deadline of each registry operation (a tag lookup, the push, the referrers query, one attachment), as a
 	// Go duration such as 90s or 5m; default 2m. A registry that does not answer in time fails the call, naming
 	// the registry and the operation.
@@ -83,6 +88,9 @@ func (m *EcsBluegreen) Publish(
 	if err := buildplan.CheckSourceURL(sourceURL); err != nil {
 		return "", err
 	}
+	if err := provenance.CheckBuilderID(builderId); err != nil {
+		return "", err
+	}
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err
@@ -94,7 +102,7 @@ func (m *EcsBluegreen) Publish(
 		stack: stack, repository: repository, version: version, tag: tag,
 		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch},
-		strictReferrers: strictReferrers,
+		strictReferrers: strictReferrers, builderID: builderId,
 	}, nil)
 	if err != nil {
 		return "", err
@@ -138,6 +146,8 @@ type publishArgs struct {
 	image                           imageArgs
 	// strictReferrers makes a registry without the referrers API an error.
 	strictReferrers bool
+	// builderID is the provenance's builder id ("" = a local build).
+	builderID string
 }
 
 // publish builds the image, writes it as an OCI layout tar inside this
@@ -185,6 +195,6 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	if err != nil {
 		return res, err
 	}
-	res.Referrers, err = m.attest(ctx, img, target, a.strictReferrers)
+	res.Referrers, err = m.attest(ctx, img, target, a)
 	return res, err
 }

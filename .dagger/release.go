@@ -15,6 +15,7 @@ import (
 	bluegreen "dagger/ecs-bluegreen/deploy"
 	"dagger/ecs-bluegreen/ecsdeploy"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/provenance"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/release"
 )
@@ -112,6 +113,9 @@ func (m *EcsBluegreen) Release(
 	// Source repository URL recorded in the image label, the provenance and the SBOM (see publish).
 	// +optional
 	sourceURL string,
+	// Builder id recorded in the provenance (see publish); the CI entry points pass theirs.
+	// +optional
+	builderId string,
 	// Deadline of each registry operation, e.g. 90s or 5m; default 2m (see publish).
 	// +optional
 	registryTimeout string,
@@ -127,6 +131,9 @@ func (m *EcsBluegreen) Release(
 	}
 	ctx = publish.WithTimeout(ctx, regLimit)
 	if err := buildplan.CheckSourceURL(sourceURL); err != nil {
+		return nil, err
+	}
+	if err := provenance.CheckBuilderID(builderId); err != nil {
 		return nil, err
 	}
 	mode := bundle.ModePipeline
@@ -206,7 +213,7 @@ func (m *EcsBluegreen) Release(
 			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
 			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch},
-			strictReferrers: strictReferrers,
+			strictReferrers: strictReferrers, builderID: builderId,
 		}, preflight)
 		if err != nil {
 			return nil, err

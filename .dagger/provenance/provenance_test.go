@@ -178,3 +178,48 @@ func TestSourceDigestMethodIsNamed(t *testing.T) {
 	}
 	t.Fatalf("no source dependency:\n%s", doc)
 }
+
+// TestBuilderIDTellsCIFromALaptop: without a builder id the statement names
+// the local builder; a CI entry point's id is recorded as given; anything
+// that is not an absolute URI is refused naming it.
+func TestBuilderIDTellsCIFromALaptop(t *testing.T) {
+	builderOf := func(b Build) string {
+		doc, err := Statement(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st struct {
+			Predicate struct {
+				RunDetails struct {
+					Builder struct {
+						ID string `json:"id"`
+					} `json:"builder"`
+				} `json:"runDetails"`
+			} `json:"predicate"`
+		}
+		if err := json.Unmarshal(doc, &st); err != nil {
+			t.Fatal(err)
+		}
+		return st.Predicate.RunDetails.Builder.ID
+	}
+	if got := builderOf(sample()); got != BuilderID || !strings.HasSuffix(got, "@local") {
+		t.Errorf("local builder %q", got)
+	}
+	for _, id := range []string{
+		"https://github.com/acme/shop/.github/workflows/release.yml@refs/heads/main",
+		"arn:aws:codebuild:us-east-1:123456789012:build/shop-release:0b1c2d3e-aaaa-bbbb-cccc-1234567890ab",
+	} {
+		b := sample()
+		b.Builder = id
+		if got := builderOf(b); got != id {
+			t.Errorf("builder %q recorded as %q", id, got)
+		}
+	}
+	for _, bad := range []string{"laptop", "/.github/workflows/release.yml", "https://github.com/a b", "https://"} {
+		b := sample()
+		b.Builder = bad
+		if _, err := Statement(b); err == nil || !strings.Contains(err.Error(), `"`+bad+`"`) {
+			t.Errorf("builder id %q accepted or unclear: %v", bad, err)
+		}
+	}
+}
