@@ -150,7 +150,7 @@ func Attach(ctx context.Context, repo Reference, auth Auth, refs []Referrer) ([]
 		if err != nil {
 			return out, err
 		}
-		err = call0(ctx, repo.Registry, "the upload of the "+ref.ArtifactType+" for "+ref.Subject.Digest.String(), func(ctx context.Context) error {
+		there, err := Call(ctx, repo.Registry, "the upload of the "+ref.ArtifactType+" for "+ref.Subject.Digest.String(), func(ctx context.Context) (bool, error) {
 			return putReferrer(r, d, manifest, ref, append(opts, remote.WithContext(ctx)))
 		})
 		if err != nil {
@@ -163,7 +163,7 @@ func Attach(ctx context.Context, repo Reference, auth Auth, refs []Referrer) ([]
 			}
 			return out, fmt.Errorf("pushing the %s of %s: %w", ref.ArtifactType, ref.Subject.Digest, err)
 		}
-		out = append(out, attached(ref, d.String(), false))
+		out = append(out, attached(ref, d.String(), there))
 	}
 	return out, nil
 }
@@ -224,19 +224,20 @@ func findEquivalent(r name.Repository, ref Referrer, opts []remote.Option) (stri
 }
 
 // putReferrer uploads the payload and the empty config, then the manifest by
-// digest, unless the registry already holds that manifest (a re-run).
-func putReferrer(r name.Repository, d v1.Hash, manifest []byte, ref Referrer, opts []remote.Option) error {
+// digest, unless the registry already holds that manifest (a re-run): then
+// it reports true and pushes nothing.
+func putReferrer(r name.Repository, d v1.Hash, manifest []byte, ref Referrer, opts []remote.Option) (bool, error) {
 	if _, err := remote.Head(r.Digest(d.String()), opts...); err == nil {
-		return nil
+		return true, nil
 	} else if !isNotFound(err) {
-		return err
+		return false, err
 	}
 	for _, blob := range [][]byte{emptyConfig, ref.Data} {
 		if err := remote.WriteLayer(r, static.NewLayer(blob, types.MediaType(ref.ArtifactType)), opts...); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return remote.Put(r.Digest(d.String()), rawManifest(manifest), opts...)
+	return false, remote.Put(r.Digest(d.String()), rawManifest(manifest), opts...)
 }
 
 // isNotFound reports a registry's 404.
