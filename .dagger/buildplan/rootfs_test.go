@@ -135,3 +135,26 @@ func TestAppImageHasTmpAndTheArm64Variant(t *testing.T) {
 		}
 	}
 }
+
+// TestSBOMFilesReadARealDpkgDatabase reads this machine's package records
+// the way the builder image's are read, when it is Debian-based and has the
+// CA package: the bundle's package is found with a version and a purl.
+func TestSBOMFilesReadARealDpkgDatabase(t *testing.T) {
+	status, err := os.ReadFile("/" + BuilderRecords[0])
+	if err != nil {
+		t.Skipf("no dpkg database here: %v", err)
+	}
+	osRelease, err := os.ReadFile("/" + BuilderRecords[1])
+	if err != nil || !strings.Contains(string(status), "Package: "+CAPackage+"\n") {
+		t.Skip("no os-release or no CA package installed here")
+	}
+	files, err := SBOMFiles([]byte("certs"), status, osRelease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := files[0].Package
+	if files[0].Path != CACertPath || p == nil || p.Version == "" || p.Distro == "" || !strings.HasPrefix(p.PURL(), "pkg:deb/"+p.Distro+"/ca-certificates@") {
+		t.Fatalf("CA bundle %s from %+v", files[0].Path, p)
+	}
+	t.Logf("CA bundle from %s", p.PURL())
+}
