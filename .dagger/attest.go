@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,8 +17,10 @@ import (
 // Sbom builds the app binary (see build) and returns its software bill of
 // materials, CycloneDX 1.5 JSON made from the build information Go embeds in
 // the binary: the main module, every dependency module with its version and
-// go.sum checksum, the Go version and the build settings. No registry is
-// needed: `sbom export --path sbom.json`.
+// go.sum checksum, the Go standard library with the CPE and version scanners
+// match, the build settings, and the image's other files (the CA bundle with
+// its Debian package, passwd, group). No registry is needed:
+// `sbom export --path sbom.json`.
 func (m *EcsBluegreen) Sbom(
 	ctx context.Context,
 	// The app source (see build).
@@ -33,17 +34,21 @@ func (m *EcsBluegreen) Sbom(
 	// Version stamped into the binary (see build).
 	// +optional
 	version string,
-	// Builder image with the Go toolchain.
+	// Builder image with the Go toolchain; default: the pinned default in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
+	// Source repository URL: names the app's supplier (see build).
+	// +optional
+	sourceURL string,
+	// The image's source date, seconds since the Unix epoch (see build): the SBOM's timestamp.
+	// +optional
+	sourceDateEpoch int,
 ) (*dagger.File, error) {
-	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage})
+	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch})
 	if err != nil {
 		return nil, err
 	}
-	p := c.platforms[0]
-	doc, err := sbom.FromBinary(c.binary(p), sbom.Subject{Version: c.version, Platform: p.String()})
+	doc, err := c.sbom(c.platforms[0])
 	if err != nil {
 		return nil, err
 	}
@@ -54,50 +59,66 @@ func (m *EcsBluegreen) Sbom(
 	return dag.CurrentModule().WorkdirFile(path).Sync(ctx)
 }
 
+// sbom is the SBOM of platform p's image: the binary's modules and the
+// image's other files, dated by the source date.
+func (c *compiled) sbom(p buildplan.Platform) ([]byte, error) {
+	files, err := buildplan.SBOMFiles(c.certs, c.dpkgStatus, c.osRelease)
+	if err != nil {
+		return nil, err
+	}
+	return sbom.FromBinary(c.binary(p), sbom.Subject{
+		Version: c.version, Platform: p.String(), Created: c.created, SourceURL: c.args.sourceURL, Files: files,
+	})
+}
+
 // attest attaches an SBOM and a SLSA provenance statement to each platform
 // manifest of a published image, as OCI referrers. A registry without the
 // referrers API gets its explanation on stderr and no attachments; the image
 // itself is published either way.
-func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img *assembled, target publish.Request) ([]publish.Attached, error) {
+func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publish.Request, a publishArgs) ([]publish.Attached, error) {
 	resolved, err := dag.Container().From(img.goImage.Ref).ImageRef(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("resolving the builder image %s: %w", img.goImage.Ref, err)
 	}
-	sourceDigest, err := appSource(source).Digest(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var refs []publish.Referrer
 	for i, p := range img.platforms {
 		subject := img.manifests[i]
-		bom, err := sbom.FromBinary(img.binary(p), sbom.Subject{Version: img.version, Platform: p.String()})
+		bom, err := img.sbom(p)
 		if err != nil {
 			return nil, err
 		}
 		statement, err := provenance.Statement(provenance.Build{
-			Subject: target.Target.Name(), Digest: subject.Digest.String(), Platform: p.String(),
-			Version: img.version, SourceURL: img.args.sourceURL, SourceDigest: sourceDigest,
+			// The repository without the registry's address: the same build
+			// pushed through another address states the same thing.
+			Subject: target.Target.Repository, Digest: subject.Digest.String(), Platform: p.String(),
+			Version: img.version, SourceURL: img.args.sourceURL, SourceDigest: img.sourceDigest,
 			SourceDateEpoch: img.args.sourceDateEpoch,
 			GoImage:         img.goImage.Ref, GoImageDigest: buildplan.DigestOf(resolved),
 			GoBuild: buildplan.GoBuildArgs(img.version, "./app", buildplan.BuilderBinary),
+			Builder: a.builderID,
 		})
 		if err != nil {
 			return nil, err
 		}
 		refs = append(refs,
 			publish.Referrer{ArtifactType: sbom.MediaType, Data: bom, Subject: subject},
-			publish.Referrer{ArtifactType: provenance.MediaType, Data: statement, Subject: subject})
+			publish.Referrer{ArtifactType: provenance.MediaType, Data: statement, Subject: subject,
+				Equivalent: func(existing []byte) bool { return provenance.Equivalent(statement, existing) }})
 	}
 	attached, err := publish.Attach(ctx, target.Target, target.Auth, refs)
-	var none *publish.NoReferrersAPIError
-	if errors.As(err, &none) {
-		fmt.Fprintln(os.Stderr, err)
-		return nil, nil
-	}
+	warning, err := publish.WithoutReferrers(err, target.Target, a.strictReferrers)
 	if err != nil {
 		return nil, err
 	}
+	if warning != "" {
+		fmt.Fprintln(os.Stderr, warning)
+		return nil, nil
+	}
 	for _, a := range attached {
+		if a.Existing {
+			fmt.Fprintf(os.Stderr, "%s %s already attached to %s (%s): nothing attached\n", a.ArtifactType, a.Digest, a.Subject, a.Platform)
+			continue
+		}
 		fmt.Fprintf(os.Stderr, "attached %s %s to %s (%s)\n", a.ArtifactType, a.Digest, a.Subject, a.Platform)
 	}
 	return attached, nil
@@ -107,7 +128,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, source *dagger.Directory, img
 func attestations(attached []publish.Attached) []bundle.Attestation {
 	out := make([]bundle.Attestation, len(attached))
 	for i, a := range attached {
-		out[i] = bundle.Attestation(a)
+		out[i] = bundle.Attestation{ArtifactType: a.ArtifactType, Digest: a.Digest, Subject: a.Subject, Platform: a.Platform}
 	}
 	return out
 }

@@ -9,10 +9,6 @@ import (
 	"dagger/ecs-bluegreen/internal/dagger"
 )
 
-// defaultGoImage is the builder image every Go build and test uses unless
-// --go-image names another (pin it by digest for reproducible images).
-const defaultGoImage = "public.ecr.aws/docker/library/golang:1.26-bookworm"
-
 // Build compiles the web app into a minimal image for one platform (a static
 // binary, CA certificates and a non-root user on an empty root filesystem,
 // port 3000) and returns it as a container for chaining: `build as-service
@@ -38,10 +34,9 @@ func (m *EcsBluegreen) Build(
 	// every engine reproduces.
 	// +optional
 	version string,
-	// Builder image with the Go toolchain (point it at a mirror if needed). Pin it by digest
-	// (…golang:1.26-bookworm@sha256:…) to make the image digest depend on the source alone.
+	// Builder image with the Go toolchain (point it at a mirror if needed); default: the pinned default in buildplan/goimage.go.
+	// Give another one by digest (…:tag@sha256:…) to keep the image digest a function of the source.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 	// Source repository URL recorded in the org.opencontainers.image.source label.
 	// +optional
@@ -87,9 +82,8 @@ func (m *EcsBluegreen) Tarball(
 	// Version stamped into the binary and the labels (see build).
 	// +optional
 	version string,
-	// Builder image with the Go toolchain; pin it by digest for reproducible images.
+	// Builder image with the Go toolchain; default: the pinned default in buildplan/goimage.go (see build).
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 	// Source repository URL recorded in the org.opencontainers.image.source label.
 	// +optional
@@ -121,9 +115,8 @@ func (m *EcsBluegreen) Serve(
 	// Version stamped into the binary (see build).
 	// +optional
 	version string,
-	// Builder image with the Go toolchain.
+	// Builder image with the Go toolchain; default: the pinned default in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (*dagger.Service, error) {
 	// Build for the engine's own platform so the preview never needs emulation.
@@ -151,9 +144,8 @@ func (m *EcsBluegreen) Test(
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger/ecs-bluegreen"]
 	source *dagger.Directory,
-	// Builder image with the Go toolchain.
+	// Builder image with the Go toolchain; default: the pinned default in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 	// Skip the slower tests that build binaries (go test -short).
 	// +optional
@@ -197,7 +189,7 @@ func goBuilder(ctx context.Context, goImage string, src *dagger.Directory) (*dag
 	if !hasMod {
 		return nil, fmt.Errorf("the source has no go.mod at its root: pass --source the project directory (the one holding go.mod and app/)")
 	}
-	ctr := dag.Container().From(goImage).
+	ctr := dag.Container().From(buildplan.GoImageOr(goImage)).
 		WithMountedCache("/go/pkg/mod", dag.CacheVolume("ecs-bluegreen-go-mod")).
 		WithMountedCache("/root/.cache/go-build", dag.CacheVolume("ecs-bluegreen-go-build")).
 		WithEnvVariable("GOFLAGS", "-mod=readonly").

@@ -518,7 +518,35 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch)
+			var sourceUrl string
+			if inputArgs["sourceURL"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceURL"]), &sourceUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceURL", err))
+				}
+			}
+			var builderId string
+			if inputArgs["builderId"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["builderId"]), &builderId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg builderId", err))
+				}
+			}
+			var registryTimeout string
+			if inputArgs["registryTimeout"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryTimeout"]), &registryTimeout)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryTimeout", err))
+				}
+			}
+			var strictReferrers bool
+			if inputArgs["strictReferrers"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["strictReferrers"]), &strictReferrers)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
+				}
+			}
+			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers)
 		case "Release":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -658,7 +686,35 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch)
+			var sourceUrl string
+			if inputArgs["sourceURL"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceURL"]), &sourceUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceURL", err))
+				}
+			}
+			var builderId string
+			if inputArgs["builderId"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["builderId"]), &builderId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg builderId", err))
+				}
+			}
+			var registryTimeout string
+			if inputArgs["registryTimeout"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["registryTimeout"]), &registryTimeout)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryTimeout", err))
+				}
+			}
+			var strictReferrers bool
+			if inputArgs["strictReferrers"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["strictReferrers"]), &strictReferrers)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
+				}
+			}
+			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -735,7 +791,21 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).Sbom(&parent, ctx, source, platform, version, goImage)
+			var sourceUrl string
+			if inputArgs["sourceURL"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceURL"]), &sourceUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceURL", err))
+				}
+			}
+			var sourceDateEpoch int
+			if inputArgs["sourceDateEpoch"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sourceDateEpoch"]), &sourceDateEpoch)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
+				}
+			}
+			return (*EcsBluegreen).Sbom(&parent, ctx, source, platform, version, goImage, sourceUrl, sourceDateEpoch)
 		case "Serve":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

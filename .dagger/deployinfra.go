@@ -74,9 +74,8 @@ func (m *EcsBluegreen) DeployInfra(
 	// +optional
 	// +default="public.ecr.aws/docker/library/node:22-bookworm"
 	nodeImage string,
-	// Image whose Go toolchain (/usr/local/go) runs the CDK app.
+	// Image whose Go toolchain (/usr/local/go) runs the CDK app; default: the builder image pinned in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (string, error) {
 	// Every input is validated before anything runs.

@@ -12,6 +12,7 @@ import (
 	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/imagebuild"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/provenance"
 )
 
 // imageArgs are the inputs of an app image: together with the source they
@@ -51,6 +52,11 @@ type compiled struct {
 	args      imageArgs
 	platforms []buildplan.Platform
 	certs     []byte
+	// dpkgStatus and osRelease are the builder's package records (empty
+	// when it has none), naming the CA bundle's package in the SBOM.
+	dpkgStatus, osRelease []byte
+	// sourceDigest is the built source's digest (provenance.SourceDigest).
+	sourceDigest string
 }
 
 // binary is the path of platform p's app binary.
@@ -90,7 +96,13 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 	if err != nil {
 		return nil, err
 	}
-	out := dag.Directory().WithFile("ca-certificates.crt", dag.Container().From(goImage.Ref).File(buildplan.CACertPath))
+	// The CA bundle goes into the image; the builder's package records say
+	// which package and version it comes from, for the SBOM.
+	builderImage := dag.Container().From(goImage.Ref)
+	out := dag.Directory().WithFile("ca-certificates.crt", builderImage.File(buildplan.CACertPath)).
+		WithDirectory("builder", builderImage.Rootfs().Filter(dagger.DirectoryFilterOpts{Include: buildplan.BuilderRecords})).
+		// The source as built, for a digest anyone can recompute (provenance.SourceDigest).
+		WithDirectory("source", appSource(source))
 	for _, p := range platforms {
 		ctr := builder
 		for _, e := range p.GoEnv() {
@@ -116,7 +128,17 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 	if err != nil {
 		return nil, err
 	}
-	return &compiled{dir: work, version: ver, goImage: goImage, created: created, labels: labels, args: a, platforms: platforms, certs: certs}, nil
+	records := make([][]byte, len(buildplan.BuilderRecords))
+	for i, rel := range buildplan.BuilderRecords {
+		// Absent in a builder that is not Debian-based: left empty.
+		records[i], _ = os.ReadFile(filepath.Join(work, "builder", filepath.FromSlash(rel)))
+	}
+	sourceDigest, err := provenance.SourceDigest(filepath.Join(work, "source"))
+	if err != nil {
+		return nil, err
+	}
+	return &compiled{dir: work, version: ver, goImage: goImage, created: created, labels: labels, args: a, platforms: platforms,
+		certs: certs, dpkgStatus: records[0], osRelease: records[1], sourceDigest: sourceDigest}, nil
 }
 
 // assemble compiles the app and assembles the image here with imagebuild

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/cdkcmd"
 	"dagger/ecs-bluegreen/infragate"
 	"dagger/ecs-bluegreen/internal/dagger"
@@ -46,9 +47,8 @@ func (m *EcsBluegreen) Synth(
 	// +optional
 	// +default="public.ecr.aws/docker/library/node:22-bookworm"
 	nodeImage string,
-	// Image whose Go toolchain (/usr/local/go) runs the CDK app.
+	// Image whose Go toolchain (/usr/local/go) runs the CDK app; default: the builder image pinned in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (*dagger.Directory, error) {
 	haveKey, haveSecret := m.AwsAccessKeyID != nil, m.AwsSecretAccessKey != nil
@@ -109,9 +109,8 @@ func (m *EcsBluegreen) Diff(
 	// +optional
 	// +default="public.ecr.aws/docker/library/node:22-bookworm"
 	nodeImage string,
-	// Image whose Go toolchain (/usr/local/go) runs the CDK app.
+	// Image whose Go toolchain (/usr/local/go) runs the CDK app; default: the builder image pinned in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 ) (string, error) {
 	diffMethod, err := cdkcmd.ParseDiffMethod(method)
@@ -212,7 +211,7 @@ func (m *EcsBluegreen) liveRun(ctx context.Context, source *dagger.Directory, va
 func (m *EcsBluegreen) cdkToolbox(source *dagger.Directory, nodeImage, goImage string) *dagger.Container {
 	infra := source.Directory("infra")
 	return dag.Container().From(nodeImage).
-		WithDirectory("/usr/local/go", dag.Container().From(goImage).Directory("/usr/local/go")).
+		WithDirectory("/usr/local/go", dag.Container().From(buildplan.GoImageOr(goImage)).Directory("/usr/local/go")).
 		WithEnvVariable("PATH", "/usr/local/go/bin:${PATH}", dagger.ContainerWithEnvVariableOpts{Expand: true}).
 		WithEnvVariable("CGO_ENABLED", "0").
 		WithEnvVariable("GOFLAGS", "-mod=readonly").

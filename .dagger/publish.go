@@ -6,8 +6,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/provenance"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/release"
 )
@@ -55,14 +57,41 @@ func (m *EcsBluegreen) Publish(
 	// It is pushed to by the address the engine gives the service, which is valid for this call only: use it for rehearsals.
 	// +optional
 	registryService *dagger.Service,
-	// Builder image with the Go toolchain.
+	// Builder image with the Go toolchain; default: the pinned default in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 	// Creation time of the image and its files, seconds since the Unix epoch (see build).
 	// +optional
 	sourceDateEpoch int,
+	// Source repository URL (e.g. https://github.com/acme/shop): the org.opencontainers.image.source label, the
+	// provenance's source (with the commit when --version is a full 40-digit commit id) and the SBOM's supplier.
+	// +optional
+	sourceURL string,
+	// Builder id recorded in the provenance: the CI entry points pass theirs ($GITHUB_SERVER_URL/$GITHUB_WORKFLOW_REF
+	// on GitHub Actions, $CODEBUILD_BUILD_ARN on CodeBuild); without it the statement names a local build.
+	// +optional
+	builderId string,
+	// Deadline of each registry operation (a tag lookup, the push, the referrers query, one attachment), as a
+	// Go duration such as 90s or 5m; default 2m. A registry that does not answer in time fails the call, naming
+	// the registry and the operation.
+	// +optional
+	registryTimeout string,
+	// Fail when the registry has no OCI referrers API (the SBOM and provenance cannot be attached) instead of
+	// pushing the image without them and printing a warning.
+	// +optional
+	strictReferrers bool,
 ) (string, error) {
+	limit, err := publish.ParseTimeout(registryTimeout)
+	if err != nil {
+		return "", err
+	}
+	ctx = publish.WithTimeout(ctx, limit)
+	if err := buildplan.CheckSourceURL(sourceURL); err != nil {
+		return "", err
+	}
+	if err := provenance.CheckBuilderID(builderId); err != nil {
+		return "", err
+	}
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err
@@ -73,7 +102,8 @@ func (m *EcsBluegreen) Publish(
 	res, err := m.publish(ctx, cfg, publishArgs{
 		stack: stack, repository: repository, version: version, tag: tag,
 		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
-		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
+		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch},
+		strictReferrers: strictReferrers, builderID: builderId,
 	}, nil)
 	if err != nil {
 		return "", err
@@ -96,11 +126,16 @@ func (m *EcsBluegreen) checkImage(ctx context.Context, cfg aws.Config, plan *rel
 		}
 		given = &publish.Auth{Username: registryUsername, Password: pw}
 	}
-	login, err := release.Login(ctx, cfg, img.Registry, given)
+	login, err := publish.Call(ctx, img.Registry, "the login", func(ctx context.Context) (publish.Auth, error) {
+		return release.Login(ctx, cfg, img.Registry, given)
+	})
 	if err != nil {
 		return err
 	}
-	return plan.CheckImage(ctx, image, login)
+	_, err = publish.Call(ctx, img.Registry, "reading image "+image, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, plan.CheckImage(ctx, image, login)
+	})
+	return err
 }
 
 // publishArgs are the shared arguments of publish and release.
@@ -110,6 +145,10 @@ type publishArgs struct {
 	registryPassword                *dagger.Secret
 	source                          *dagger.Directory
 	image                           imageArgs
+	// strictReferrers makes a registry without the referrers API an error.
+	strictReferrers bool
+	// builderID is the provenance's builder id ("" = a local build).
+	builderID string
 }
 
 // publish builds the image, writes it as an OCI layout tar inside this
@@ -127,7 +166,13 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 		}
 		opts.RegistryAuth = &publish.Auth{Username: a.registryUsername, Password: pw}
 	}
-	target, err := release.PushTarget(ctx, cfg, opts)
+	where := a.registry
+	if where == "" {
+		where = "ECR (" + cfg.Region + ")"
+	}
+	target, err := publish.Call(ctx, where, "finding the repository and logging in", func(ctx context.Context) (publish.Request, error) {
+		return release.PushTarget(ctx, cfg, opts)
+	})
 	if err != nil {
 		return publish.Result{}, err
 	}
@@ -151,6 +196,6 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	if err != nil {
 		return res, err
 	}
-	res.Referrers, err = m.attest(ctx, a.source, img, target)
+	res.Referrers, err = m.attest(ctx, img, target, a)
 	return res, err
 }

@@ -15,6 +15,7 @@ import (
 	bluegreen "dagger/ecs-bluegreen/deploy"
 	"dagger/ecs-bluegreen/ecsdeploy"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/provenance"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/release"
 )
@@ -106,15 +107,38 @@ func (m *EcsBluegreen) Release(
 	// It is pushed to by the address the engine gives the service, which is valid for this call only: use it for rehearsals.
 	// +optional
 	registryService *dagger.Service,
-	// Builder image with the Go toolchain.
+	// Builder image with the Go toolchain; default: the pinned default in buildplan/goimage.go.
 	// +optional
-	// +default="public.ecr.aws/docker/library/golang:1.26-bookworm"
 	goImage string,
 	// Creation time of the image and its files, seconds since the Unix epoch (see build).
 	// +optional
 	sourceDateEpoch int,
+	// Source repository URL recorded in the image label, the provenance and the SBOM (see publish).
+	// +optional
+	sourceURL string,
+	// Builder id recorded in the provenance (see publish); the CI entry points pass theirs.
+	// +optional
+	builderId string,
+	// Deadline of each registry operation, e.g. 90s or 5m; default 2m (see publish).
+	// +optional
+	registryTimeout string,
+	// Fail when the registry has no OCI referrers API instead of releasing the image without its SBOM and
+	// provenance (see publish).
+	// +optional
+	strictReferrers bool,
 ) (*dagger.Directory, error) {
 	// Every argument is checked before AWS is touched.
+	regLimit, err := publish.ParseTimeout(registryTimeout)
+	if err != nil {
+		return nil, err
+	}
+	ctx = publish.WithTimeout(ctx, regLimit)
+	if err := buildplan.CheckSourceURL(sourceURL); err != nil {
+		return nil, err
+	}
+	if err := provenance.CheckBuilderID(builderId); err != nil {
+		return nil, err
+	}
 	mode := bundle.ModePipeline
 	if deploy {
 		mode = bundle.ModeDirect
@@ -191,7 +215,8 @@ func (m *EcsBluegreen) Release(
 		res, err := m.publish(ctx, cfg, publishArgs{
 			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
 			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
-			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceDateEpoch: sourceDateEpoch},
+			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch},
+			strictReferrers: strictReferrers, builderID: builderId,
 		}, preflight)
 		if err != nil {
 			return nil, err

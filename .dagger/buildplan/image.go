@@ -48,9 +48,8 @@ func Labels(title, version, sourceURL string) ([]Label, error) {
 		"org.opencontainers.image.version":  version,
 	}
 	if sourceURL != "" {
-		u, err := url.Parse(sourceURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, fmt.Errorf("source URL %q is not accepted: want an http(s) URL such as https://github.com/acme/shop", sourceURL)
+		if err := CheckSourceURL(sourceURL); err != nil {
+			return nil, err
 		}
 		labels["org.opencontainers.image.source"] = sourceURL
 	}
@@ -60,4 +59,16 @@ func Labels(title, version, sourceURL string) ([]Label, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// CheckSourceURL accepts an empty source URL or an http(s) URL with a host.
+func CheckSourceURL(sourceURL string) error {
+	if sourceURL == "" {
+		return nil
+	}
+	u, err := url.Parse(sourceURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("source URL %q is not accepted: want an http(s) URL such as https://github.com/acme/shop", sourceURL)
+	}
+	return nil
 }

@@ -33,8 +33,9 @@ func ImageSpec(p Platform, binary, caCerts []byte, labels []Label, created time.
 		l[x.Name] = x.Value
 	}
 	return imagebuild.Spec{
-		OS: p.OS, Architecture: p.Arch,
+		OS: p.OS, Architecture: p.Arch, Variant: p.Variant(),
 		Files: files,
+		Dirs:  RootDirs(),
 		Config: v1.Config{
 			Entrypoint:   []string{BinaryPath},
 			User:         User(),

@@ -225,7 +225,8 @@ func TestSourceDateAndPlatformList(t *testing.T) {
 
 func TestGoImageAndArchitecture(t *testing.T) {
 	for ref, pinned := range map[string]bool{
-		"public.ecr.aws/docker/library/golang:1.26-bookworm":     false,
+		DefaultGoImageTag: DefaultGoImageDigest != "",
+		"":                DefaultGoImageDigest != "",
 		"golang@sha256:" + strings.Repeat("a", 64):               true,
 		"golang:1.26-bookworm@sha256:" + strings.Repeat("b", 64): true,
 	} {
@@ -234,7 +235,7 @@ func TestGoImageAndArchitecture(t *testing.T) {
 			t.Errorf("ParseGoImage(%q) = %+v, %v", ref, g, err)
 		}
 	}
-	for _, bad := range []string{"", "golang@sha256:abc", "UPPER/Case:tag x"} {
+	for _, bad := range []string{"golang@sha256:abc", "UPPER/Case:tag x"} {
 		if _, err := ParseGoImage(bad); err == nil || !strings.Contains(err.Error(), "go image") {
 			t.Errorf("ParseGoImage(%q) accepted or unclear: %v", bad, err)
 		}

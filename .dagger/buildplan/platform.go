@@ -38,6 +38,16 @@ func ParsePlatform(s string) (Platform, error) {
 	return Platform{}, fmt.Errorf("platform %q is not supported: Fargate runs %s", s, strings.Join(names, " or "))
 }
 
+// Variant is the CPU variant an image for p declares: v8 for arm64 (what
+// Docker Hub's images declare, and what `--platform linux/arm64/v8`
+// selects), none for amd64.
+func (p Platform) Variant() string {
+	if p.Arch == "arm64" {
+		return "v8"
+	}
+	return ""
+}
+
 // EnvVar is one environment variable.
 type EnvVar struct{ Name, Value string }
 

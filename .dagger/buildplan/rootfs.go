@@ -1,6 +1,10 @@
 package buildplan
 
-import "io/fs"
+import (
+	"io/fs"
+
+	"dagger/ecs-bluegreen/imagebuild"
+)
 
 // Entry is one file of the app image's root filesystem. Exactly one of
 // Content (a file this package writes) and From (a path in the builder
@@ -25,4 +29,12 @@ func RootFS() []Entry {
 		{Path: "/etc/passwd", Mode: 0o444, Content: Passwd()},
 		{Path: "/etc/group", Mode: 0o444, Content: Group()},
 	}
+}
+
+// RootDirs are the directories the image holds besides the parents of its
+// files: /tmp, world-writable with the sticky bit like on any Linux system,
+// because Go's os.TempDir() and multipart uploads (net/http spills large
+// forms there) expect it and the app runs as a non-root user.
+func RootDirs() []imagebuild.Dir {
+	return []imagebuild.Dir{{Path: "/tmp", Mode: 0o777 | fs.ModeSticky}}
 }

@@ -4,11 +4,16 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+
+	"dagger/ecs-bluegreen/imagebuild"
+	"dagger/ecs-bluegreen/sbom"
 )
 
 // TestImageStaysWithinBinaryPlus3MB builds the real app binary the way the
@@ -76,4 +81,80 @@ func TestImageStaysWithinBinaryPlus3MB(t *testing.T) {
 	if unpacked >= limit || int64(layer.Len()) >= limit {
 		t.Fatalf("image (%d unpacked, %d packed) exceeds binary + 3 MB (%d)", unpacked, layer.Len(), limit)
 	}
+}
+
+func TestSBOMFilesNameTheCABundlePackage(t *testing.T) {
+	status := []byte("Package: ca-certificates\nVersion: 20230311+deb12u1\nArchitecture: all\n")
+	files, err := SBOMFiles([]byte("certs"), status, []byte("ID=debian\nVERSION_ID=\"12\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]*sbom.OSPackage{}
+	for _, f := range files {
+		paths[f.Path] = f.Package
+	}
+	if len(files) != len(RootFS())-1 {
+		t.Fatalf("files %v: want every root file but the binary", paths)
+	}
+	if p := paths[CACertPath]; p == nil || p.Name != CAPackage || p.Version != "20230311+deb12u1" || p.Distro != "debian" {
+		t.Errorf("CA bundle package %+v", p)
+	}
+	if _, ok := paths["/etc/passwd"]; !ok {
+		t.Error("passwd not listed")
+	}
+	if files, err := SBOMFiles([]byte("certs"), nil, nil); err != nil || files[0].Package != nil {
+		t.Errorf("a builder without dpkg: %v %+v", err, files)
+	}
+	if _, err := SBOMFiles([]byte("certs"), []byte("Package: bash\nVersion: 1\n"), []byte("ID=debian\n")); err == nil || !strings.Contains(err.Error(), CAPackage) {
+		t.Errorf("a dpkg database without the CA package: %v", err)
+	}
+}
+
+// TestAppImageHasTmpAndTheArm64Variant: the spec of each platform's image
+// holds /tmp (1777) and declares v8 for arm64 only.
+func TestAppImageHasTmpAndTheArm64Variant(t *testing.T) {
+	created, _ := SourceDate(0)
+	for arch, variant := range map[string]string{"amd64": "", "arm64": "v8"} {
+		spec := ImageSpec(Platform{"linux", arch}, []byte("bin"), []byte("certs"), nil, created)
+		if spec.Variant != variant {
+			t.Errorf("%s: variant %q, want %q", arch, spec.Variant, variant)
+		}
+		var tmp bool
+		for _, d := range spec.Dirs {
+			tmp = tmp || (d.Path == "/tmp" && d.Mode == 0o777|fs.ModeSticky)
+		}
+		if !tmp {
+			t.Errorf("%s: no /tmp with mode 1777 in %+v", arch, spec.Dirs)
+		}
+		img, err := imagebuild.Build(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cf, _ := img.ConfigFile(); cf.Variant != variant {
+			t.Errorf("%s: config variant %q", arch, cf.Variant)
+		}
+	}
+}
+
+// TestSBOMFilesReadARealDpkgDatabase reads this machine's package records
+// the way the builder image's are read, when it is Debian-based and has the
+// CA package: the bundle's package is found with a version and a purl.
+func TestSBOMFilesReadARealDpkgDatabase(t *testing.T) {
+	status, err := os.ReadFile("/" + BuilderRecords[0])
+	if err != nil {
+		t.Skipf("no dpkg database here: %v", err)
+	}
+	osRelease, err := os.ReadFile("/" + BuilderRecords[1])
+	if err != nil || !strings.Contains(string(status), "Package: "+CAPackage+"\n") {
+		t.Skip("no os-release or no CA package installed here")
+	}
+	files, err := SBOMFiles([]byte("certs"), status, osRelease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := files[0].Package
+	if files[0].Path != CACertPath || p == nil || p.Version == "" || p.Distro == "" || !strings.HasPrefix(p.PURL(), "pkg:deb/"+p.Distro+"/ca-certificates@") {
+		t.Fatalf("CA bundle %s from %+v", files[0].Path, p)
+	}
+	t.Logf("CA bundle from %s", p.PURL())
 }

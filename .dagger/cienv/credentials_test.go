@@ -82,6 +82,7 @@ func runBuildStep(t *testing.T, endpoint http.Handler, env ...string) (out strin
 		"AWS_REGION=eu-west-1",
 		"SERVICE_STACK=webapp-service",
 		"CODEBUILD_RESOLVED_SOURCE_VERSION=9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
+		"CODEBUILD_BUILD_ARN=arn:aws:codebuild:eu-west-1:123456789012:build/webapp-release:0b1c2d3e-1111-2222-3333-444455556666",
 		"AWS_CONTAINER_CREDENTIALS_HOST=" + strings.TrimPrefix(srv.URL, "http://"),
 	}, env...)
 	b, err := cmd.CombinedOutput()
@@ -133,7 +134,8 @@ func TestBuildStepExportsCredentialsWithoutPrintingThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "--progress plain call --region eu-west-1 --aws-access-key-id env:AWS_ACCESS_KEY_ID --aws-secret-access-key env:AWS_SECRET_ACCESS_KEY " +
-		"--aws-session-token env:AWS_SESSION_TOKEN release --stack webapp-service --version 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432 export --path dist --wipe"
+		"--aws-session-token env:AWS_SESSION_TOKEN release --stack webapp-service --version 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432 " +
+		"--builder-id arn:aws:codebuild:eu-west-1:123456789012:build/webapp-release:0b1c2d3e-1111-2222-3333-444455556666 export --path dist --wipe"
 	if got := strings.Join(strings.Fields(string(args)), " "); got != want {
 		t.Errorf("dagger argv = %q\nwant          %q", got, want)
 	}

@@ -29,6 +29,15 @@ type File struct {
 	Data []byte
 }
 
+// Dir is a directory of the image's root filesystem that must exist with
+// its own mode, e.g. /tmp with 01777 (world-writable, sticky).
+type Dir struct {
+	// Path is absolute and clean, e.g. /tmp.
+	Path string
+	// Mode holds the permission bits, optionally with fs.ModeSticky.
+	Mode fs.FileMode
+}
+
 // Spec is everything an image is made of. Two equal Specs give byte-identical
 // images.
 type Spec struct {
@@ -36,9 +45,14 @@ type Spec struct {
 	// required: an image config without them cannot be imported by a
 	// container engine ("no manifest for platform").
 	OS, Architecture string
+	// Variant is the CPU variant, e.g. v8 for arm64: clients that ask for
+	// linux/arm64/v8 select a manifest by it.
+	Variant string
 	// Files is the whole root filesystem (the image has no base). Parent
 	// directories are added with mode 0755.
 	Files []File
+	// Dirs are directories with a mode of their own (they may be empty).
+	Dirs []Dir
 	// Config is the runtime config (entrypoint, user, env, ports, labels).
 	// Env is kept in the given order; labels are a map and serialized sorted.
 	Config v1.Config
@@ -74,6 +88,17 @@ func (s Spec) validate() error {
 		}
 		seen[f.Path] = true
 	}
+	for _, d := range s.Dirs {
+		switch {
+		case !path.IsAbs(d.Path) || path.Clean(d.Path) != d.Path || d.Path == "/":
+			problems = append(problems, fmt.Sprintf("directory path %q: want an absolute, clean path such as /tmp", d.Path))
+		case seen[d.Path]:
+			problems = append(problems, fmt.Sprintf("directory path %q is listed twice, or also as a file", d.Path))
+		case d.Mode&^(fs.ModePerm|fs.ModeSticky) != 0:
+			problems = append(problems, fmt.Sprintf("directory %s: mode %v is not accepted: permission bits and the sticky bit only (e.g. 0o777|fs.ModeSticky)", d.Path, d.Mode))
+		}
+		seen[d.Path] = true
+	}
 	if len(problems) > 0 {
 		return fmt.Errorf("image spec: %s", strings.Join(problems, "; "))
 	}
@@ -87,7 +112,7 @@ func Build(spec Spec) (v1.Image, error) {
 		return nil, err
 	}
 	created := spec.Created.UTC().Truncate(time.Second)
-	layerTar, err := layerBytes(spec.Files, created)
+	layerTar, err := layerBytes(spec.Files, spec.Dirs, created)
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +146,7 @@ func Build(spec Spec) (v1.Image, error) {
 	cf = cf.DeepCopy()
 	cf.OS = spec.OS
 	cf.Architecture = spec.Architecture
+	cf.Variant = spec.Variant
 	cf.Created = v1.Time{Time: created}
 	cf.Config = spec.Config
 	return mutate.ConfigFile(img, cf)
@@ -129,7 +155,7 @@ func Build(spec Spec) (v1.Image, error) {
 // layerBytes is the uncompressed layer: parent directories and files sorted
 // by path, owned by root, every mtime the creation time, no user or group
 // names, no access or change times.
-func layerBytes(files []File, created time.Time) ([]byte, error) {
+func layerBytes(files []File, dirs []Dir, created time.Time) ([]byte, error) {
 	type entry struct {
 		name string
 		mode int64
@@ -141,6 +167,15 @@ func layerBytes(files []File, created time.Time) ([]byte, error) {
 		name := strings.TrimPrefix(f.Path, "/")
 		entries[name] = entry{name: name, mode: int64(f.Mode.Perm()), data: f.Data}
 		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if _, ok := entries[dir+"/"]; !ok {
+				entries[dir+"/"] = entry{name: dir + "/", mode: 0o755, dir: true}
+			}
+		}
+	}
+	for _, d := range dirs {
+		name := strings.TrimPrefix(d.Path, "/") + "/"
+		entries[name] = entry{name: name, mode: tarMode(d.Mode), dir: true}
+		for dir := path.Dir(strings.TrimSuffix(name, "/")); dir != "."; dir = path.Dir(dir) {
 			if _, ok := entries[dir+"/"]; !ok {
 				entries[dir+"/"] = entry{name: dir + "/", mode: 0o755, dir: true}
 			}
@@ -170,4 +205,14 @@ func layerBytes(files []File, created time.Time) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// tarMode is a mode as a tar header stores it: permission bits, and the
+// sticky bit as c_ISVTX (01000).
+func tarMode(m fs.FileMode) int64 {
+	mode := int64(m.Perm())
+	if m&fs.ModeSticky != 0 {
+		mode |= 0o1000
+	}
+	return mode
 }

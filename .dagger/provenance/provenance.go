@@ -11,6 +11,7 @@ package provenance
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -32,13 +33,18 @@ const PredicateType = "https://slsa.dev/provenance/v1"
 // externalParameters below.
 const BuildType = "https://github.com/ecs-bluegreen/ecs-bluegreen/build/v1"
 
-// BuilderID names the builder: this Dagger module's build function.
-const BuilderID = "https://github.com/ecs-bluegreen/ecs-bluegreen/.dagger#build"
+// BuilderID names the builder when the caller names none: this Dagger
+// module's build function run on a developer's machine. CI entry points pass
+// their own (the workflow file and ref on GitHub Actions, the build ARN on
+// CodeBuild), so a statement tells a CI build from a laptop's.
+const BuilderID = "https://github.com/ecs-bluegreen/ecs-bluegreen/.dagger#build@local"
 
 // Build describes one platform image's build.
 type Build struct {
-	// Subject is the image repository (registry/repository) and Digest the
-	// platform manifest's sha256:… digest.
+	// Subject is the image repository's path (webapp), without the
+	// registry's address, so the same build pushed through another address
+	// (a mirror, a stand-in's per-call host name) states the same thing; Digest
+	// is the platform manifest's sha256:… digest, which names the image.
 	Subject, Digest string
 	// Platform is e.g. linux/arm64.
 	Platform string
@@ -46,7 +52,8 @@ type Build struct {
 	Version string
 	// SourceURL is the source repository, when known.
 	SourceURL string
-	// SourceDigest is the content digest of the source directory built.
+	// SourceDigest is the digest of the source tree built, as SourceDigest
+	// computes it (recomputable from a checkout with scripts/source-digest).
 	SourceDigest string
 	// SourceDateEpoch is the image's creation time in Unix seconds.
 	SourceDateEpoch int
@@ -55,6 +62,23 @@ type Build struct {
 	GoImage, GoImageDigest string
 	// GoBuild is the go build command line.
 	GoBuild []string
+	// Builder is the builder id (CheckBuilderID); empty means BuilderID.
+	Builder string
+}
+
+// CheckBuilderID accepts an empty builder id (a local build) or an absolute
+// URI without spaces: https://github.com/<owner>/<repo>/.github/workflows/<file>@<ref>
+// on GitHub Actions, arn:aws:codebuild:<region>:<account>:build/<project>:<id> on CodeBuild.
+func CheckBuilderID(id string) error {
+	if id == "" {
+		return nil
+	}
+	u, err := url.Parse(id)
+	if err != nil || u.Scheme == "" || (u.Host == "" && u.Opaque == "") || strings.ContainsAny(id, " \t\n") {
+		return fmt.Errorf("builder id %q is not accepted: want an absolute URI such as "+
+			"$GITHUB_SERVER_URL/$GITHUB_WORKFLOW_REF (GitHub Actions) or $CODEBUILD_BUILD_ARN (CodeBuild)", id)
+	}
+	return nil
 }
 
 // validate reports every missing field at once.
@@ -81,6 +105,13 @@ func Statement(b Build) ([]byte, error) {
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
+	if err := CheckBuilderID(b.Builder); err != nil {
+		return nil, err
+	}
+	builder := b.Builder
+	if builder == "" {
+		builder = BuilderID
+	}
 	external, err := structpb.NewStruct(map[string]any{
 		"version":         b.Version,
 		"platform":        b.Platform,
@@ -104,7 +135,7 @@ func Statement(b Build) ([]byte, error) {
 		deps = append(deps, &ita.ResourceDescriptor{Name: "builder", Uri: "oci://" + b.GoImage, Digest: digestMap(b.GoImageDigest)})
 	}
 	if b.SourceURL != "" || b.SourceDigest != "" {
-		src := &ita.ResourceDescriptor{Name: "source", Annotations: nil}
+		src := &ita.ResourceDescriptor{Name: "source"}
 		if b.SourceURL != "" {
 			src.Uri = b.SourceURL
 		}
@@ -116,6 +147,11 @@ func Statement(b Build) ([]byte, error) {
 			for k, v := range digestMap(b.SourceDigest) {
 				src.Digest[k] = v
 			}
+			// How to recompute the sha256 (SourceDigest, scripts/source-digest).
+			src.Annotations, err = structpb.NewStruct(map[string]any{"digestMethod": SourceDigestMethod})
+			if err != nil {
+				return nil, err
+			}
 		}
 		deps = append(deps, src)
 	}
@@ -126,7 +162,7 @@ func Statement(b Build) ([]byte, error) {
 			InternalParameters:   internal,
 			ResolvedDependencies: deps,
 		},
-		RunDetails: &prov.RunDetails{Builder: &prov.Builder{Id: BuilderID}},
+		RunDetails: &prov.RunDetails{Builder: &prov.Builder{Id: builder}},
 	}
 	if err := predicate.Validate(); err != nil {
 		return nil, fmt.Errorf("provenance: %w", err)

@@ -66,13 +66,19 @@ func Publish(ctx context.Context, req Request) (Result, error) {
 	if _, err := ParseReference(req.Target.Tagged()); err != nil {
 		return Result{}, err
 	}
-	lookup := req.Lookup
-	if lookup == nil {
-		lookup = func(ctx context.Context, tag string) (string, error) {
+	given := req.Lookup
+	if given == nil {
+		given = func(ctx context.Context, tag string) (string, error) {
 			r := req.Target
 			r.Tag = tag
 			return RemoteDigest(ctx, r, req.Auth)
 		}
+	}
+	// Every lookup, the registry's own or the ECR API's, has the deadline.
+	lookup := func(ctx context.Context, tag string) (string, error) {
+		r := req.Target
+		r.Tag = tag
+		return Call(ctx, req.Target.Registry, "the lookup of tag "+r.Tagged(), func(ctx context.Context) (string, error) { return given(ctx, tag) })
 	}
 	local, _, err := DigestFromTarball(req.Tarball)
 	if err != nil {

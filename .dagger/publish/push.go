@@ -60,7 +60,9 @@ func RemoteDigest(ctx context.Context, ref Reference, auth Auth) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("image reference %s: %w", ref.Tagged(), err)
 	}
-	desc, err := remote.Head(tag, auth.options(ctx)...)
+	desc, err := Call(ctx, ref.Registry, "the lookup of tag "+ref.Tagged(), func(ctx context.Context) (*v1.Descriptor, error) {
+		return remote.Head(tag, auth.options(ctx)...)
+	})
 	var terr *transport.Error
 	if errors.As(err, &terr) && terr.StatusCode == http.StatusNotFound {
 		return "", nil
@@ -86,15 +88,16 @@ func Push(ctx context.Context, file string, ref Reference, auth Auth) (Reference
 	if err != nil {
 		return Reference{}, fmt.Errorf("image reference %s: %w", ref.Tagged(), err)
 	}
-	switch format {
-	case FormatOCI:
-		err = pushLayout(ctx, file, want, tag, auth)
-	default:
-		var img v1.Image
-		if img, err = tarball.ImageFromPath(file, nil); err == nil {
-			err = remote.Write(tag, img, auth.options(ctx)...)
+	err = call0(ctx, ref.Registry, "the push of "+ref.Tagged(), func(ctx context.Context) error {
+		if format == FormatOCI {
+			return pushLayout(ctx, file, want, tag, auth)
 		}
-	}
+		img, err := tarball.ImageFromPath(file, nil)
+		if err != nil {
+			return err
+		}
+		return remote.Write(tag, img, auth.options(ctx)...)
+	})
 	if err != nil {
 		return Reference{}, fmt.Errorf("pushing %s: %w", ref.Tagged(), err)
 	}

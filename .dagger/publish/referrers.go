@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -31,6 +32,11 @@ type Referrer struct {
 	// Subject is the platform image manifest it describes (ECR refuses an
 	// image index as a subject with 405).
 	Subject v1.Descriptor
+	// Equivalent, when set, says whether a payload already attached to the
+	// subject with the same artifact type states the same thing; then
+	// nothing is attached (a re-run of the same build). Without it only a
+	// byte-identical referrer counts as already there.
+	Equivalent func(existing []byte) bool
 }
 
 // Attached is a pushed referrer, as release.json lists it.
@@ -43,6 +49,9 @@ type Attached struct {
 	Subject string `json:"subject"`
 	// Platform is the subject's platform, e.g. linux/arm64.
 	Platform string `json:"platform,omitempty"`
+	// Existing says an equivalent referrer was already attached (Digest is
+	// that one) and nothing was pushed.
+	Existing bool `json:"-"`
 }
 
 // NoReferrersAPIError says the registry does not serve the OCI referrers API.
@@ -106,7 +115,14 @@ func Attach(ctx context.Context, repo Reference, auth Auth, refs []Referrer) ([]
 		return nil, fmt.Errorf("repository %s: %w", repo.Name(), err)
 	}
 	opts := append(auth.options(ctx), remote.WithReferrersTagFallback(false))
-	if _, err := remote.Referrers(r.Digest(refs[0].Subject.Digest.String()), opts...); err != nil {
+	_, err = Call(ctx, repo.Registry, "the referrers query for "+refs[0].Subject.Digest.String(), func(ctx context.Context) (v1.ImageIndex, error) {
+		return remote.Referrers(r.Digest(refs[0].Subject.Digest.String()), append(opts, remote.WithContext(ctx))...)
+	})
+	if err != nil {
+		var timeout *TimeoutError
+		if errors.As(err, &timeout) {
+			return nil, err
+		}
 		if strings.Contains(err.Error(), "does not support the Referrers API") {
 			return nil, &NoReferrersAPIError{Registry: repo.Registry}
 		}
@@ -114,6 +130,18 @@ func Attach(ctx context.Context, repo Reference, auth Auth, refs []Referrer) ([]
 	}
 	var out []Attached
 	for _, ref := range refs {
+		if ref.Equivalent != nil {
+			found, err := Call(ctx, repo.Registry, "the referrers query for "+ref.Subject.Digest.String(), func(ctx context.Context) (string, error) {
+				return findEquivalent(r, ref, append(opts, remote.WithContext(ctx)))
+			})
+			if err != nil {
+				return out, err
+			}
+			if found != "" {
+				out = append(out, attached(ref, found, true))
+				continue
+			}
+		}
 		manifest, err := ArtifactManifest(ref)
 		if err != nil {
 			return out, err
@@ -122,35 +150,94 @@ func Attach(ctx context.Context, repo Reference, auth Auth, refs []Referrer) ([]
 		if err != nil {
 			return out, err
 		}
-		if err := putReferrer(r, d, manifest, ref, opts); err != nil {
+		there, err := Call(ctx, repo.Registry, "the upload of the "+ref.ArtifactType+" for "+ref.Subject.Digest.String(), func(ctx context.Context) (bool, error) {
+			return putReferrer(r, d, manifest, ref, append(opts, remote.WithContext(ctx)))
+		})
+		if err != nil {
+			var timeout *TimeoutError
+			if errors.As(err, &timeout) {
+				return out, err
+			}
 			if strings.Contains(err.Error(), "does not support the Referrers API") {
 				return out, &NoReferrersAPIError{Registry: repo.Registry}
 			}
 			return out, fmt.Errorf("pushing the %s of %s: %w", ref.ArtifactType, ref.Subject.Digest, err)
 		}
-		a := Attached{ArtifactType: ref.ArtifactType, Digest: d.String(), Subject: ref.Subject.Digest.String()}
-		if ref.Subject.Platform != nil {
-			a.Platform = ref.Subject.Platform.String()
-		}
-		out = append(out, a)
+		out = append(out, attached(ref, d.String(), there))
 	}
 	return out, nil
 }
 
+// attached describes a referrer of ref's subject with the given digest.
+func attached(ref Referrer, digest string, existing bool) Attached {
+	a := Attached{ArtifactType: ref.ArtifactType, Digest: digest, Subject: ref.Subject.Digest.String(), Existing: existing}
+	if ref.Subject.Platform != nil {
+		a.Platform = ref.Subject.Platform.String()
+	}
+	return a
+}
+
+// maxReferrerPayload bounds what is read of an attached payload to compare
+// it: SBOMs and statements are kilobytes.
+const maxReferrerPayload = 16 << 20
+
+// findEquivalent returns the digest of a referrer of ref's subject whose
+// payload ref.Equivalent accepts, "" when there is none. Each referrer's
+// manifest is read: registries list the artifact type differently (some
+// give the config's media type), so the listing alone cannot select.
+func findEquivalent(r name.Repository, ref Referrer, opts []remote.Option) (string, error) {
+	idx, err := remote.Referrers(r.Digest(ref.Subject.Digest.String()), opts...)
+	if err != nil {
+		return "", err
+	}
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return "", err
+	}
+	for _, d := range im.Manifests {
+		desc, err := remote.Get(r.Digest(d.Digest.String()), opts...)
+		if err != nil {
+			return "", err
+		}
+		var m v1.Manifest
+		if json.Unmarshal(desc.Manifest, &m) != nil || m.ArtifactType != ref.ArtifactType || len(m.Layers) != 1 || m.Layers[0].Size > maxReferrerPayload {
+			continue
+		}
+		layer, err := remote.Layer(r.Digest(m.Layers[0].Digest.String()), opts...)
+		if err != nil {
+			return "", err
+		}
+		rc, err := layer.Compressed()
+		if err != nil {
+			return "", err
+		}
+		payload, err := io.ReadAll(io.LimitReader(rc, maxReferrerPayload))
+		rc.Close()
+		if err != nil {
+			return "", err
+		}
+		if ref.Equivalent(payload) {
+			return d.Digest.String(), nil
+		}
+	}
+	return "", nil
+}
+
 // putReferrer uploads the payload and the empty config, then the manifest by
-// digest, unless the registry already holds that manifest (a re-run).
-func putReferrer(r name.Repository, d v1.Hash, manifest []byte, ref Referrer, opts []remote.Option) error {
+// digest, unless the registry already holds that manifest (a re-run): then
+// it reports true and pushes nothing.
+func putReferrer(r name.Repository, d v1.Hash, manifest []byte, ref Referrer, opts []remote.Option) (bool, error) {
 	if _, err := remote.Head(r.Digest(d.String()), opts...); err == nil {
-		return nil
+		return true, nil
 	} else if !isNotFound(err) {
-		return err
+		return false, err
 	}
 	for _, blob := range [][]byte{emptyConfig, ref.Data} {
 		if err := remote.WriteLayer(r, static.NewLayer(blob, types.MediaType(ref.ArtifactType)), opts...); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return remote.Put(r.Digest(d.String()), rawManifest(manifest), opts...)
+	return false, remote.Put(r.Digest(d.String()), rawManifest(manifest), opts...)
 }
 
 // isNotFound reports a registry's 404.

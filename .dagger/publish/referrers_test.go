@@ -109,10 +109,21 @@ func TestAttachListsReferrersForEachPlatform(t *testing.T) {
 			t.Errorf("subject %s: %d attached, %d listed; want 2 and 2", s.Digest, found, len(im.Manifests))
 		}
 	}
-	// A re-run attaches the same bytes again: same digests, nothing new listed.
+	// A re-run finds the same bytes there: same digests, reported as
+	// already attached, nothing new listed.
 	again, err := Attach(context.Background(), repo, auth, refs)
-	if err != nil || len(again) != 4 || again[0] != attached[0] {
+	if err != nil || len(again) != 4 {
 		t.Fatalf("re-run: %+v, %v", again, err)
+	}
+	for i, a := range again {
+		if !a.Existing || a.Digest != attached[i].Digest || attached[i].Existing {
+			t.Errorf("re-run %d: %+v (first run %+v)", i, a, attached[i])
+		}
+	}
+	for _, s := range subjects {
+		if n := referrerCount(t, repo, auth, s); n != 2 {
+			t.Errorf("subject %s: %d referrers after a re-run, want 2", s.Digest, n)
+		}
 	}
 }
 
@@ -151,4 +162,32 @@ func mustRepo(t *testing.T, s string) name.Repository {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestStrictReferrersMakesAMissingAPIAnError: with strict, a registry
+// without the referrers API fails the call; without, the call succeeds and
+// a loud warning names the registry and the image.
+func TestStrictReferrersMakesAMissingAPIAnError(t *testing.T) {
+	reg := startRegistry(t, "AWS", "pw", false)
+	auth := Auth{Username: "AWS", Password: "pw"}
+	subjects := pushedIndex(t, reg, auth)
+	_, attachErr := Attach(context.Background(), reg.ref("webapp", ""), auth, []Referrer{{ArtifactType: "application/vnd.cyclonedx+json", Data: []byte("{}"), Subject: subjects[0]}})
+	image := reg.ref("webapp", "abc1234")
+
+	warning, err := WithoutReferrers(attachErr, image, true)
+	var none *NoReferrersAPIError
+	if warning != "" || !errors.As(err, &none) || !strings.Contains(err.Error(), "--strict-referrers") || !strings.Contains(err.Error(), image.Tagged()) {
+		t.Fatalf("strict: warning %q, err %v", warning, err)
+	}
+	warning, err = WithoutReferrers(attachErr, image, false)
+	if err != nil || !strings.HasPrefix(warning, "WARNING: ") || !strings.Contains(warning, reg.Host) || !strings.Contains(warning, "WITHOUT its SBOM and provenance") {
+		t.Fatalf("default: warning %q, err %v", warning, err)
+	}
+	other := errors.New("boom")
+	if w, err := WithoutReferrers(other, image, true); w != "" || err != other {
+		t.Errorf("another error: %q %v", w, err)
+	}
+	if w, err := WithoutReferrers(nil, image, true); w != "" || err != nil {
+		t.Errorf("no error: %q %v", w, err)
+	}
 }

@@ -36,6 +36,12 @@ func ExplainConflict(ctx context.Context, req Request, err error) error {
 // RemoteRevision reads the revision label of the image ref names (by digest
 // or tag); for an image index, that of its first image. "" when unlabelled.
 func RemoteRevision(ctx context.Context, ref Reference, auth Auth) (string, error) {
+	return Call(ctx, ref.Registry, "reading the revision label of "+ref.String(), func(ctx context.Context) (string, error) {
+		return remoteRevision(ctx, ref, auth)
+	})
+}
+
+func remoteRevision(ctx context.Context, ref Reference, auth Auth) (string, error) {
 	r, err := name.ParseReference(ref.String(), name.StrictValidation)
 	if err != nil {
 		return "", fmt.Errorf("image reference %s: %w", ref, err)

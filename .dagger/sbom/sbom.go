@@ -1,20 +1,28 @@
 // Package sbom writes the software bill of materials of the app image: a
 // CycloneDX document made from the build information the Go linker embeds in
 // every binary (main module, each dependency module with its version and
-// go.sum checksum, the Go version and the build settings). Nothing is
-// guessed from file names: what the binary was linked from is what is listed.
+// go.sum checksum, the Go version and the build settings), plus the image's
+// other files (the CA bundle with the OS package it comes from, passwd and
+// group). Nothing is guessed from file names: what the binary was linked
+// from is what is listed.
 //
-// The output is deterministic (no serial number, no timestamp, components
-// sorted), so the same binary always gives the same document and digest.
+// The document carries the NTIA minimum elements (supplier, component
+// names, versions and identifiers, dependency relationships, the SBOM's
+// author and tool, a timestamp) and stays deterministic: no serial number,
+// components sorted, and the timestamp is the image's source date, not the
+// clock, so the same inputs always give the same document and digest.
 package sbom
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"debug/buildinfo"
+	"encoding/hex"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"sort"
-	"strings"
+	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 )
@@ -27,6 +35,9 @@ const MediaType = "application/vnd.cyclonedx+json"
 // (Amazon Inspector's SBOM scan among them) read.
 const SpecVersion = cdx.SpecVersion1_5
 
+// ToolName is the tool and author recorded in every SBOM's metadata.
+const ToolName = "ecs-bluegreen"
+
 // Subject names what the SBOM describes.
 type Subject struct {
 	// Version is the app's version (the stamped revision); Go records
@@ -34,20 +45,38 @@ type Subject struct {
 	Version string
 	// Platform is the image platform the binary was built for, e.g. linux/arm64.
 	Platform string
+	// Created is the SBOM's timestamp: the image's source date (the zero
+	// time means the Unix epoch, the image's default date).
+	Created time.Time
+	// Supplier names who supplies the app; defaults to the origin of the
+	// source URL, else of the main module path.
+	Supplier string
+	// SourceURL is the app's source repository, when known.
+	SourceURL string
+	// Files are the image's files besides the binary (see ImageFile).
+	Files []ImageFile
 }
 
 // FromBinary reads the build information of a Go binary (any GOOS/GOARCH)
-// and returns its SBOM.
+// and returns its SBOM; the binary's SHA-256 is the main component's hash.
 func FromBinary(path string, s Subject) ([]byte, error) {
 	bi, err := buildinfo.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the Go build information of %s: %w", path, err)
 	}
-	return FromBuildInfo(bi, s)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return build(bi, s, data)
 }
 
 // FromBuildInfo returns the CycloneDX JSON SBOM of a binary's build info.
 func FromBuildInfo(bi *debug.BuildInfo, s Subject) ([]byte, error) {
+	return build(bi, s, nil)
+}
+
+func build(bi *debug.BuildInfo, s Subject, binary []byte) ([]byte, error) {
 	if bi == nil || bi.Main.Path == "" {
 		return nil, fmt.Errorf("the binary has no main module in its build information (built with go run, or not a module build)")
 	}
@@ -55,18 +84,38 @@ func FromBuildInfo(bi *debug.BuildInfo, s Subject) ([]byte, error) {
 	if version == "" {
 		version = bi.Main.Version
 	}
+	supplier := s.Supplier
+	if supplier == "" {
+		supplier = originOf(s.SourceURL)
+	}
+	if supplier == "" {
+		supplier = originOf(bi.Main.Path)
+	}
 	main := cdx.Component{
 		BOMRef:     purl(bi.Main.Path, version),
 		Type:       cdx.ComponentTypeApplication,
+		Supplier:   entity(supplier, s.SourceURL),
 		Name:       bi.Main.Path,
 		Version:    version,
 		PackageURL: purl(bi.Main.Path, version),
 		Properties: mainProperties(bi, s.Platform),
 	}
-	components := []cdx.Component{stdlib(bi.GoVersion)}
+	if binary != nil {
+		main.Hashes = sha256Of(binary)
+	}
+	std, err := stdlib(bi.GoVersion)
+	if err != nil {
+		return nil, err
+	}
+	components := []cdx.Component{std}
 	for _, d := range bi.Deps {
 		components = append(components, module(d))
 	}
+	files, err := fileComponents(s.Files, supplier)
+	if err != nil {
+		return nil, err
+	}
+	components = append(components, files...)
 	sort.Slice(components, func(i, j int) bool { return components[i].BOMRef < components[j].BOMRef })
 	refs := make([]string, len(components))
 	for i, c := range components {
@@ -74,7 +123,7 @@ func FromBuildInfo(bi *debug.BuildInfo, s Subject) ([]byte, error) {
 	}
 
 	bom := cdx.NewBOM()
-	bom.Metadata = &cdx.Metadata{Component: &main}
+	bom.Metadata = metadata(s.Created, supplier, s.SourceURL, &main)
 	bom.Components = &components
 	// The build information is flat: the binary knows which modules it
 	// links, not which module required which.
@@ -87,63 +136,37 @@ func FromBuildInfo(bi *debug.BuildInfo, s Subject) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// module is one dependency; a replaced module is listed as what was
-// actually linked, naming the path it replaces.
-func module(d *debug.Module) cdx.Component {
-	linked := d
-	var props []cdx.Property
-	if d.Replace != nil {
-		linked = d.Replace
-		props = append(props, cdx.Property{Name: "golang:replaces", Value: d.Path + "@" + d.Version})
+// metadata holds the NTIA elements that describe the document itself: when
+// (the source date, so rebuilding never changes the document), who supplies
+// the subject, and the author and tool that wrote it.
+func metadata(created time.Time, supplier, sourceURL string, main *cdx.Component) *cdx.Metadata {
+	if created.IsZero() {
+		created = time.Unix(0, 0)
 	}
-	if linked.Sum != "" {
-		// The h1: sum is go.sum's hash of the module's file tree, not of a
-		// single file, so it is no CycloneDX hash; it is kept verbatim.
-		props = append(props, cdx.Property{Name: "golang:h1", Value: linked.Sum})
-	}
-	c := cdx.Component{
-		BOMRef:     purl(linked.Path, linked.Version),
-		Type:       cdx.ComponentTypeLibrary,
-		Name:       linked.Path,
-		Version:    linked.Version,
-		PackageURL: purl(linked.Path, linked.Version),
-		Scope:      cdx.ScopeRequired,
-	}
-	if len(props) > 0 {
-		c.Properties = &props
-	}
-	return c
-}
-
-// stdlib is the Go standard library the binary was built with: scanners
-// match Go vulnerabilities against it.
-func stdlib(goVersion string) cdx.Component {
-	return cdx.Component{
-		BOMRef: purl("stdlib", goVersion), Type: cdx.ComponentTypeLibrary, Name: "stdlib",
-		Version: goVersion, PackageURL: purl("stdlib", goVersion), Scope: cdx.ScopeRequired,
+	tool := cdx.Component{Type: cdx.ComponentTypeApplication, Name: ToolName, Description: "ecs-bluegreen image build (Dagger module)"}
+	return &cdx.Metadata{
+		Timestamp: created.UTC().Format(time.RFC3339),
+		Tools:     &cdx.ToolsChoice{Components: &[]cdx.Component{tool}},
+		Authors:   &[]cdx.OrganizationalContact{{Name: ToolName}},
+		Supplier:  entity(supplier, sourceURL),
+		Component: main,
 	}
 }
 
-// mainProperties records the Go version and every build setting (-ldflags,
-// GOOS, GOARCH, CGO_ENABLED, -trimpath…), sorted by key.
-func mainProperties(bi *debug.BuildInfo, platform string) *[]cdx.Property {
-	props := []cdx.Property{{Name: "golang:goversion", Value: bi.GoVersion}}
-	if platform != "" {
-		props = append(props, cdx.Property{Name: "oci:platform", Value: platform})
+// entity is a supplier; nil without a name.
+func entity(name, url string) *cdx.OrganizationalEntity {
+	if name == "" {
+		return nil
 	}
-	settings := append([]debug.BuildSetting(nil), bi.Settings...)
-	sort.SliceStable(settings, func(i, j int) bool { return settings[i].Key < settings[j].Key })
-	for _, s := range settings {
-		props = append(props, cdx.Property{Name: "golang:build:" + s.Key, Value: s.Value})
+	e := &cdx.OrganizationalEntity{Name: name}
+	if url != "" {
+		e.URL = &[]string{url}
 	}
-	return &props
+	return e
 }
 
-// purl is the package URL of a Go module: pkg:golang/<path>@<version>, with
-// the path's upper-case letters left as Go spells them.
-func purl(path, version string) string {
-	if version == "" {
-		return "pkg:golang/" + path
-	}
-	return "pkg:golang/" + path + "@" + strings.ReplaceAll(version, "+", "%2B")
+// sha256Of is the CycloneDX hash list of data.
+func sha256Of(data []byte) *[]cdx.Hash {
+	sum := sha256.Sum256(data)
+	return &[]cdx.Hash{{Algorithm: cdx.HashAlgoSHA256, Value: hex.EncodeToString(sum[:])}}
 }

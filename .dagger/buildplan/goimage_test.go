@@ -1,0 +1,166 @@
+package buildplan
+
+import (
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDefaultGoImagePinIsConsistent fails when the tag and the digest kept
+// together disagree in form (see CheckDefaultGoImage).
+func TestDefaultGoImagePinIsConsistent(t *testing.T) {
+	if err := CheckDefaultGoImage(DefaultGoImageTag, DefaultGoImageDigest); err != nil {
+		t.Fatal(err)
+	}
+	g, err := ParseGoImage("")
+	if err != nil || g.Ref != DefaultGoImage() || g.Pinned != (DefaultGoImageDigest != "") {
+		t.Fatalf("the empty --go-image resolves to %+v, %v; want the default %s", g, err, DefaultGoImage())
+	}
+}
+
+func TestCheckDefaultGoImageRefusesMismatchedForms(t *testing.T) {
+	hex := strings.Repeat("0a", 32)
+	good := [][2]string{
+		{"registry.example/library/golang:1.26-bookworm", ""},
+		{"registry.example/library/golang:1.26-bookworm", "sha256:" + hex},
+		{"localhost:5000/golang:1.26", "sha256:" + hex},
+	}
+	for _, c := range good {
+		if err := CheckDefaultGoImage(c[0], c[1]); err != nil {
+			t.Errorf("CheckDefaultGoImage(%q, %q): %v", c[0], c[1], err)
+		}
+	}
+	bad := [][2]string{
+		{"public.ecr.aws/docker/library/golang", ""},                           // no tag
+		{"localhost:5000/golang", ""},                                          // a port is no tag
+		{"golang:1.26@sha256:" + hex, ""},                                      // digest inside the tag
+		{"golang:1.26", "sha256:" + strings.ToUpper(hex)},                      // upper-case hex
+		{"golang:1.26", "sha256:" + hex[:63]},                                  // short
+		{"golang:1.26", hex},                                                   // no algorithm
+		{"golang:1.26", "sha512:" + hex + hex},                                 // another algorithm
+		{"golang:1.26", "sha256:" + hex + " "},                                 // trailing space
+		{"Golang:1.26", "sha256:" + hex},                                       // not a reference
+		{"golang:1.26", "sha256:" + hex + "@sha256:" + hex},                    // two digests
+		{"registry.example/library/golang:1.26-bookworm ", "sha256:" + hex},    // space in the tag
+		{"registry.example/library/golang:1.26:bookworm", "sha256:" + hex},     // two tags
+		{"registry.example/library/golang:1.26-bookworm", "sha256:" + hex[1:]}, // 63 digits
+	}
+	for _, c := range bad {
+		if err := CheckDefaultGoImage(c[0], c[1]); err == nil {
+			t.Errorf("CheckDefaultGoImage(%q, %q) accepted", c[0], c[1])
+		}
+	}
+}
+
+// TestDefaultGoImageIsNamedOnce walks the project and fails when any file
+// but goimage.go repeats the default builder reference or its digest: a
+// second copy would not move with the pin.
+func TestDefaultGoImageIsNamedOnce(t *testing.T) {
+	root := filepath.Join("..", "..")
+	needles := []string{DefaultGoImageTag}
+	if DefaultGoImageDigest != "" {
+		needles = append(needles, strings.TrimPrefix(DefaultGoImageDigest, "sha256:"))
+	}
+	self, _ := filepath.Abs("goimage.go")
+	skipDirs := map[string]bool{".git": true, "node_modules": true, "cdk.out": true, "dist": true, "bin": true, ".cache": true, "dagger-schema": true}
+	var checked int
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if skipDirs[d.Name()] || (d.Name() == "dagger" && filepath.Base(filepath.Dir(path)) == "internal") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		abs, _ := filepath.Abs(path)
+		if abs == self || d.Name() == "dagger.gen.go" || !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || info.Size() > 2<<20 {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		checked++
+		for _, n := range needles {
+			if strings.Contains(string(data), n) {
+				rel, _ := filepath.Rel(root, path)
+				t.Errorf("%s repeats the default builder %q: refer to buildplan.DefaultGoImage (or, in docs, to buildplan/goimage.go)", rel, n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 50 {
+		t.Fatalf("only %d files checked: the walk did not reach the project", checked)
+	}
+}
+
+// TestBuilderImageScriptMovesThePin runs scripts/builder-image --update on
+// a copy of goimage.go with a stand-in crane on PATH: tag and digest are
+// written together and still pass the check; a bad answer changes nothing.
+func TestBuilderImageScriptMovesThePin(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("needs bash")
+	}
+	dir := t.TempDir()
+	src, err := os.ReadFile("goimage.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "goimage.go")
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "bin")
+	_ = os.Mkdir(bin, 0o755)
+	digest := "sha256:" + strings.Repeat("4f", 32)
+	crane := "#!/bin/sh\n[ \"$1\" = digest ] && [ \"$2\" = registry.example/golang:1.27-bookworm ] && echo " + digest + " && exit 0\necho not-a-digest\n"
+	if err := os.WriteFile(filepath.Join(bin, "crane"), []byte(crane), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) ([]byte, error) {
+		cmd := exec.Command("bash", append([]string{"../../scripts/builder-image"}, args...)...)
+		cmd.Env = append(os.Environ(), "BUILDER_IMAGE_FILE="+file, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		return cmd.CombinedOutput()
+	}
+	if out, err := run("--update", "registry.example/golang:1.27-bookworm"); err != nil {
+		t.Fatalf("update: %v\n%s", err, out)
+	}
+	moved, _ := os.ReadFile(file)
+	tag, pin := constant(t, moved, "DefaultGoImageTag"), constant(t, moved, "DefaultGoImageDigest")
+	if tag != "registry.example/golang:1.27-bookworm" || pin != digest {
+		t.Fatalf("after the update: tag %q digest %q", tag, pin)
+	}
+	if err := CheckDefaultGoImage(tag, pin); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("--update", "registry.example/golang:1.28-bookworm"); err == nil || !strings.Contains(string(out), "not a sha256 digest") {
+		t.Fatalf("a bad digest was accepted: %v\n%s", err, out)
+	}
+	if again, _ := os.ReadFile(file); string(again) != string(moved) {
+		t.Fatal("a failed update changed the file")
+	}
+}
+
+// constant reads a string constant's value from Go source.
+func constant(t *testing.T, src []byte, name string) string {
+	t.Helper()
+	for _, line := range strings.Split(string(src), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), "="); ok && strings.TrimSpace(k) == name {
+			return strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	t.Fatalf("no constant %s", name)
+	return ""
+}
