@@ -2,6 +2,7 @@ package cienv
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 )
@@ -84,9 +85,10 @@ var (
 	placeholder = regexp.MustCompile(`<[^<>]*>`)
 )
 
-// commandWords cuts a documented command at the first shell comment,
-// redirection or list operator and returns its words; a command
-// substitution or a placeholder is one word.
+// commandWords returns the words of the dagger command in a documented shell
+// line: the segment of a list (a && b, a | b, a; b) that runs dagger, cut at a
+// comment or a redirection. A command substitution or a placeholder is one
+// word.
 func commandWords(text string) ([]string, error) {
 	text = substitution.ReplaceAllString(text, "$$SUBSTITUTION")
 	text = placeholder.ReplaceAllString(text, "<placeholder>")
@@ -94,12 +96,25 @@ func commandWords(text string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, w := range words {
-		if strings.HasPrefix(w, "#") || w == "|" || w == "&&" || w == ";" || w == ">" || w == "||" {
-			return words[:i], nil
+	var segment []string
+	runsDagger := false
+	for _, w := range words {
+		switch {
+		case w == "|" || w == "&&" || w == "||" || w == ";":
+			if runsDagger {
+				return segment, nil
+			}
+			segment, runsDagger = nil, false
+			continue
+		case strings.HasPrefix(w, "#") || w == ">" || w == "2>" || w == ">>":
+			if runsDagger {
+				return segment, nil
+			}
 		}
+		runsDagger = runsDagger || path.Base(w) == "dagger"
+		segment = append(segment, w)
 	}
-	return words, nil
+	return segment, nil
 }
 
 // CheckDocumented checks a documented `dagger call` command against the

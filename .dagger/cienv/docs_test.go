@@ -70,6 +70,7 @@ func TestCheckDocumentedCatchesWhatTheModuleLacks(t *testing.T) {
 		"dagger -m github.com/o/r@v1 call release --version v1 | tee out",
 		"dagger call -m ./mod release --version v1",
 		"dagger call release … export --path dist",
+		`V=$(scripts/source-version) && dagger call $AWS release --version "$V" --deploy export --path dist --wipe`,
 	} {
 		if err := CheckDocumented(ok, m); err != nil {
 			t.Errorf("%q: %v", ok, err)
