@@ -32,7 +32,7 @@ func ExampleReport_Table_refused() {
 	// VERDICT  CLASS                      ACTION  REPLACE  RESOURCE             TYPE                      PROPERTIES
 	// refused  codedeploy-service-update  Modify  False    ShopService7A3F0B19  AWS::ECS::Service         TaskDefinition
 	// safe     -                          Modify  True     ShopTaskDef4C1E2A07  AWS::ECS::TaskDefinition  ContainerDefinitions (recreate: Always)
-	//   refused ShopService7A3F0B19: TaskDefinition of a CODE_DEPLOY service cannot be changed by CloudFormation (UpdateService refuses it for that controller: the update fails late, mid-way); release through CodeDeploy, and keep the image context of the running release
+	//   refused ShopService7A3F0B19: TaskDefinition of a CODE_DEPLOY service cannot be changed by CloudFormation (UpdateService refuses it for that controller: the update fails late, mid-way); a task definition reaches the service with the next release (through CodeDeploy); other properties need the service replaced or the codedeploy → ecs migration
 	// decision: refused (codedeploy-service-update); after reading the review, allow with --allow codedeploy-service-update:shop-service/ShopService7A3F0B19
 }
 

@@ -38,7 +38,7 @@ func judgeUpdate(f Finding, rc types.ResourceChange, live Live) Finding {
 			}
 		}
 		if codeDeploy && len(refused) > 0 {
-			return refuse(f, CodeDeployServiceUpdate, fmt.Sprintf("%s of a CODE_DEPLOY service cannot be changed by CloudFormation (UpdateService refuses it for that controller: the update fails late, mid-way); release through CodeDeploy, and keep the image context of the running release", strings.Join(refused, " and ")))
+			return refuse(f, CodeDeployServiceUpdate, fmt.Sprintf("%s of a CODE_DEPLOY service cannot be changed by CloudFormation (UpdateService refuses it for that controller: the update fails late, mid-way); a task definition reaches the service with the next release (through CodeDeploy); other properties need the service replaced or the codedeploy → ecs migration", strings.Join(refused, " and ")))
 		}
 		if changed := f.changed("TaskDefinition", "LoadBalancers"); len(changed) > 0 {
 			return care(f, strings.Join(changed, " and ")+" change: ECS starts a deployment of the service")
