@@ -108,11 +108,66 @@ func (r *Report) settle() {
 			r.Phase = PhaseWaiting
 		}
 	}
-	if r.TerminationWaitStarted && !r.Finished() {
+	if r.TargetsUnavailable != "" {
+		r.Notes = append(r.Notes, "target details unreadable in this poll (traffic and lifecycle events not known)")
+	}
+	r.Holds = nil
+	if e, ok := r.event(afterAllowTraffic); ok && e.Status == string(types.LifecycleEventStatusInProgress) {
+		// The AfterAllowTraffic hook runs with production already on green;
+		// when it fails (or times out), CodeDeploy moves traffic back.
+		r.Holds = append(r.Holds, Hold{ID: afterAllowTraffic, Stage: afterAllowTraffic})
+		r.Notes = append(r.Notes, "AfterAllowTraffic hook running: CodeDeploy moves traffic back if it fails")
+	}
+	if r.InTerminationWait() {
 		r.Notes = append(r.Notes, "waiting to terminate the original task set")
 	}
-	r.Settle(ShiftEvidence{Moved: r.TrafficShifted()})
+	r.Settle(ShiftEvidence{Moved: r.productionMoved()})
 	r.Rollback = r.IsRollback()
+}
+
+// Lifecycle events the shift rule reads.
+const (
+	allowTraffic      = "AllowTraffic"
+	afterAllowTraffic = "AfterAllowTraffic"
+)
+
+// InTerminationWait reports whether CodeDeploy says production traffic has
+// moved and it now keeps the original task set until the termination wait
+// ends: status Baking, or instanceTerminationWaitTimeStarted. For ECS
+// deployments CodeDeploy reports Baking and leaves the flag false during the
+// wait (aws/containers-roadmap#269), so the flag alone is not enough.
+func (r Report) InTerminationWait() bool {
+	if r.Finished() {
+		return false
+	}
+	return r.Status == string(types.DeploymentStatusBaking) || r.TerminationWaitStarted
+}
+
+// productionMoved is the shift evidence of this report, which holds only
+// what the latest successful reads returned (the observer never carries
+// target details over from an earlier poll): CodeDeploy's own statement that
+// the termination wait runs, or the target's AllowTraffic event succeeded
+// with the green task set at 100 %.
+func (r Report) productionMoved() bool {
+	if r.InTerminationWait() {
+		return true
+	}
+	e, ok := r.event(allowTraffic)
+	if !ok || e.Status != string(types.LifecycleEventStatusSucceeded) {
+		return false
+	}
+	w, ok := r.GreenWeight()
+	return ok && w >= 100
+}
+
+// event returns the lifecycle event called name, if the report has it.
+func (r Report) event(name string) (Event, bool) {
+	for _, e := range r.Events {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Event{}, false
 }
 
 // WaitingForTestTraffic reports whether the deployment is parked at the
@@ -143,24 +198,10 @@ func (r Report) IsRollback() bool {
 }
 
 // TrafficShifted reports whether production traffic has fully moved to the
-// replacement and CodeDeploy is only waiting to terminate the original task
-// set: the release is live.
-func (r Report) TrafficShifted() bool {
-	if !r.TerminationWaitStarted || r.Finished() {
-		return false
-	}
-	if w, ok := r.GreenWeight(); ok {
-		return w >= 100
-	}
-	for _, e := range r.Events {
-		if e.Name == "AllowTraffic" {
-			return e.Status == string(types.LifecycleEventStatusSucceeded)
-		}
-	}
-	// The deployment says the wait started; without target details that is
-	// CodeDeploy's own statement that traffic moved.
-	return true
-}
+// replacement with nothing left that may move it back on its own: the
+// release is live and only the termination wait remains. It is the core's
+// Shifted, which Settle sets by the rule every mode shares.
+func (r Report) TrafficShifted() bool { return r.Shifted }
 
 // TerminationWait is the deployment's termination wait (0 when unknown).
 func (r Report) TerminationWait() time.Duration {
@@ -170,7 +211,7 @@ func (r Report) TerminationWait() time.Duration {
 // TerminationWaitLeft is how much of the termination wait remains at now,
 // counted from the end of the last lifecycle event; false when unknown.
 func (r Report) TerminationWaitLeft(now time.Time) (time.Duration, bool) {
-	if !r.TerminationWaitStarted || r.TerminationWaitMinutes <= 0 {
+	if !r.InTerminationWait() || r.TerminationWaitMinutes <= 0 {
 		return 0, false
 	}
 	var began time.Time

@@ -24,6 +24,9 @@ type pastDeployment struct {
 	Created time.Duration
 	// RollbackOf is the deployment it rolled back (CodeDeploy's rollbacks).
 	RollbackOf string
+	// S3, when set, makes its revision an AppSpec object in S3 instead of
+	// an inline one (see scripted_ecs_test.go).
+	S3 *s3Revision
 }
 
 // groupSettings is the scripted deployment group's schedule.
@@ -99,7 +102,10 @@ func (s *scriptedCodeDeploy) pastInfo(p pastDeployment) map[string]any {
 	if !isActive(p.Status) {
 		d["completeTime"] = epoch(t0.Add(p.Created + 10*time.Minute))
 	}
-	if c := p.AppSpec; c != "" || p.TaskDef != "" {
+	switch c := p.AppSpec; {
+	case p.S3 != nil:
+		d["revision"] = p.S3.revision()
+	case c != "" || p.TaskDef != "":
 		if c == "" {
 			c = appSpecFor(p.TaskDef)
 		}

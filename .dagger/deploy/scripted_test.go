@@ -147,6 +147,8 @@ type scriptedCodeDeploy struct {
 	// unavailable makes the first n requests per operation answer HTTP 503
 	// without doing anything.
 	unavailable map[string]int
+	// throttled are bursts of throttling (see scripted_ecs_test.go).
+	throttled []burst
 
 	mu        sync.Mutex
 	createdAt *time.Duration
@@ -220,6 +222,10 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if busy {
 		fail(503, "ServiceUnavailableException", "try again later")
+		return
+	}
+	if s.throttles(op) {
+		fail(400, "ThrottlingException", "Rate exceeded")
 		return
 	}
 	if s.credsExpireAt > 0 && s.clock.offset() >= s.credsExpireAt {
