@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	bluegreen "dagger/ecs-bluegreen/deploy"
+	"dagger/ecs-bluegreen/ecsdeploy"
 	"dagger/ecs-bluegreen/release"
 )
 
@@ -147,7 +148,7 @@ func (m *EcsBluegreen) Rollback(
 	var opts []bluegreen.RollbackOption
 	if !noWait {
 		opts = append(opts, bluegreen.BeforeRedeploy(func(ctx context.Context) error {
-			return release.CheckWait(ctx, cd, t.CodeDeployApplication, t.DeploymentGroup, wait, expiry)
+			return release.CheckWait(ctx, cd, t.CodeDeployApplication, t.DeploymentGroup, wait, expiry, ecsdeploy.Deployed)
 		}))
 	}
 	res, err := bluegreen.Rollback(ctx, cd, ecsClient,
