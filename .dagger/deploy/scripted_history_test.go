@@ -64,6 +64,16 @@ func (s *scriptedCodeDeploy) past(id string) (pastDeployment, bool) {
 	return pastDeployment{}, false
 }
 
+// activePast returns a deployment of the history still in flight.
+func (s *scriptedCodeDeploy) activePast() (string, bool) {
+	for _, p := range s.history {
+		if isActive(p.Status) {
+			return p.ID, true
+		}
+	}
+	return "", false
+}
+
 func (s *scriptedCodeDeploy) createOffset() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()

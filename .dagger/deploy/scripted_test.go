@@ -293,6 +293,12 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 	case "ListDeployments":
 		out = map[string]any{"deployments": s.list(in)}
 	case "CreateDeployment":
+		// CodeDeploy runs one deployment per group at a time: with another
+		// one active it answers DeploymentLimitExceededException.
+		if other, ok := s.activePast(); ok {
+			fail(400, "DeploymentLimitExceededException", fmt.Sprintf("The Deployment Group '%s' already has an active Deployment '%s'", s.group, other))
+			return
+		}
 		if !s.awaitCreate {
 			s.mu.Lock()
 			s.created = append(s.created, in)

@@ -86,14 +86,14 @@ func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar
 	}
 	out.Bundle, out.Files = b, b.Files()
 	spec := b.AppSpecContent()
-	id, err := deploy.Start(ctx, cd, deploy.Request{
+	id, err := deploy.StartRegistered(ctx, cd, ecsAPI, deploy.Request{
 		Application:     p.Target.CodeDeployApplication,
 		DeploymentGroup: p.Target.DeploymentGroup,
 		AppSpecContent:  spec.Content,
 		AppSpecSHA256:   spec.Sha256,
 		Description:     req.Description,
 		ReleaseID:       req.ReleaseID,
-	})
+	}, arn)
 	if err != nil {
 		return out, err
 	}
