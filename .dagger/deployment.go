@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	bluegreen "dagger/ecs-bluegreen/deploy"
 	"dagger/ecs-bluegreen/ecsdeploy"
@@ -145,7 +146,8 @@ func (m *EcsBluegreen) Rollback(
 	}
 	cd := codedeploy.NewFromConfig(cfg)
 	t := plan.Target
-	var opts []bluegreen.RollbackOption
+	// Releases a pipeline deployed carry their AppSpec in the artifact bucket.
+	opts := []bluegreen.RollbackOption{bluegreen.WithAppSpecReader(s3.NewFromConfig(cfg))}
 	if !noWait {
 		opts = append(opts, bluegreen.BeforeRedeploy(func(ctx context.Context) error {
 			return release.CheckWait(ctx, cd, t.CodeDeployApplication, t.DeploymentGroup, wait, expiry, ecsdeploy.Deployed)

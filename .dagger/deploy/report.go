@@ -47,8 +47,13 @@ type Report struct {
 	// TaskDefinition is the task definition ARN the deployment's inline
 	// AppSpec names; empty for other revision types.
 	TaskDefinition string
-	// AppSpec is the deployment's inline AppSpec; empty for other revision types.
+	// AppSpec is the deployment's inline AppSpec; empty for other revision
+	// types until an S3 revision's object has been read (resolveRevision).
 	AppSpec string
+	// RevisionType is the deployment's revision type (AppSpecContent, S3, …)
+	// and S3Revision its location when the AppSpec is an S3 object.
+	RevisionType string
+	S3Revision   *S3Location
 	// Created, Started and Completed are zero when CodeDeploy has not set them.
 	Created, Started, Completed time.Time
 	// Target is the ECS target id (cluster:service) once known.
@@ -293,9 +298,15 @@ func reportFrom(d *types.DeploymentInfo) Report {
 
 		TerminationWaitStarted: d.InstanceTerminationWaitTimeStarted,
 	}
-	if rev := d.Revision; rev != nil && rev.AppSpecContent != nil {
-		r.AppSpec = aws.ToString(rev.AppSpecContent.Content)
-		r.TaskDefinition = taskDefinitionARNPattern.FindString(r.AppSpec)
+	if rev := d.Revision; rev != nil {
+		r.RevisionType = string(rev.RevisionType)
+		switch {
+		case rev.AppSpecContent != nil:
+			r.AppSpec = aws.ToString(rev.AppSpecContent.Content)
+			r.TaskDefinition = taskDefinitionARNPattern.FindString(r.AppSpec)
+		case rev.S3Location != nil:
+			r.S3Revision = s3LocationFrom(rev.S3Location)
+		}
 	}
 	if e := d.ErrorInformation; e != nil {
 		r.ErrorCode, r.ErrorMessage = string(e.Code), aws.ToString(e.Message)
