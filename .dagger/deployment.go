@@ -86,8 +86,8 @@ func (m *EcsBluegreen) Continue(
 }
 
 // Rollback undoes a release: a deployment in progress is stopped with
-// rollback (CodeDeploy shifts traffic back to the original task set), unless
-// it is itself a rollback; otherwise the release that served before the
+// rollback (CodeDeploy shifts traffic back to the original task set) and its
+// rollback followed to the end, unless it is itself a rollback; otherwise the release that served before the
 // current one (per the deployment group's history) is redeployed blue/green
 // with the appspec settings it ran with, and followed to the end. A rollback
 // redeployment is never stopped with rollback, not even on timeout. In ecs
@@ -107,7 +107,8 @@ func (m *EcsBluegreen) Rollback(
 	// In ecs mode a service deployment ARN; by default the service's current one.
 	// +optional
 	deploymentID string,
-	// Return as soon as the redeployment is created.
+	// Return as soon as the redeployment is created or the deployment in flight is stopped, instead of
+	// following the rollback to its end.
 	// +optional
 	noWait bool,
 	// How long to follow a redeployment (e.g. 30m); it must cover the group's schedule. A redeployment
@@ -159,8 +160,17 @@ func (m *EcsBluegreen) Rollback(
 	if err != nil {
 		return "", err
 	}
-	if res.Action != bluegreen.ActionRedeployed || noWait {
+	if noWait {
 		return res.String(), nil
+	}
+	if res.Action == bluegreen.ActionStopped {
+		// Follow each stopped deployment's rollback to its end.
+		for _, s := range res.Stopped {
+			if _, err := bluegreen.FollowStopped(ctx, cd, s.ID, bluegreen.Options{Timeout: wait, Out: os.Stderr}); err != nil {
+				return res.String(), fmt.Errorf("rollback of deployment %s: %w", s.ID, err)
+			}
+		}
+		return res.String() + "\nrollback finished: production is on the previous release\n", nil
 	}
 	if _, err := bluegreen.Wait(ctx, cd, res.DeploymentID, bluegreen.Options{Timeout: wait, Out: os.Stderr}); err != nil {
 		return res.String(), fmt.Errorf("rollback deployment %s: %w", res.DeploymentID, err)

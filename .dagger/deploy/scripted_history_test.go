@@ -27,6 +27,18 @@ type pastDeployment struct {
 	// S3, when set, makes its revision an AppSpec object in S3 instead of
 	// an inline one (see scripted_ecs_test.go).
 	S3 *s3Revision
+	// EndStatus, when set, is its status from offset EndsAt on (a rollback
+	// deployment CodeDeploy started, finishing while it is followed).
+	EndStatus string
+	EndsAt    time.Duration
+}
+
+// status is p's status at the fake clock's offset now.
+func (p pastDeployment) status(now time.Duration) string {
+	if p.EndStatus != "" && now >= p.EndsAt {
+		return p.EndStatus
+	}
+	return p.Status
 }
 
 // groupSettings is the scripted deployment group's schedule.
@@ -67,7 +79,7 @@ func (s *scriptedCodeDeploy) past(id string) (pastDeployment, bool) {
 // activePast returns a deployment of the history still in flight.
 func (s *scriptedCodeDeploy) activePast() (string, bool) {
 	for _, p := range s.history {
-		if isActive(p.Status) {
+		if isActive(p.status(s.clock.offset())) {
 			return p.ID, true
 		}
 	}
@@ -102,14 +114,14 @@ func (s *scriptedCodeDeploy) pastInfo(p pastDeployment) map[string]any {
 		"deploymentId":        p.ID,
 		"applicationName":     s.app,
 		"deploymentGroupName": s.group,
-		"status":              p.Status,
+		"status":              p.status(s.clock.offset()),
 		"computePlatform":     "ECS",
 		"creator":             creator,
 		"description":         p.Description,
 		"createTime":          epoch(t0.Add(p.Created)),
 		"startTime":           epoch(t0.Add(p.Created + time.Second)),
 	}
-	if !isActive(p.Status) {
+	if !isActive(p.status(s.clock.offset())) {
 		d["completeTime"] = epoch(t0.Add(p.Created + 10*time.Minute))
 	}
 	switch c := p.AppSpec; {
@@ -143,7 +155,7 @@ func (s *scriptedCodeDeploy) list(in map[string]any) []string {
 	}
 	keep := func(status string) bool { return len(want) == 0 || want[status] }
 	for _, p := range s.history {
-		if keep(p.Status) {
+		if keep(p.status(s.clock.offset())) {
 			ids = append(ids, p.ID)
 		}
 	}
