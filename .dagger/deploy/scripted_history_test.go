@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -74,6 +75,20 @@ func (s *scriptedCodeDeploy) past(id string) (pastDeployment, bool) {
 		}
 	}
 	return pastDeployment{}, false
+}
+
+// newest is the group's newest deployment, the scripted one once created.
+func (s *scriptedCodeDeploy) newest() (string, bool) {
+	if s.exists() {
+		return s.id, true
+	}
+	id, at := "", time.Duration(math.MinInt64)
+	for _, p := range s.history {
+		if p.Created > at {
+			id, at = p.ID, p.Created
+		}
+	}
+	return id, id != ""
 }
 
 // activePast returns a deployment of the history still in flight.
@@ -190,13 +205,19 @@ func (s *scriptedCodeDeploy) serveHistory(w http.ResponseWriter, op string, in m
 		if g.Config == "" {
 			g.Config = "CodeDeployDefault.ECSAllAtOnce"
 		}
-		out = map[string]any{"deploymentGroupInfo": map[string]any{
+		info := map[string]any{
 			"applicationName": s.app, "deploymentGroupName": s.group, "deploymentConfigName": g.Config, "computePlatform": "ECS",
 			"blueGreenDeploymentConfiguration": map[string]any{
 				"deploymentReadyOption":                     map[string]any{"actionOnTimeout": "CONTINUE_DEPLOYMENT", "waitTimeInMinutes": 0},
 				"terminateBlueInstancesOnDeploymentSuccess": map[string]any{"action": "TERMINATE", "terminationWaitTimeInMinutes": int(g.TerminationWait / time.Minute)},
 			},
-		}}
+		}
+		// lastAttemptedDeployment names the group's newest deployment
+		// (CodeDeploy API Reference, DeploymentGroupInfo).
+		if id, ok := s.newest(); ok {
+			info["lastAttemptedDeployment"] = map[string]any{"deploymentId": id}
+		}
+		out = map[string]any{"deploymentGroupInfo": info}
 	case "GetDeploymentConfig":
 		out = map[string]any{"deploymentConfigInfo": map[string]any{
 			"deploymentConfigName": in["deploymentConfigName"], "computePlatform": "ECS",
