@@ -152,3 +152,32 @@ func TestRollbackToADeregisteredRevisionDeploysAMarkedCopy(t *testing.T) {
 		t.Errorf("String() = %q, want it to say a copy was deployed", res.String())
 	}
 }
+
+// The service runs a rollback's copy of an earlier release: rolling back
+// again goes on to the release before that one, never to the release the
+// copy already restores.
+func TestRollbackAfterACopiedRollbackKeepsGoingBack(t *testing.T) {
+	e := newMoto(t)
+	arns := e.service(t, 4, 4) // revision 4 is the copy of revision 2 a rollback registered
+	if _, err := e.ecs.TagResource(context.Background(), &ecs.TagResourceInput{
+		ResourceArn: aws.String(arns[3]), Tags: RollbackMark{RollbackOf: arns[2], Restores: arns[1]}.Tags(),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s := newScripted(t, newFakeClock(), phase{Status: "Succeeded", TaskSets: true, Green: 100})
+	s.revisionARN = arns[3]
+	s.description = markedDescription(KindRollback, "r-20260301T110000Z-0a0b0c0d", "webapp:3 → webapp:2, as deployment d-FIRST0001 served it")
+	s.history = []pastDeployment{
+		{ID: "d-ZERO00001", Status: "Succeeded", TaskDef: arns[0], Created: -5 * time.Hour},
+		{ID: "d-FIRST0001", Status: "Succeeded", TaskDef: arns[1], Created: -4 * time.Hour},
+		{ID: "d-SECOND001", Status: "Succeeded", TaskDef: arns[2], Created: -3 * time.Hour},
+	}
+	res, err := Rollback(context.Background(), s.client(1), e.ecs, target, "", func(arn, _ string) (string, error) { return appSpecFor(arn), nil })
+	t.Logf("result: %v; error: %v", res, err)
+	if err != nil {
+		t.Fatalf("Rollback: %v", err)
+	}
+	if res.To != arns[0] || res.Served != "d-ZERO00001" {
+		t.Fatalf("rollback redeploys %s (served by %s); want %s, the release before the one the copy restores", res.To, res.Served, arns[0])
+	}
+}
