@@ -114,7 +114,7 @@ func (r *Report) settle() {
 		}
 	}
 	if r.TargetsUnavailable != "" {
-		r.Notes = append(r.Notes, "target details unreadable in this poll (traffic and lifecycle events not known)")
+		r.Notes = append(r.Notes, "target details unreadable (traffic and lifecycle events not known from this read)")
 	}
 	r.Holds = nil
 	if e, ok := r.event(afterAllowTraffic); ok && e.Status == string(types.LifecycleEventStatusInProgress) {

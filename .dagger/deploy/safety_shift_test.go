@@ -31,7 +31,7 @@ func TestWaitTimeoutWhileBakingLeavesTheReleaseLive(t *testing.T) {
 	if err != nil || !res.LeftRunning {
 		t.Fatalf("err = %v, LeftRunning = %t; want success with the deployment left to finish its termination wait", err, res.LeftRunning)
 	}
-	mustContain(t, out, "traffic fully shifted", "waiting to terminate the original task set")
+	mustContain(t, out, "traffic fully shifted", "waiting to terminate the original task set", "51m of the 1h0m termination wait left")
 }
 
 func TestWaitCancelWhileBakingLeavesTheReleaseLive(t *testing.T) {
