@@ -304,6 +304,10 @@ func reportFrom(d *types.DeploymentInfo) Report {
 		case rev.AppSpecContent != nil:
 			r.AppSpec = aws.ToString(rev.AppSpecContent.Content)
 			r.TaskDefinition = taskDefinitionARNPattern.FindString(r.AppSpec)
+		case rev.String_ != nil:
+			// The deprecated RawString form of an inline AppSpec.
+			r.AppSpec = aws.ToString(rev.String_.Content)
+			r.TaskDefinition = taskDefinitionARNPattern.FindString(r.AppSpec)
 		case rev.S3Location != nil:
 			r.S3Revision = s3LocationFrom(rev.S3Location)
 		}

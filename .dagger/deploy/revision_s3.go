@@ -11,9 +11,9 @@ import (
 )
 
 // A deployment's revision need not be inline: CodeDeploy accepts an ECS
-// AppSpec stored in S3 (revision type S3), and CodePipeline's
-// CodeDeployToECS action, which renders the AppSpec into the pipeline's
-// artifact bucket, deploys it that way. GetDeployment then returns only the
+// AppSpec stored in S3 (revision type S3), which is how a deployment made
+// from an AppSpec in CodePipeline's S3 artifact store (the CodeDeployToECS
+// action) names its release. GetDeployment then returns only the
 // object's location, so the task definition a release ran is known only by
 // reading the object.
 
@@ -71,7 +71,7 @@ func resolveRevision(ctx context.Context, api AppSpecObjectReader, r *Report) er
 		if r.RevisionType != "" {
 			what = "a revision of type " + r.RevisionType
 		}
-		return fmt.Errorf("deployment %s%s carries %s naming its task definition", r.ID, r.about(), what)
+		return fmt.Errorf("deployment %s%s carries %s, which names no task definition", r.ID, r.about(), what)
 	}
 	if api == nil {
 		return fmt.Errorf("deployment %s%s deployed the AppSpec at %s, which this call was not given an S3 client to read", r.ID, r.about(), loc)
