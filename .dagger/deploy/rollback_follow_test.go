@@ -80,3 +80,14 @@ func TestRollbackInFlightTimeoutLeavesTheRollbackRunning(t *testing.T) {
 		t.Fatalf("stop calls = %+v: the rollback was stopped", s.stopCalls())
 	}
 }
+
+// CodeDeploy stopped the deployment but started no rollback (automatic
+// rollback is off for the group): the call says so and fails.
+func TestRollbackInFlightWithoutARollbackDeploymentFails(t *testing.T) {
+	s := newScripted(t, newFakeClock(), phase{Status: "InProgress", Events: rep("Succeeded", 6), TaskSets: true, Green: 10})
+	s.stopped = &phase{Status: "Stopped", Events: rep("Succeeded", 6), TaskSets: true, Green: 10, RollbackMsg: "Automatic rollback is not enabled for the deployment group"}
+	_, err, _ := followStopped(t, s, Options{Timeout: 30 * time.Minute})
+	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "Automatic rollback is not enabled") || !strings.Contains(err.Error(), "without a rollback deployment") {
+		t.Fatalf("err = %v, want a failure saying no rollback deployment was started and why", err)
+	}
+}
