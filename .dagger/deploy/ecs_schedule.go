@@ -40,25 +40,8 @@ func ServiceSchedule(cfg *ecstypes.DeploymentConfiguration) Schedule {
 }
 
 // CheckServiceTimeout refuses a --timeout shorter than what a service
-// deployment of the service takes by its configuration, up to the
-// checkpoint the release waits for: the whole schedule for deployed, the
-// schedule without the bake time for traffic-shifted; a checkpoint at an
-// earlier stage is not checked.
+// deployment of the service takes by its configuration up to the checkpoint
+// the release waits for, by the rule CheckTimeout shares (Schedule.Needed).
 func CheckServiceTimeout(timeout time.Duration, s Schedule, service string, until ecsdeploy.Checkpoint) error {
-	need := s.Minimum()
-	switch {
-	case until == ecsdeploy.TrafficShifted:
-		need -= s.TerminationWait
-	case !until.IsDeployed():
-		return nil
-	}
-	if timeout >= need {
-		return nil
-	}
-	target := until.String()
-	if until.IsDeployed() {
-		target = ecsdeploy.Deployed.String()
-	}
-	return fmt.Errorf("--timeout %s cannot cover a deployment of service %s: its deployment configuration takes at least %s (%s) to reach %s; pass --timeout %s or more (the schedule plus time to start the new tasks), --wait-until traffic-shifted, or shorten the bake times in the infrastructure",
-		minutes(timeout), service, minutes(need), s, target, minutes(need+10*time.Minute))
+	return checkNeeded(timeout, s, until, "a deployment of service "+service, "its deployment configuration", "shorten the bake times in the infrastructure")
 }

@@ -62,7 +62,7 @@ func (r Report) String() string {
 	if r.WaitingForTestTraffic() {
 		fmt.Fprintf(&b, "  waiting:     %s\n", r.waitingNote())
 	}
-	if r.TerminationWaitStarted && !r.Finished() {
+	if r.InTerminationWait() {
 		b.WriteString("  waiting:     traffic moved; the original task set is kept until the termination wait ends\n")
 	}
 	if len(r.Events) > 0 {

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/deploy"
 )
 
@@ -178,17 +177,11 @@ func (p *Plan) redeploy(ctx context.Context, api NativeRollbacker, req RollbackR
 	if err := CheckServiceFree(ctx, api, cluster, service); err != nil {
 		return err
 	}
-	td, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
-		TaskDefinition: aws.String(out.Served.TaskDefinition), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags},
-	})
-	if err != nil || td.TaskDefinition == nil {
-		return fmt.Errorf("reading task definition %s, the rollback target: %v", out.Served.TaskDefinition, err)
-	}
-	in := bundle.RegisterFromDescribed(td.TaskDefinition, nil)
-	in.Tags = append(copiedTags(td.Tags), deploy.RollbackMark{RollbackOf: out.Undone.Release(), Restores: out.Served.TaskDefinition}.Tags()...)
-	if out.TaskDefinitionArn, err = deploy.RegisterRelease(ctx, api, in, req.ReleaseID); err != nil {
+	restored, err := deploy.RestoreRevision(ctx, api, out.Served.TaskDefinition, out.Undone.Release(), req.ReleaseID, true)
+	if err != nil {
 		return err
 	}
+	out.TaskDefinitionArn = restored.ARN
 	if out.DeploymentID, err = updateService(ctx, api, cluster, service, out.TaskDefinitionArn); err != nil {
 		return err
 	}
@@ -201,19 +194,4 @@ func (p *Plan) redeploy(ctx context.Context, api NativeRollbacker, req RollbackR
 		return fmt.Errorf("rollback service deployment %s: %w", out.DeploymentID, err)
 	}
 	return nil
-}
-
-// copiedTags are the tags of the release's task definition the copy keeps:
-// not AWS's own (aws:…, which cannot be set) nor the module's marks, which
-// RegisterRelease and the rollback mark set afresh.
-func copiedTags(tags []ecstypes.Tag) []ecstypes.Tag {
-	var kept []ecstypes.Tag
-	for _, t := range tags {
-		switch k := aws.ToString(t.Key); {
-		case strings.HasPrefix(strings.ToLower(k), "aws:"), k == deploy.ReleaseTagKey, k == deploy.RollbackOfTagKey, k == deploy.RestoresTagKey:
-		default:
-			kept = append(kept, t)
-		}
-	}
-	return kept
 }
