@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 
+	"dagger/ecs-bluegreen/awsenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	bluegreen "dagger/ecs-bluegreen/deploy"
 	"dagger/ecs-bluegreen/ecsdeploy"
@@ -166,7 +166,7 @@ func (m *EcsBluegreen) Rollback(
 				return "", err
 			}
 		}
-		how, err := bluegreen.HookRollback(ctx, codedeploy.NewFromConfig(cfg), ecsClient, stack, id, s3.NewFromConfig(cfg))
+		how, err := bluegreen.HookRollback(ctx, codedeploy.NewFromConfig(cfg), ecsClient, stack, id, awsenv.S3(cfg))
 		if err != nil {
 			return "", err
 		}
@@ -186,7 +186,7 @@ func (m *EcsBluegreen) Rollback(
 	cd := codedeploy.NewFromConfig(cfg)
 	t := plan.Target
 	// Releases a pipeline deployed carry their AppSpec in the artifact bucket.
-	opts := []bluegreen.RollbackOption{bluegreen.WithAppSpecReader(s3.NewFromConfig(cfg))}
+	opts := []bluegreen.RollbackOption{bluegreen.WithAppSpecReader(awsenv.S3(cfg))}
 	if !noWait {
 		opts = append(opts, bluegreen.BeforeRedeploy(func(ctx context.Context) error {
 			return release.CheckWait(ctx, cd, t.CodeDeployApplication, t.DeploymentGroup, wait, expiry, ecsdeploy.Deployed)
