@@ -81,6 +81,9 @@ type Artifacts struct {
 	file    map[string]string
 	raw     map[string][]byte
 	ignored []string
+	// damaged maps a file to the paths its decoder reported and could not
+	// keep; findings of other rules there are not repeated.
+	damaged map[string][]string
 }
 
 // ImageDetail is imageDetail.json. The CodeDeploy-to-ECS action reads only
@@ -125,7 +128,7 @@ func (a *Artifacts) fileNames() []string {
 // loadArtifacts classifies and decodes files, reporting through the decoding
 // rules what cannot be read.
 func loadArtifacts(e *engine, files map[string][]byte) *Artifacts {
-	a := &Artifacts{file: map[string]string{}, raw: map[string][]byte{}}
+	a := &Artifacts{file: map[string]string{}, raw: map[string][]byte{}, damaged: map[string][]string{}}
 	for _, name := range sortedKeys(files) {
 		kind, ok := ArtifactKind(name, files[name])
 		if !ok {
@@ -139,10 +142,10 @@ func loadArtifacts(e *engine, files map[string][]byte) *Artifacts {
 		a.file[kind], a.raw[kind] = name, files[name]
 	}
 	if a.has(FileTaskDef) {
-		a.TaskDef = decodeTaskDefRules(e, a.fileOf(FileTaskDef), a.raw[FileTaskDef])
+		a.TaskDef = decodeTaskDefRules(e, a, a.fileOf(FileTaskDef), a.raw[FileTaskDef])
 	}
 	if a.has(FileAppSpec) {
-		a.AppSpec = decodeAppSpecRules(e, a.fileOf(FileAppSpec), a.raw[FileAppSpec])
+		a.AppSpec = decodeAppSpecRules(e, a, a.fileOf(FileAppSpec), a.raw[FileAppSpec])
 	}
 	if a.has(FileImageDetail) {
 		a.ImageDetail = decodeImageDetail(e, a.fileOf(FileImageDetail), a.raw[FileImageDetail])
@@ -163,9 +166,15 @@ func loadArtifacts(e *engine, files map[string][]byte) *Artifacts {
 
 // decodeTaskDefRules decodes a task definition, reporting bad JSON and a
 // document that does not fit the RegisterTaskDefinition shape.
-func decodeTaskDefRules(e *engine, file string, data []byte) *ecs.RegisterTaskDefinitionInput {
+func decodeTaskDefRules(e *engine, a *Artifacts, file string, data []byte) *ecs.RegisterTaskDefinitionInput {
 	var c collector
 	reg := decodeTaskDef(&c, file, data)
+	for _, p := range c.damaged {
+		if reg != nil {
+			p = enumPath(reg, p) // containers by name, as the rules write them
+		}
+		a.damaged[file] = append(a.damaged[file], p)
+	}
 	for _, v := range c.vs {
 		// decodeTaskDef reports unparsable JSON on the file itself, and
 		// everything else (the shape) on a member.
@@ -237,4 +246,15 @@ func decodeImageDefinitions(e *engine, file string, data []byte) []ImageDefiniti
 		return nil
 	}
 	return defs
+}
+
+// isDamaged reports whether field of file lies at or under a path its
+// decoder reported and could not keep.
+func (a *Artifacts) isDamaged(file, field string) bool {
+	for _, p := range a.damaged[file] {
+		if p == "" || field == p || strings.HasPrefix(field, p+".") || strings.HasPrefix(field, p+"[") {
+			return true
+		}
+	}
+	return false
 }

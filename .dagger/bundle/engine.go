@@ -129,13 +129,23 @@ func Check(files map[string][]byte, opts CheckOptions) *Report {
 	return rep
 }
 
-// runRules runs every rule that has a check.
+// runRules runs every rule that has a check. What a rule finds where a
+// decoder already reported a value it could not keep (a misspelt key, a
+// list that is an object) only repeats that finding, and is dropped.
 func (e *engine) runRules() {
+	decoded := len(e.findings)
 	for i := range allRules {
 		if r := &allRules[i]; r.check != nil && !e.opts.skip[r.Name] {
 			r.check(&run{engine: e, rule: r})
 		}
 	}
+	kept := e.findings[:decoded]
+	for _, f := range e.findings[decoded:] {
+		if !e.a.isDamaged(f.File, f.Field) {
+			kept = append(kept, f)
+		}
+	}
+	e.findings = kept
 }
 
 // releaseSkips are the policy rules release does not enforce: release deploys

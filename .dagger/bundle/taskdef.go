@@ -81,9 +81,12 @@ func decodeTaskDef(c *collector, file string, data []byte) *ecs.RegisterTaskDefi
 		c.addf(file, "is not valid JSON: %v", err)
 		return nil
 	}
-	before := len(c.vs)
-	checkShape(c, file, doc, schemas.RegisterTaskDefinitionRequest, "", readOnlyTaskDefFields)
-	if len(c.vs) > before {
+	// Shape errors are recorded, and the document is decoded as checkShape
+	// repaired it, so the other rules still run on everything else. The
+	// output of describe-task-definition ({"taskDefinition": …}) is the
+	// exception: it is not a task definition at all.
+	wrapper := doc.get("taskDefinition") != nil
+	if !checkShape(c, file, doc, schemas.RegisterTaskDefinitionRequest, "", readOnlyTaskDefFields) || wrapper {
 		return nil
 	}
 	// RegisterTaskDefinitionInput has no decoder of its own; the response of
