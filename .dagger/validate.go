@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"dagger/ecs-bluegreen/internal/dagger"
 	"dagger/ecs-bluegreen/validatecmd"
@@ -40,7 +41,7 @@ func (m *EcsBluegreen) Validate(
 			return "", fmt.Errorf("listing --bundle: %w", err)
 		}
 		for _, name := range names {
-			if !validatecmd.IsArtifactName(name) {
+			if !validatecmd.IsCandidateName(name) || strings.HasSuffix(name, "/") {
 				continue
 			}
 			data, err := bundle.File(name).Contents(ctx)

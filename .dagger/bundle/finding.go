@@ -92,8 +92,15 @@ type Report struct {
 	ModeReason string `json:"modeReason,omitempty"`
 	// Files are the artifact files that were checked, by name.
 	Files []string `json:"files"`
-	// Ignored are files that are not deployment artifacts and were skipped.
+	// Kinds says what each file was taken for, by name: "task definition",
+	// "appspec (ECS)", "not a deployment artifact"…
+	Kinds map[string]string `json:"kinds,omitempty"`
+	// Ignored are files that are not deployment artifacts: each has an
+	// unrecognized-file finding, and nothing else was checked in them.
 	Ignored []string `json:"ignored,omitempty"`
+	// Sets lists the files of each set checked, when there were several
+	// files of a kind and so several sets.
+	Sets [][]string `json:"sets,omitempty"`
 	// Findings are every problem found, in file and field order.
 	Findings []Finding `json:"findings"`
 }

@@ -37,6 +37,8 @@ var allRules = []Rule{
 	{Name: "imagedetail-json", Class: ClassAWS, Doc: docFileRef, Summary: "imageDetail.json is an object with the string ImageURI (exact case)"},
 	{Name: "imagedefinitions-json", Class: ClassAWS, Doc: docFileRef, Summary: "imagedefinitions.json is a non-empty list of {name, imageUri}"},
 	{Name: "release-json", Class: ClassAWS, Doc: "", Summary: "release.json is this module's release summary"},
+	{Name: "unrecognized-file", Class: ClassPolicy, always: true, Doc: docFileRef, Summary: "every file given is a deployment artifact; one that is none is reported, never skipped silently (a warning even with --policy off)"},
+	{Name: "appspec-not-ecs", Class: ClassPolicy, Doc: docAppSpecFile, Summary: "an appspec is for Amazon ECS (an EC2/on-premises or Lambda appspec is reported, and not checked)"},
 	{Name: "one-file-each", Class: ClassPolicy, Doc: docAppSpecFile, Summary: "one file of each kind (appspec.yaml and appspec.json side by side leave it to the action's settings which one deploys)"},
 
 	// The task definition on its own.

@@ -64,8 +64,9 @@ func TaskDefinitionFromDescribe(data []byte) (*ecstypes.TaskDefinition, []ecstyp
 // constraints, and any placeholder left in an image are refused.
 func RegisterInput(taskdefJSON []byte) (*ecs.RegisterTaskDefinitionInput, error) {
 	e := &engine{opts: releaseOptions(ModeDirect)}
-	e.a = loadArtifacts(e, map[string][]byte{FileTaskDef: taskdefJSON})
-	e.a.Mode = ModeDirect
+	e.a = &Artifacts{Mode: ModeDirect, file: map[string]string{FileTaskDef: FileTaskDef},
+		raw: map[string][]byte{FileTaskDef: taskdefJSON}, damaged: map[string][]string{}}
+	e.a.TaskDef = decodeTaskDefRules(e, e.a, FileTaskDef, taskdefJSON)
 	e.runRules()
 	if vs := (&Report{Findings: e.findings}).Violations(); len(vs) > 0 {
 		return nil, vs

@@ -17,9 +17,16 @@ func writeText(w io.Writer, rep *bundle.Report) {
 		mode += " (inferred: " + rep.ModeReason + ")"
 	}
 	fmt.Fprintf(w, "mode:    %s\n", mode)
-	fmt.Fprintf(w, "checked: %s\n", strings.Join(rep.Files, ", "))
+	taken := make([]string, len(rep.Files))
+	for i, name := range rep.Files {
+		taken[i] = name + " (" + rep.Kinds[name] + ")"
+	}
+	fmt.Fprintf(w, "checked: %s\n", strings.Join(taken, ", "))
 	if len(rep.Ignored) > 0 {
-		fmt.Fprintf(w, "ignored: %s (not deployment artifacts)\n", strings.Join(rep.Ignored, ", "))
+		fmt.Fprintf(w, "ignored: %s (not deployment artifacts; see the warnings)\n", strings.Join(rep.Ignored, ", "))
+	}
+	for i, set := range rep.Sets {
+		fmt.Fprintf(w, "set %d:   %s\n", i+1, strings.Join(set, " + "))
 	}
 	for _, f := range rep.Findings {
 		label := "ERROR  "

@@ -58,7 +58,7 @@ func Validate(files map[string][]byte, opts Options) (string, int, error) {
 	}
 	rep := bundle.Check(files, bundle.CheckOptions{Mode: mode, Policy: policy})
 	if len(rep.Files) == 0 {
-		return "", 0, fmt.Errorf("%w: no deployment artifacts among %s; want taskdef.json, appspec.yaml|yml|json, imageDetail.json, imagedefinitions.json or release.json",
+		return "", 0, fmt.Errorf("%w: no deployment artifacts among %s; want a task definition, an appspec, imageDetail.json, imagedefinitions.json or release.json (*.json, *.yaml or *.yml, any name)",
 			ErrUsage, describeNames(rep.Ignored))
 	}
 	var b strings.Builder
@@ -85,10 +85,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Mode, "mode", "auto", "auto (infer from placeholders and files), pipeline or direct")
 	fs.StringVar(&opts.Policy, "policy", "warn", "policy findings as errors (strict), warnings (warn) or hidden (off)")
 	fs.StringVar(&opts.Format, "format", "text", "report format: text or json")
+	strict := fs.Bool("strict", false, "same as --policy strict: warnings (policy findings, files that are no artifact) are errors")
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: ecs-validate [--mode auto|pipeline|direct] [--policy strict|warn|off] [--format text|json] PATH...\n"+
-			"PATH is a directory (its artifact files) or a file. Exit 0: no errors; 1: errors; 2: usage.\n")
+		fmt.Fprintf(stderr, "usage: ecs-validate [--mode auto|pipeline|direct] [--policy strict|warn|off] [--strict] [--format text|json] PATH...\n"+
+			"PATH is a directory (its *.json, *.yaml and *.yml files, each taken for what it holds) or a file.\n"+
+			"Exit 0: no errors; 1: errors; 2: usage.\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -96,6 +98,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return ExitOK
 		}
 		return ExitUsage
+	}
+	if *strict {
+		opts.Policy = string(bundle.PolicyStrict)
 	}
 	if *listRules {
 		writeRules(stdout)

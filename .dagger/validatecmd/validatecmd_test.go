@@ -82,24 +82,17 @@ func TestRunJSON(t *testing.T) {
 	}
 }
 
-// TestRunListsIgnoredFilesAndSniffsContent names a task definition file by
-// a name AWS does not use: given as a file it is read by its content; in a
-// directory it is skipped.
-func TestRunListsIgnoredFilesAndSniffsContent(t *testing.T) {
+// TestRunSniffsContentWhateverTheName names a task definition file by a
+// name AWS does not use: given as a file or inside a directory, it is read
+// by its content.
+func TestRunSniffsContentWhateverTheName(t *testing.T) {
 	dir := t.TempDir()
-	data, err := os.ReadFile(corpus + "invalid-family-with-dot/taskdef.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	odd := filepath.Join(dir, "prod-task.json")
-	if err := os.WriteFile(odd, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, out, _ := run(t, odd); code != ExitFindings || !strings.Contains(out, "prod-task.json: family must be 1-255 letters") {
-		t.Fatalf("exit %d:\n%s", code, out)
-	}
-	if code, _, errOut := run(t, dir); code != ExitUsage || !strings.Contains(errOut, "no deployment artifacts") {
-		t.Fatalf("exit %d:\n%s", code, errOut)
+	copyFile(t, corpus+"invalid-family-with-dot/taskdef.json", odd)
+	for _, arg := range []string{odd, dir} {
+		if code, out, _ := run(t, arg); code != ExitFindings || !strings.Contains(out, "prod-task.json: family must be 1-255 letters") {
+			t.Fatalf("%s: exit %d:\n%s", arg, code, out)
+		}
 	}
 }
 
@@ -107,5 +100,105 @@ func TestValidateUsageErrorsWrapErrUsage(t *testing.T) {
 	_, _, err := Validate(map[string][]byte{"README.md": []byte("# hi")}, Options{})
 	if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), "README.md") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dirOf builds a directory from corpus files: name in the directory → corpus path.
+func dirOf(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, from := range files {
+		copyFile(t, corpus+from, filepath.Join(dir, name))
+	}
+	return dir
+}
+
+// TestRunDirectoryTakesEveryFileForWhatItHolds: in a directory every
+// *.json, *.yaml and *.yml is checked whatever its name, and "checked:" says
+// what each was taken for.
+func TestRunDirectoryTakesEveryFileForWhatItHolds(t *testing.T) {
+	t.Run("appspec.yaml beside taskdef-prod.json", func(t *testing.T) {
+		dir := dirOf(t, map[string]string{
+			"appspec.yaml":      "invalid-appspec-port-not-mapped/appspec.yaml",
+			"taskdef-prod.json": "invalid-appspec-port-not-mapped/taskdef.json",
+		})
+		code, out, _ := run(t, dir)
+		if code != ExitFindings || !strings.Contains(out, "taskdef-prod.json (task definition)") ||
+			!strings.Contains(out, "appspec.yaml (ECS appspec)") || !strings.Contains(out, "[appspec-container-port, aws]") {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+	})
+	t.Run("the only appspec is appspec-bg.yml", func(t *testing.T) {
+		dir := dirOf(t, map[string]string{"appspec-bg.yml": "valid-fargate-pipeline/appspec.yaml"})
+		code, out, errOut := run(t, dir)
+		if code != ExitOK || !strings.Contains(out, "appspec-bg.yml (ECS appspec)") {
+			t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+		}
+	})
+	t.Run("an EC2 appspec is taken for one", func(t *testing.T) {
+		dir := dirOf(t, map[string]string{"appspec.yml": "invalid-dir-server-appspec/appspec.yml"})
+		code, out, _ := run(t, dir)
+		if code != ExitOK || !strings.Contains(out, "appspec.yml (EC2/on-premises appspec)") || !strings.Contains(out, "[appspec-not-ecs, policy]") {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+	})
+}
+
+// TestRunReportsFilesThatAreNoArtifact: a file that is no artifact is a
+// warning (exit 0), an error under --strict, and never hidden, not even by
+// --policy off.
+func TestRunReportsFilesThatAreNoArtifact(t *testing.T) {
+	dir := dirOf(t, map[string]string{
+		"taskdef.json":     "valid-fargate-pipeline/taskdef.json",
+		"appspec.yaml":     "valid-fargate-pipeline/appspec.yaml",
+		"settings.json":    "invalid-dir-unrecognized-file/service-info.json",
+		"compose.yml":      "invalid-dir-server-appspec/appspec.yml",
+		"imageDetail.json": "valid-fargate-pipeline/imageDetail.json",
+	})
+	if err := os.WriteFile(filepath.Join(dir, "compose.yml"), []byte("services:\n  web:\n    image: nginx\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, ExitOK, "WARNING " + filepath.ToSlash(filepath.Join(dir, "settings.json"))},
+		{[]string{"--policy", "off"}, ExitOK, "WARNING " + filepath.ToSlash(filepath.Join(dir, "compose.yml"))},
+		{[]string{"--strict"}, ExitFindings, "ERROR   " + filepath.ToSlash(filepath.Join(dir, "settings.json"))},
+	}
+	for _, tc := range cases {
+		code, out, _ := run(t, append(tc.args, dir)...)
+		if code != tc.code || !strings.Contains(out, tc.want) || !strings.Contains(out, "[unrecognized-file, policy]") ||
+			!strings.Contains(out, "ignored: ") {
+			t.Errorf("%v: exit %d:\n%s", tc.args, code, out)
+		}
+	}
+}
+
+// TestRunChecksEachTaskDefinitionAgainstTheAppSpec: two task definitions
+// and one appspec are two sets; a finding only one of them has names it.
+func TestRunChecksEachTaskDefinitionAgainstTheAppSpec(t *testing.T) {
+	dir := dirOf(t, map[string]string{
+		"appspec.yaml":         "invalid-dir-two-taskdefs-one-unmapped/appspec.yaml",
+		"taskdef-prod.json":    "invalid-dir-two-taskdefs-one-unmapped/taskdef-prod.json",
+		"taskdef-staging.json": "invalid-dir-two-taskdefs-one-unmapped/taskdef-staging.json",
+	})
+	code, out, _ := run(t, dir)
+	staging := filepath.ToSlash(filepath.Join(dir, "taskdef-staging.json"))
+	if code != ExitFindings || !strings.Contains(out, "set 2:") ||
+		!strings.Contains(out, "(checked with "+staging+")") || strings.Count(out, "ERROR") != 1 {
+		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
