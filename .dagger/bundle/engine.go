@@ -130,6 +130,7 @@ func Check(files map[string][]byte, opts CheckOptions) *Report {
 	rep := &Report{Files: fs.checked, Ignored: fs.ignored, Kinds: fs.kinds}
 	e.checkSets(fs, fs.sets(e), rep)
 	rep.Findings = e.findings
+	locate(files, rep.Findings)
 	sortFindings(rep.Findings)
 	return rep
 }

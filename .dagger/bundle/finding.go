@@ -66,6 +66,19 @@ type Finding struct {
 	Message string `json:"message"`
 	// Doc is the AWS documentation page of the constraint.
 	Doc string `json:"doc,omitempty"`
+	// Line and Column (both from 1) are where in File the offending key is,
+	// or the deepest key of Field the file has (the object a required
+	// member is missing from); 0 when there is no file.
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
+}
+
+// Position is "file:line:column", or the file alone when the line is unknown.
+func (f Finding) Position() string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+	}
+	return f.File
 }
 
 // Where is "file: field", "file" or "field", whichever parts are known.
@@ -79,9 +92,17 @@ func (f Finding) Where() string {
 	return f.Field
 }
 
-// String renders the finding as one line: where, what, and the rule.
+// String renders the finding as one line: where (file:line:column: field),
+// what, and the rule.
 func (f Finding) String() string {
-	return fmt.Sprintf("%s %s [%s, %s]", f.Where(), f.Message, f.Rule, f.Class)
+	where := f.Where()
+	if f.Line > 0 {
+		where = f.Position() + ":"
+		if f.Field != "" {
+			where += " " + f.Field
+		}
+	}
+	return fmt.Sprintf("%s %s [%s, %s]", where, f.Message, f.Rule, f.Class)
 }
 
 // Report is the result of checking one artifact set.

@@ -34,7 +34,7 @@ type Options struct {
 	Mode string
 	// Policy is strict, warn or off.
 	Policy string
-	// Format is text or json.
+	// Format is text, json or sarif (SARIF 2.1.0, for code scanning).
 	Format string
 }
 
@@ -69,8 +69,12 @@ func Validate(files map[string][]byte, opts Options) (string, int, error) {
 		if err := writeJSON(&b, rep); err != nil {
 			return "", 0, err
 		}
+	case "sarif":
+		if err := writeSARIF(&b, rep); err != nil {
+			return "", 0, err
+		}
 	default:
-		return "", 0, fmt.Errorf("%w: --format %q is not accepted; want text or json", ErrUsage, opts.Format)
+		return "", 0, fmt.Errorf("%w: --format %q is not accepted; want text, json or sarif", ErrUsage, opts.Format)
 	}
 	return b.String(), rep.Errors(), nil
 }
@@ -84,11 +88,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var opts Options
 	fs.StringVar(&opts.Mode, "mode", "auto", "auto (infer from placeholders and files), pipeline or direct")
 	fs.StringVar(&opts.Policy, "policy", "warn", "policy findings as errors (strict), warnings (warn) or hidden (off)")
-	fs.StringVar(&opts.Format, "format", "text", "report format: text or json")
+	fs.StringVar(&opts.Format, "format", "text", "report format: text, json or sarif (SARIF 2.1.0 for GitHub code scanning)")
 	strict := fs.Bool("strict", false, "same as --policy strict: warnings (policy findings, files that are no artifact) are errors")
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: ecs-validate [--mode auto|pipeline|direct] [--policy strict|warn|off] [--strict] [--format text|json] PATH...\n"+
+		fmt.Fprintf(stderr, "usage: ecs-validate [--mode auto|pipeline|direct] [--policy strict|warn|off] [--strict] [--format text|json|sarif] PATH...\n"+
 			"PATH is a directory (its *.json, *.yaml and *.yml files, each taken for what it holds) or a file.\n"+
 			"Exit 0: no errors; 1: errors; 2: usage.\n")
 		fs.PrintDefaults()

@@ -90,7 +90,7 @@ func TestRunSniffsContentWhateverTheName(t *testing.T) {
 	odd := filepath.Join(dir, "prod-task.json")
 	copyFile(t, corpus+"invalid-family-with-dot/taskdef.json", odd)
 	for _, arg := range []string{odd, dir} {
-		if code, out, _ := run(t, arg); code != ExitFindings || !strings.Contains(out, "prod-task.json: family must be 1-255 letters") {
+		if code, out, _ := run(t, arg); code != ExitFindings || !strings.Contains(out, "prod-task.json:2:3: family must be 1-255 letters") {
 			t.Fatalf("%s: exit %d:\n%s", arg, code, out)
 		}
 	}
@@ -199,6 +199,91 @@ func TestRunChecksEachTaskDefinitionAgainstTheAppSpec(t *testing.T) {
 	staging := filepath.ToSlash(filepath.Join(dir, "taskdef-staging.json"))
 	if code != ExitFindings || !strings.Contains(out, "set 2:") ||
 		!strings.Contains(out, "(checked with "+staging+")") || strings.Count(out, "ERROR") != 1 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestRunSARIF decodes the SARIF log: version 2.1.0, the rules as the
+// driver's rules, and each finding a result with its level and the file,
+// line and column of the offending key.
+func TestRunSARIF(t *testing.T) {
+	dir := dirOf(t, map[string]string{
+		"taskdef.json": "invalid-container-port-too-big/taskdef.json",
+		"notes.json":   "invalid-dir-unrecognized-file/service-info.json",
+	})
+	code, out, errOut := run(t, "--format", "sarif", dir)
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var log struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID      string `json:"id"`
+						HelpURI string `json:"helpUri"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string                `json:"ruleId"`
+				RuleIndex int                   `json:"ruleIndex"`
+				Level     string                `json:"level"`
+				Message   struct{ Text string } `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						Region           struct {
+							StartLine   int `json:"startLine"`
+							StartColumn int `json:"startColumn"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif") || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "ecs-validate" {
+		t.Fatalf("not a SARIF 2.1.0 log:\n%s", out)
+	}
+	run0 := log.Runs[0]
+	if len(run0.Tool.Driver.Rules) != len(bundle.Rules()) {
+		t.Fatalf("%d rules in the log; want %d", len(run0.Tool.Driver.Rules), len(bundle.Rules()))
+	}
+	type want struct {
+		level, file string
+		line, col   int
+	}
+	wants := map[string]want{
+		"port-range":        {"error", "taskdef.json", 36, 11},
+		"unrecognized-file": {"warning", "notes.json", 1, 1},
+	}
+	if len(run0.Results) != len(wants) {
+		t.Fatalf("%d results; want %d:\n%s", len(run0.Results), len(wants), out)
+	}
+	for _, r := range run0.Results {
+		w, ok := wants[r.RuleID]
+		if !ok || r.Level != w.level || len(r.Locations) != 1 || run0.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID || r.Message.Text == "" {
+			t.Fatalf("unexpected result %+v", r)
+		}
+		loc := r.Locations[0].PhysicalLocation
+		if !strings.HasSuffix(loc.ArtifactLocation.URI, "/"+w.file) || !strings.HasPrefix(loc.ArtifactLocation.URI, "file:///") ||
+			loc.Region.StartLine != w.line || loc.Region.StartColumn != w.col {
+			t.Fatalf("%s at %+v; want %s:%d:%d", r.RuleID, loc, w.file, w.line, w.col)
+		}
+	}
+}
+
+// TestSARIFRelativePaths: a path given relative to the working directory
+// (the repository root in CI) stays a relative URI, as code scanning wants.
+func TestSARIFRelativePaths(t *testing.T) {
+	code, out, _ := run(t, "--format", "sarif", corpus+"invalid-container-port-too-big")
+	if code != ExitFindings || !strings.Contains(out, `"uri": "../bundle/testdata/corpus/invalid-container-port-too-big/taskdef.json"`) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
