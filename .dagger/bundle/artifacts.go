@@ -98,9 +98,14 @@ func (a *Artifacts) fileNames() []string {
 
 // decodeTaskDefRules decodes a task definition, reporting bad JSON and a
 // document that does not fit the RegisterTaskDefinition shape.
-func decodeTaskDefRules(e *engine, a *Artifacts, file string, data []byte) *ecs.RegisterTaskDefinitionInput {
+func decodeTaskDefRules(e *engine, a *Artifacts, file string, data []byte, doc *jsonNode) *ecs.RegisterTaskDefinitionInput {
 	var c collector
-	reg := decodeTaskDef(&c, file, data)
+	var reg *ecs.RegisterTaskDefinitionInput
+	if doc != nil {
+		reg = decodeTaskDefDoc(&c, file, doc)
+	} else {
+		reg = decodeTaskDef(&c, file, data)
+	}
 	for _, p := range c.damaged {
 		if reg != nil {
 			p = enumPath(reg, p) // containers by name, as the rules write them

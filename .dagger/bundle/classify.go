@@ -58,18 +58,25 @@ func ArtifactKind(name string, data []byte) (string, bool) {
 
 // Classify says what a file is: see ArtifactKind.
 func Classify(name string, data []byte) Classification {
+	c, _ := classify(name, data)
+	return c
+}
+
+// classify is Classify, also returning the parsed document of a JSON file
+// so it is not parsed twice.
+func classify(name string, data []byte) (c Classification, doc *jsonNode) {
 	trimmed := bytes.TrimSpace(data)
-	var c Classification
 	var readErr error
 	switch {
 	case len(trimmed) == 0:
 		c.Why = "it is empty"
 	case trimmed[0] == '{' || trimmed[0] == '[':
-		doc, err := parseJSONDoc(trimmed)
+		parsed, err := parseJSONDoc(trimmed)
 		if err != nil {
 			readErr = err
 			break
 		}
+		doc = parsed
 		c = classifyJSON(doc)
 	default:
 		var root yaml.Node
@@ -80,7 +87,7 @@ func Classify(name string, data []byte) Classification {
 		c = classifyYAML(&root)
 	}
 	if c.Kind != "" {
-		return c
+		return c, doc
 	}
 	// Unreadable or unknown content: a file named as an artifact is that
 	// artifact (its decoding rule then says what is wrong), and so is one
@@ -90,12 +97,12 @@ func Classify(name string, data []byte) Classification {
 		if kind == FileAppSpec {
 			c.Platform = PlatformECS
 		}
-		return c
+		return c, doc
 	}
 	if readErr != nil {
 		c.Why = "it is neither valid JSON nor YAML (" + readErr.Error() + ")"
 	}
-	return c
+	return c, nil
 }
 
 // kindByName says which artifact a name means: an exact artifact name

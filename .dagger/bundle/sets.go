@@ -51,7 +51,7 @@ func loadFiles(e *engine, files map[string][]byte) *fileSet {
 	stub := &Artifacts{damaged: fs.damaged}
 	for _, name := range sortedKeys(files) {
 		data := files[name]
-		c := Classify(name, data)
+		c, doc := classify(name, data)
 		switch {
 		case c.Kind == "":
 			fs.ignored = append(fs.ignored, name)
@@ -78,7 +78,7 @@ func loadFiles(e *engine, files map[string][]byte) *fileSet {
 		}
 		switch c.Kind {
 		case FileTaskDef:
-			f.taskDef = decodeTaskDefRules(e, stub, name, data)
+			f.taskDef = decodeTaskDefRules(e, stub, name, data, doc)
 		case FileAppSpec:
 			f.appSpec = decodeAppSpecRules(e, stub, name, data)
 		case FileImageDetail:

@@ -66,7 +66,7 @@ func RegisterInput(taskdefJSON []byte) (*ecs.RegisterTaskDefinitionInput, error)
 	e := &engine{opts: releaseOptions(ModeDirect)}
 	e.a = &Artifacts{Mode: ModeDirect, file: map[string]string{FileTaskDef: FileTaskDef},
 		raw: map[string][]byte{FileTaskDef: taskdefJSON}, damaged: map[string][]string{}}
-	e.a.TaskDef = decodeTaskDefRules(e, e.a, FileTaskDef, taskdefJSON)
+	e.a.TaskDef = decodeTaskDefRules(e, e.a, FileTaskDef, taskdefJSON, nil)
 	e.runRules()
 	if vs := (&Report{Findings: e.findings}).Violations(); len(vs) > 0 {
 		return nil, vs
@@ -82,6 +82,12 @@ func decodeTaskDef(c *collector, file string, data []byte) *ecs.RegisterTaskDefi
 		c.addf(file, "is not valid JSON: %v", err)
 		return nil
 	}
+	return decodeTaskDefDoc(c, file, doc)
+}
+
+// decodeTaskDefDoc is decodeTaskDef on a parsed document, which it may
+// change (see checkShape).
+func decodeTaskDefDoc(c *collector, file string, doc *jsonNode) *ecs.RegisterTaskDefinitionInput {
 	// Shape errors are recorded, and the document is decoded as checkShape
 	// repaired it, so the other rules still run on everything else. The
 	// output of describe-task-definition ({"taskDefinition": …}) is the
