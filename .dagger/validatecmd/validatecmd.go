@@ -1,7 +1,8 @@
 // Package validatecmd is the ecs-validate command: it reads deployment
-// artifacts (taskdef.json, appspec.yaml|yml|json, imageDetail.json,
-// imagedefinitions.json, release.json) from directories or files, checks them
-// with the rules of package bundle, and prints a report.
+// artifacts (task definitions, appspecs, imageDetail.json,
+// imagedefinitions.json, release.json, under any names) from directories or
+// files, checks them with the rules of package bundle, and prints a report as
+// text, JSON or SARIF 2.1.0, each finding at its file, line and column.
 //
 // The standalone CLI (cmd/ecs-validate) and the Dagger function validate are
 // thin wrappers over Run and Validate.
