@@ -154,8 +154,17 @@ func (r *Report) Violations() Violations {
 	return vs
 }
 
-// sortFindings orders findings by file, then by the order the rules found them
-// within a file, so a report reads top to bottom.
+// sortFindings orders findings by file, then by line and column, then by
+// the order the rules found them, so a report reads top to bottom.
 func sortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].File < fs[j].File })
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.File != b.File:
+			return a.File < b.File
+		case a.Line != b.Line:
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
 }

@@ -112,3 +112,38 @@ func findingLines(rep *Report) string {
 	}
 	return b.String()
 }
+
+// TestDroppedValuesAreNotReportedAgain: a container name the decoder could
+// not keep (an object) is reported once, by taskdef-shape, not again as an
+// appspec container missing from the task; and a list where the appspec's
+// port belongs is not also "port 0".
+func TestDroppedValuesAreNotReportedAgain(t *testing.T) {
+	rep := Check(setWith(t, "valid-fargate-pipeline", map[string][2]string{
+		FileTaskDef: {`"name": "orders",`, `"name": {"first": "orders"},`},
+		FileAppSpec: {"ContainerPort: 8080", "ContainerPort: [8080]"},
+	}), CheckOptions{Policy: PolicyStrict})
+	if len(rep.Findings) != 2 || !hasFinding(rep, "taskdef-shape", FileTaskDef, "containerDefinitions[0].name") ||
+		!hasFinding(rep, "appspec-shape", FileAppSpec, "Resources[0].TargetService.Properties.LoadBalancerInfo.ContainerPort") {
+		t.Fatalf("want the two shape findings only, got:\n%s", findingLines(rep))
+	}
+}
+
+// TestFindingsReadTopToBottom: within a file, findings come in line order.
+func TestFindingsReadTopToBottom(t *testing.T) {
+	rep := Check(setWith(t, "valid-fargate-pipeline", map[string][2]string{
+		FileAppSpec: {`ContainerName: "orders"
+          ContainerPort: 8080`, `ContainerName: "orders"
+          ContainerPort: 9999
+          Extra: 1`},
+		FileTaskDef: {`"family": "orders-api",`, `"family": "orders.api",`},
+	}), CheckOptions{Policy: PolicyStrict})
+	for i := 1; i < len(rep.Findings); i++ {
+		a, b := rep.Findings[i-1], rep.Findings[i]
+		if a.File == b.File && (a.Line > b.Line || a.Line == b.Line && a.Column > b.Column) {
+			t.Fatalf("out of order:\n%s", findingLines(rep))
+		}
+	}
+	if len(rep.Findings) < 3 {
+		t.Fatalf("want at least three findings:\n%s", findingLines(rep))
+	}
+}
