@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"dagger/ecs-bluegreen/bundle"
@@ -17,14 +18,15 @@ func writeText(w io.Writer, rep *bundle.Report) {
 		mode += " (inferred: " + rep.ModeReason + ")"
 	}
 	fmt.Fprintf(w, "mode:    %s\n", mode)
-	taken := make([]string, len(rep.Files))
-	for i, name := range rep.Files {
+	// Every file read is listed with what it was taken for, those that are
+	// no artifact too: nothing given is skipped silently.
+	names := append(slices.Clone(rep.Files), rep.Ignored...)
+	slices.Sort(names)
+	taken := make([]string, len(names))
+	for i, name := range names {
 		taken[i] = name + " (" + rep.Kinds[name] + ")"
 	}
 	fmt.Fprintf(w, "checked: %s\n", strings.Join(taken, ", "))
-	if len(rep.Ignored) > 0 {
-		fmt.Fprintf(w, "ignored: %s (not deployment artifacts; see the warnings)\n", strings.Join(rep.Ignored, ", "))
-	}
 	for i, set := range rep.Sets {
 		fmt.Fprintf(w, "set %d:   %s\n", i+1, strings.Join(set, " + "))
 	}

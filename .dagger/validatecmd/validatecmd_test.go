@@ -181,7 +181,7 @@ func TestRunReportsFilesThatAreNoArtifact(t *testing.T) {
 	for _, tc := range cases {
 		code, out, _ := run(t, append(tc.args, dir)...)
 		if code != tc.code || !strings.Contains(out, tc.want) || !strings.Contains(out, "[unrecognized-file, policy]") ||
-			!strings.Contains(out, "ignored: ") {
+			!strings.Contains(out, "compose.yml (not a deployment artifact)") {
 			t.Errorf("%v: exit %d:\n%s", tc.args, code, out)
 		}
 	}
