@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"fmt"
 	"path"
 	"strings"
 
@@ -190,7 +191,9 @@ func classifyAppSpecKeys(keys []string, yamlGet func(string) *yaml.Node, jsonDoc
 	for _, k := range keys {
 		has[strings.ToLower(k)] = true
 	}
-	if !has["version"] && !has["resources"] && !has["hooks"] {
+	// version alone is not enough: docker-compose files have one too. An
+	// appspec has Resources or Hooks, or the appspec version 0.0.
+	if !has["resources"] && !has["hooks"] && !(has["version"] && appSpecVersion(yamlGet, jsonDoc) == AppSpecVersion) {
 		return Classification{}, false
 	}
 	if has["os"] || has["files"] || has["permissions"] {
@@ -200,6 +203,22 @@ func classifyAppSpecKeys(keys []string, yamlGet func(string) *yaml.Node, jsonDoc
 		return Classification{Kind: FileAppSpec, Platform: PlatformLambda}, true
 	}
 	return Classification{Kind: FileAppSpec, Platform: PlatformECS}, true
+}
+
+// appSpecVersion returns the top-level version's text, in either format.
+func appSpecVersion(yamlGet func(string) *yaml.Node, jsonDoc *jsonNode) string {
+	if jsonDoc != nil {
+		for _, m := range jsonDoc.members {
+			if strings.EqualFold(m.name, "version") && m.value.kind == 0 {
+				return strings.TrimSpace(fmt.Sprint(m.value.scalar))
+			}
+		}
+		return ""
+	}
+	if n := yamlGet("version"); n != nil && n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	return ""
 }
 
 // isLambdaAppSpec reports whether the appspec's resources are Lambda
