@@ -28,18 +28,22 @@ type appSpecDecoder struct {
 }
 
 // decodeAppSpecRules parses an appspec (YAML or JSON) and decodes it, or
-// returns nil when it cannot be read at all.
-func decodeAppSpecRules(e *engine, a *Artifacts, file string, data []byte) *AppSpec {
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		e.rule("appspec-syntax").addf(file, "", "is not valid YAML or JSON: %v", err)
-		return nil
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		e.rule("appspec-syntax").addf(file, "", "holds more than one YAML document; want exactly one")
-		return nil
+// returns nil when it cannot be read at all. parsed is the file's single
+// YAML document when the caller has parsed it already, else nil.
+func decodeAppSpecRules(e *engine, a *Artifacts, file string, data []byte, parsed *yaml.Node) *AppSpec {
+	root := parsed
+	if root == nil {
+		root = &yaml.Node{}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		if err := dec.Decode(root); err != nil {
+			e.rule("appspec-syntax").addf(file, "", "is not valid YAML or JSON: %v", err)
+			return nil
+		}
+		var extra yaml.Node
+		if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+			e.rule("appspec-syntax").addf(file, "", "holds more than one YAML document; want exactly one")
+			return nil
+		}
 	}
 	d := &appSpecDecoder{r: e.rule("appspec-shape"), file: file}
 	defer func() { a.damaged[file] = append(a.damaged[file], d.damaged...) }()

@@ -2,7 +2,9 @@ package bundle
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
@@ -63,9 +65,15 @@ func Classify(name string, data []byte) Classification {
 	return c
 }
 
-// classify is Classify, also returning the parsed document of a JSON file
-// so it is not parsed twice.
-func classify(name string, data []byte) (c Classification, doc *jsonNode) {
+// parsedDoc is what classify parsed, so the decoders do not parse again: a
+// JSON document, or a YAML file of exactly one document.
+type parsedDoc struct {
+	json *jsonNode
+	yaml *yaml.Node
+}
+
+// classify is Classify, also returning what it parsed.
+func classify(name string, data []byte) (c Classification, doc parsedDoc) {
 	trimmed := bytes.TrimSpace(data)
 	var readErr error
 	switch {
@@ -77,13 +85,17 @@ func classify(name string, data []byte) (c Classification, doc *jsonNode) {
 			readErr = err
 			break
 		}
-		doc = parsed
-		c = classifyJSON(doc)
+		doc.json = parsed
+		c = classifyJSON(parsed)
 	default:
-		var root yaml.Node
-		if err := yaml.Unmarshal(trimmed, &root); err != nil {
+		var root, extra yaml.Node
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		if err := dec.Decode(&root); err != nil {
 			readErr = err
 			break
+		}
+		if err := dec.Decode(&extra); errors.Is(err, io.EOF) {
+			doc.yaml = &root // a second document is the appspec-syntax rule's to report
 		}
 		c = classifyYAML(&root)
 	}
@@ -103,7 +115,7 @@ func classify(name string, data []byte) (c Classification, doc *jsonNode) {
 	if readErr != nil {
 		c.Why = "it is neither valid JSON nor YAML (" + readErr.Error() + ")"
 	}
-	return c, nil
+	return c, parsedDoc{}
 }
 
 // kindByName says which artifact a name means: an exact artifact name

@@ -78,9 +78,9 @@ func loadFiles(e *engine, files map[string][]byte) *fileSet {
 		}
 		switch c.Kind {
 		case FileTaskDef:
-			f.taskDef = decodeTaskDefRules(e, stub, name, data, doc)
+			f.taskDef = decodeTaskDefRules(e, stub, name, data, doc.json)
 		case FileAppSpec:
-			f.appSpec = decodeAppSpecRules(e, stub, name, data)
+			f.appSpec = decodeAppSpecRules(e, stub, name, data, doc.yaml)
 		case FileImageDetail:
 			f.imageDetail = decodeImageDetail(e, name, data)
 		case FileImageDefinitions:
