@@ -77,7 +77,7 @@ func TestRunJSON(t *testing.T) {
 		t.Fatalf("unexpected report: %+v", rep)
 	}
 	if f := rep.Findings[0]; f.Rule != "public-ip" || f.Class != bundle.ClassPolicy || f.Severity != bundle.SeverityWarning ||
-		!strings.HasSuffix(f.Field, "AssignPublicIp") || f.Doc == "" {
+		!strings.HasSuffix(f.Field, "AssignPublicIp") || f.Doc == "" || f.Line < 2 || f.Column < 2 {
 		t.Fatalf("unexpected report: %+v", rep)
 	}
 }
