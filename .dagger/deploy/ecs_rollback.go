@@ -23,7 +23,7 @@ func RollbackService(ctx context.Context, api ServiceDeploymentWatcher, arn stri
 	if err != nil {
 		return Result{}, err
 	}
-	trk := &ecsTracker{api: api, arn: arn}
+	trk := &ecsTracker{api: api, arn: arn, now: opts.Clock.Now}
 	r, err := trk.observe(ctx)
 	if err != nil {
 		return Result{}, err

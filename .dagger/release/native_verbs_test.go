@@ -63,9 +63,9 @@ func TestDeployNativePauseAndContinue(t *testing.T) {
 // hookIn returns the hook id the progress says awaits action.
 func hookIn(t *testing.T, progress string) string {
 	t.Helper()
-	m := regexp.MustCompile(`AWAITING_ACTION hook (\S+)`).FindStringSubmatch(progress)
+	m := regexp.MustCompile("PAUSE hook (\\S+) at [A-Z_]+ awaits action: it times out in [0-9hm]+, then ECS rolls the deployment back; continue it with `dagger call continue --deployment arn:").FindStringSubmatch(progress)
 	if m == nil || m[1] == "" {
-		t.Fatalf("no AWAITING_ACTION hook in the progress:\n%s", progress)
+		t.Fatalf("no PAUSE hook awaiting action in the progress:\n%s", progress)
 	}
 	return m[1]
 }

@@ -18,6 +18,10 @@ func (s *Server) listServiceDeployments(_ *http.Request, body []byte) (any, *api
 		Status     []string `json:"status"`
 		MaxResults *int     `json:"maxResults"`
 		NextToken  string   `json:"nextToken"`
+		CreatedAt  *struct {
+			Before *float64 `json:"before"`
+			After  *float64 `json:"after"`
+		} `json:"createdAt"`
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, clientError("SerializationException", "%v", err)
@@ -47,10 +51,17 @@ func (s *Server) listServiceDeployments(_ *http.Request, body []byte) (any, *api
 		return nil, clientError("ServiceNotFoundException", "Service not found.")
 	}
 	var briefs []map[string]any
-	for i := len(svc.deployments) - 1; i >= 0; i-- { // newest first
-		d := svc.deployments[i]
+	// ECS documents no order: the stand-in lists in creation order, oldest
+	// first, so that code assuming newest first fails here.
+	for _, d := range svc.deployments {
 		if len(in.Status) > 0 && !slices.Contains(in.Status, d.status) {
 			continue
+		}
+		if c := in.CreatedAt; c != nil {
+			at := epoch(d.createdAt)
+			if (c.Before != nil && at >= *c.Before) || (c.After != nil && at <= *c.After) {
+				continue
+			}
 		}
 		briefs = append(briefs, d.brief())
 	}
@@ -104,7 +115,13 @@ func (s *Server) stopServiceDeployment(_ *http.Request, body []byte) (any, *apiE
 	if e != nil {
 		return nil, e
 	}
-	if d.status != "PENDING" && d.status != "IN_PROGRESS" {
+	switch d.status {
+	case "PENDING", "IN_PROGRESS":
+	case "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS":
+		// Already stopping or rolling back: ECS accepts the request and the
+		// stop under way goes on unchanged.
+		return map[string]any{"serviceDeploymentArn": d.arn}, nil
+	default:
 		return nil, clientError("ConflictException", "The service deployment is in status %s and cannot be stopped.", d.status)
 	}
 	now := s.clock.Now()
@@ -210,7 +227,7 @@ func (d *deployment) brief() map[string]any {
 		"clusterArn":               d.svc.clusterArn,
 		"status":                   d.status,
 		"targetServiceRevisionArn": d.target.arn,
-		"createdAt":                epoch(d.created),
+		"createdAt":                epoch(d.createdAt),
 	}
 	putTime(m, "startedAt", d.started)
 	putTime(m, "finishedAt", d.finished)
@@ -262,6 +279,18 @@ func (d *deployment) describe() map[string]any {
 	} else {
 		m["alarms"] = map[string]any{"status": "DISABLED"}
 	}
+	if cb := d.config.CircuitBreaker; cb != nil && cb.Enable {
+		status := d.breaker
+		if status == "" {
+			status = "MONITORING"
+			if !d.active() {
+				status = "MONITORING_COMPLETE"
+			}
+		}
+		m["deploymentCircuitBreaker"] = map[string]any{"status": status, "failureCount": d.taskFailure, "threshold": circuitBreakerThreshold(d.desired)}
+	} else {
+		m["deploymentCircuitBreaker"] = map[string]any{"status": "DISABLED"}
+	}
 	var hooks []any
 	for _, h := range d.hooks {
 		hm := map[string]any{"hookId": h.id, "targetType": h.targetType, "status": h.status, "timeoutAction": h.timeoutAction}
@@ -276,6 +305,10 @@ func (d *deployment) describe() map[string]any {
 	}
 	return m
 }
+
+// circuitBreakerThreshold is ECS's failed-task threshold: half the desired
+// count, at least 3 and at most 200.
+func circuitBreakerThreshold(desired int) int { return min(max(desired/2, 3), 200) }
 
 func revisionSummary(arn string, requested, running int, prod, test float64) map[string]any {
 	return map[string]any{
