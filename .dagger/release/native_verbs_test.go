@@ -147,7 +147,8 @@ func TestDeployNativePauseAndContinueWithRollback(t *testing.T) {
 	clock.at(5*time.Minute, func() {
 		arn := aws.ToString(e.DescribeService(t).CurrentServiceDeployment)
 		r, err := deploy.ServiceStatus(context.Background(), e.ECS, arn)
-		if err != nil || len(r.Awaiting) != 1 || !strings.Contains(r.String(), "waiting:     PAUSE hook "+r.Awaiting[0]+" awaits action") ||
+		if err != nil || len(r.Awaiting) != 1 || !strings.Contains(r.String(), "waiting:     PAUSE hook "+r.Awaiting[0]+" at POST_TEST_TRAFFIC_SHIFT awaits action: it times out in ") ||
+			!strings.Contains(r.String(), "continue it with `dagger call continue --deployment "+arn+"`") ||
 			!strings.Contains(r.String(), "traffic:     production 0%, test 100% on the new revision (2/2 tasks running)") {
 			t.Errorf("status while paused (%v):\n%s", err, r)
 		}
