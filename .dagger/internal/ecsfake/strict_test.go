@@ -214,3 +214,56 @@ func TestLifecycleHookDetails(t *testing.T) {
 		}
 	}
 }
+
+// TestLinearAndCanaryDefaults: a linear or canary configuration without
+// its step settings takes ECS's defaults: 10 % steps baking 6 minutes, a
+// 5 % canary baking 10 minutes.
+func TestLinearAndCanaryDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		strategy types.DeploymentStrategy
+		weights  []float64
+		routing  time.Duration // from the first production weight to 100 %
+	}{
+		{types.DeploymentStrategyLinear, []float64{0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100}, 9 * 6 * time.Minute},
+		{types.DeploymentStrategyCanary, []float64{0, 5, 100}, 10 * time.Minute},
+	} {
+		t.Run(string(tc.strategy), func(t *testing.T) {
+			e := newEnv(t)
+			e.CreateService(t, &types.DeploymentConfiguration{Strategy: tc.strategy, BakeTimeInMinutes: aws.Int32(0)})
+			arn := e.Deploy(t)
+			var first, full time.Duration
+			start := e.Clock.Now()
+			weights, final := productionWeightsTimed(t, e, arn, func(w float64, at time.Duration) {
+				switch {
+				case w > 0 && first == 0:
+					first = at
+				case w == 100 && full == 0:
+					full = at
+				}
+			}, start)
+			if final.Status != types.ServiceDeploymentStatusSuccessful || !slices.Equal(weights, tc.weights) {
+				t.Fatalf("weights %v (final %s), want %v", weights, line(final), tc.weights)
+			}
+			// Each step's shift takes 15 s on top of the bakes.
+			if got := full - first; got < tc.routing || got > tc.routing+time.Duration(len(tc.weights))*30*time.Second {
+				t.Errorf("from the first step to 100 %%: %s, want about %s", got, tc.routing)
+			}
+		})
+	}
+}
+
+// productionWeightsTimed follows the deployment a minute at a time and
+// lists the distinct production weights, telling seen when each appears.
+func productionWeightsTimed(t *testing.T, e *env, arn string, seen func(float64, time.Duration), start time.Time) ([]float64, types.ServiceDeployment) {
+	t.Helper()
+	var weights []float64
+	_, final := e.follow(t, arn, 15*time.Second, 3*time.Hour, func(d types.ServiceDeployment) bool {
+		w := aws.ToFloat64(d.TargetServiceRevision.RequestedProductionTrafficWeight)
+		if len(weights) == 0 || weights[len(weights)-1] != w {
+			weights = append(weights, w)
+			seen(w, e.Clock.Now().Sub(start))
+		}
+		return false
+	})
+	return weights, final
+}
