@@ -48,8 +48,8 @@
 //	                                       | names RECONCILE_SERVICE … CLEAN_UP (DescribeServiceDeployments)            |
 //	PRE_PRODUCTION_TRAFFIC_SHIFT           | a stage before production traffic moves, before every step of a linear or | TestPreProductionTrafficShiftBeforeEachStep
 //	                                       | canary deployment (DeploymentLifecycleHook.lifecycleStages)                |
-//	linear and canary steps, defaults      | stepPercent 10 and stepBakeTimeInMinutes 6, canaryPercent 5 and            | TestLinearShiftsInSteps, TestCanaryShiftsThenBakes
-//	                                       | canaryBakeTimeInMinutes 10 when unset (Linear/CanaryConfiguration)         |
+//	linear and canary steps, defaults      | stepPercent 10 and stepBakeTimeInMinutes 6, canaryPercent 5 and            | TestLinearShiftsInSteps, TestCanaryShiftsThenBakes,
+//	                                       | canaryBakeTimeInMinutes 10 when unset (Linear/CanaryConfiguration)         | TestLinearAndCanaryDefaults
 //	PAUSE hooks                            | the deployment waits at the stage until ContinueServiceDeployment or the   | TestPauseHookHoldsUntilContinued,
 //	                                       | hook's timeout; timeout action ROLLBACK by default, 1440 minutes by        | TestPauseHookContinueWithRollback,
 //	                                       | default (DeploymentLifecycleHookTimeoutConfiguration); no PAUSE hook at    | TestPauseHookTimeout, TestRefusesWhatECSRefuses
