@@ -247,3 +247,15 @@ func TestServiceScheduleTakesECSDefaults(t *testing.T) {
 		t.Fatalf("a 30m timeout for a default linear deployment: %v", err)
 	}
 }
+
+// TestRollbackServiceRefusesAStopRequested: a deployment someone is
+// stopping without rollback keeps stopping whatever a ROLLBACK asks, so
+// rollback refuses and says so instead of promising a rollback.
+func TestRollbackServiceRefusesAStopRequested(t *testing.T) {
+	clock := newFakeClock()
+	s := newSimECS(t, clock, simState{At: 0, D: sd(ecstypes.ServiceDeploymentStatusStopRequested, prodShift, 50)})
+	_, err := RollbackService(context.Background(), s, s.arn, Options{Clock: clock})
+	if err == nil || !strings.Contains(err.Error(), "is being stopped without rollback (STOP_REQUESTED)") || len(s.stopCalls()) != 0 {
+		t.Fatalf("err %v, stops %v", err, s.stopCalls())
+	}
+}
