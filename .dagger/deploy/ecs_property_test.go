@@ -243,6 +243,14 @@ func TestPropertyWaiterNeverUndoesAShiftNorStopsARollback(t *testing.T) {
 				fail("stopped a deployment that was %s: %v", seen.Status, stop)
 			}
 		}
+		// Never silent for longer than ProgressEvery (plus one read's
+		// latency: a line is printed when the read returns).
+		stamps := lineStamps(t, out.String())
+		for k := 1; k < len(stamps); k++ {
+			if gap := stamps[k] - stamps[k-1]; gap > opts.ProgressEvery+s.latency.Round(time.Second)+time.Second {
+				fail("silence of %s between progress lines %d and %d", gap, k, k+1)
+			}
+		}
 		end := s.truth(clock.offset())
 		switch {
 		case err == nil && res.LeftRunning:
