@@ -3,6 +3,7 @@ package deploy
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -56,8 +57,8 @@ func (r Report) String() string {
 		}
 		b.WriteString("\n")
 	}
-	for _, id := range r.Awaiting {
-		fmt.Fprintf(&b, "  waiting:     PAUSE hook %s awaits action (dagger call continue, or continue --rollback)\n", id)
+	for _, h := range r.Holds {
+		fmt.Fprintf(&b, "  waiting:     %s\n", holdNote(h, r.ID, slices.Contains(r.Awaiting, h.ID)))
 	}
 	if r.WaitingForTestTraffic() {
 		fmt.Fprintf(&b, "  waiting:     %s\n", r.waitingNote())
