@@ -3,21 +3,22 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"dagger/ecs-bluegreen/internal/dagger"
 	"dagger/ecs-bluegreen/validatecmd"
 )
 
 // Validate checks ECS / CodeDeploy deployment artifacts offline, from any
-// tool or hand: taskdef.json (or task-definition.json), appspec.yaml|yml|json,
-// imageDetail.json, imagedefinitions.json and release.json, any subset of
-// them. It returns the report, and fails when there are errors.
+// tool or hand: task definitions, appspecs (YAML or JSON), imageDetail.json,
+// imagedefinitions.json and release.json, any subset of them, under any file
+// names. It returns the report, and fails when there are errors.
 func (m *EcsBluegreen) Validate(
 	ctx context.Context,
-	// Directory holding the artifacts, e.g. ./dist (other files in it are skipped).
+	// Directory holding the artifacts, e.g. ./dist: every *.json, *.yaml and *.yml file in it is taken for what it holds, whatever its name, and a file that is no artifact is reported.
 	// +optional
 	bundle *dagger.Directory,
-	// Artifact files, e.g. --file taskdef.json --file appspec.yaml; a file whose name is not an artifact name is recognized by its content.
+	// Artifact files, e.g. --file taskdef-prod.json --file appspec.yaml; each is recognized by its content.
 	// +optional
 	file []*dagger.File,
 	// auto (infer from placeholders and which files are present), pipeline (placeholders the CodeDeploy-to-ECS action fills in) or direct (deployed as they are).
@@ -28,7 +29,7 @@ func (m *EcsBluegreen) Validate(
 	// +optional
 	// +default="warn"
 	policy string,
-	// Report format: text or json.
+	// Report format: text, json or sarif (SARIF 2.1.0 for GitHub code scanning, with the file, line and column of each finding). With sarif the log is returned even when there are errors, so it can be uploaded; code scanning then shows them.
 	// +optional
 	// +default="text"
 	format string,
@@ -40,7 +41,7 @@ func (m *EcsBluegreen) Validate(
 			return "", fmt.Errorf("listing --bundle: %w", err)
 		}
 		for _, name := range names {
-			if !validatecmd.IsArtifactName(name) {
+			if !validatecmd.IsCandidateName(name) || strings.HasSuffix(name, "/") {
 				continue
 			}
 			data, err := bundle.File(name).Contents(ctx)
@@ -65,7 +66,7 @@ func (m *EcsBluegreen) Validate(
 	if err != nil {
 		return "", err
 	}
-	if errs > 0 {
+	if errs > 0 && format != "sarif" {
 		return "", fmt.Errorf("the deployment artifacts have errors:\n%s", report)
 	}
 	return report, nil

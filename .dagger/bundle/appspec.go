@@ -120,7 +120,7 @@ func (a *AppSpec) Target() *AppSpecProperties {
 // document are errors.
 func DecodeAppSpec(data []byte) (*AppSpec, error) {
 	e := &engine{}
-	spec := decodeAppSpecRules(e, FileAppSpec, data)
+	spec := decodeAppSpecRules(e, &Artifacts{damaged: map[string][]string{}}, FileAppSpec, data, nil)
 	if vs := (&Report{Findings: e.findings}).Violations(); len(vs) > 0 {
 		return nil, vs
 	}

@@ -23,24 +23,30 @@ import (
 type appSpecDecoder struct {
 	r    *run
 	file string
+	// damaged collects the paths of values reported and not kept.
+	damaged []string
 }
 
 // decodeAppSpecRules parses an appspec (YAML or JSON) and decodes it, or
-// returns nil when it cannot be read at all.
-func decodeAppSpecRules(e *engine, file string, data []byte) *AppSpec {
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		e.rule("appspec-syntax").addf(file, "", "is not valid YAML or JSON: %v", err)
-		return nil
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		e.rule("appspec-syntax").addf(file, "", "holds more than one YAML document; want exactly one")
-		return nil
+// returns nil when it cannot be read at all. parsed is the file's single
+// YAML document when the caller has parsed it already, else nil.
+func decodeAppSpecRules(e *engine, a *Artifacts, file string, data []byte, parsed *yaml.Node) *AppSpec {
+	root := parsed
+	if root == nil {
+		root = &yaml.Node{}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		if err := dec.Decode(root); err != nil {
+			e.rule("appspec-syntax").addf(file, "", "is not valid YAML or JSON: %v", err)
+			return nil
+		}
+		var extra yaml.Node
+		if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+			e.rule("appspec-syntax").addf(file, "", "holds more than one YAML document; want exactly one")
+			return nil
+		}
 	}
 	d := &appSpecDecoder{r: e.rule("appspec-shape"), file: file}
-	before := len(e.findings)
+	defer func() { a.damaged[file] = append(a.damaged[file], d.damaged...) }()
 	spec := &AppSpec{}
 	if len(root.Content) == 0 {
 		d.r.addf(file, "", "is empty; want version, Resources and optional Hooks")
@@ -63,9 +69,9 @@ func decodeAppSpecRules(e *engine, file string, data []byte) *AppSpec {
 			})
 		},
 	})
-	if len(e.findings) > before {
-		return nil // the rules below would only repeat the shape problem
-	}
+	// Whatever was read is returned even after shape findings (a key
+	// unknown, a port quoted), so the rules on the rest of the appspec and
+	// between files still run: one problem must not hide another.
 	return spec
 }
 
@@ -142,6 +148,7 @@ func join(p, key string) string {
 func (d *appSpecDecoder) mapping(n *yaml.Node, p string, fn func(key string, v *yaml.Node, vp string)) {
 	if n.Kind != yaml.MappingNode {
 		d.r.addf(d.file, p, "must be a mapping (key: value), got %s", nodeKind(n))
+		d.damaged = append(d.damaged, p)
 		return
 	}
 	seen := map[string]bool{}
@@ -166,7 +173,11 @@ func (d *appSpecDecoder) object(n *yaml.Node, p string, fields map[string]func(*
 				return
 			}
 		}
-		d.r.addf(d.file, vp, "is not a known key here; accepted: %s", strings.Join(sortedKeys(fields), ", "))
+		accepted := sortedKeys(fields)
+		d.r.addf(d.file, vp, "is not a known key here; accepted: %s", strings.Join(accepted, ", "))
+		if near := nearestKey(k, accepted); near != "" {
+			d.damaged = append(d.damaged, join(p, near))
+		}
 	})
 }
 
@@ -174,6 +185,7 @@ func (d *appSpecDecoder) object(n *yaml.Node, p string, fields map[string]func(*
 func (d *appSpecDecoder) list(n *yaml.Node, p string, fn func(i int, item *yaml.Node, ip string)) {
 	if n.Kind != yaml.SequenceNode {
 		d.r.addf(d.file, p, "must be a list, got %s", nodeKind(n))
+		d.damaged = append(d.damaged, p)
 		return
 	}
 	for i, item := range n.Content {
@@ -185,6 +197,7 @@ func (d *appSpecDecoder) list(n *yaml.Node, p string, fn func(i int, item *yaml.
 func (d *appSpecDecoder) scalar(n *yaml.Node, p, want string) (string, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		d.r.addf(d.file, p, "must be %s, got %s", want, nodeKind(n))
+		d.damaged = append(d.damaged, p)
 		return "", false
 	}
 	return n.Value, true
@@ -197,9 +210,15 @@ func (d *appSpecDecoder) integer(n *yaml.Node, p string) int32 {
 			return int32(v)
 		}
 		d.r.addf(d.file, p, "must be a 32-bit integer, got %s", n.Value)
+		d.damaged = append(d.damaged, p)
 		return 0
 	}
 	d.r.addf(d.file, p, "must be an integer (unquoted), got %s", nodeKind(n))
+	// A quoted number's intent is plain: the other rules see the number.
+	if v, err := strconv.ParseInt(n.Value, 10, 32); n.Kind == yaml.ScalarNode && err == nil {
+		return int32(v)
+	}
+	d.damaged = append(d.damaged, p)
 	return 0
 }
 

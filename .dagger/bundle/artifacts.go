@@ -3,8 +3,6 @@ package bundle
 import (
 	"bytes"
 	"encoding/json"
-	"path"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -35,32 +33,6 @@ var kindLabels = map[string]string{
 	FileImageDefinitions: "image definitions file", FileRelease: "release summary",
 }
 
-// ArtifactKind says which artifact a file is: by its base name when it is one
-// of the names AWS and this module use, else by its content (a task
-// definition, an appspec, an imageDetail or imagedefinitions document). It
-// returns the canonical name (e.g. taskdef.json) and false when the file is
-// none of them.
-func ArtifactKind(name string, data []byte) (string, bool) {
-	if kind, ok := artifactNames[path.Base(name)]; ok {
-		return kind, true
-	}
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && trimmed[0] == '[' && bytes.Contains(data, []byte(`"imageUri"`)) {
-		return FileImageDefinitions, true
-	}
-	switch {
-	case bytes.Contains(data, []byte(`"containerDefinitions"`)):
-		return FileTaskDef, true
-	case bytes.Contains(data, []byte(`"ImageURI"`)):
-		return FileImageDetail, true
-	case resourcesKeyRE.Match(data):
-		return FileAppSpec, true
-	}
-	return "", false
-}
-
-var resourcesKeyRE = regexp.MustCompile(`(?mi)^\s*"?resources"?\s*:`)
-
 // Artifacts are the decoded files of one set. A field is nil when its file
 // is absent or could not be decoded (the decoding rule says why).
 type Artifacts struct {
@@ -78,9 +50,11 @@ type Artifacts struct {
 	Release *Release
 
 	// file names the file each kind came from, e.g. appspec.json.
-	file    map[string]string
-	raw     map[string][]byte
-	ignored []string
+	file map[string]string
+	raw  map[string][]byte
+	// damaged maps a file to the paths its decoder reported and could not
+	// keep; findings of other rules there are not repeated.
+	damaged map[string][]string
 }
 
 // ImageDetail is imageDetail.json. The CodeDeploy-to-ECS action reads only
@@ -122,50 +96,22 @@ func (a *Artifacts) fileNames() []string {
 	return out
 }
 
-// loadArtifacts classifies and decodes files, reporting through the decoding
-// rules what cannot be read.
-func loadArtifacts(e *engine, files map[string][]byte) *Artifacts {
-	a := &Artifacts{file: map[string]string{}, raw: map[string][]byte{}}
-	for _, name := range sortedKeys(files) {
-		kind, ok := ArtifactKind(name, files[name])
-		if !ok {
-			a.ignored = append(a.ignored, name)
-			continue
-		}
-		if prev, dup := a.file[kind]; dup {
-			e.rule("one-file-each").addf(name, "", "is a second %s (beside %s); keep one, the action reads only one", kindLabels[kind], prev)
-			continue
-		}
-		a.file[kind], a.raw[kind] = name, files[name]
-	}
-	if a.has(FileTaskDef) {
-		a.TaskDef = decodeTaskDefRules(e, a.fileOf(FileTaskDef), a.raw[FileTaskDef])
-	}
-	if a.has(FileAppSpec) {
-		a.AppSpec = decodeAppSpecRules(e, a.fileOf(FileAppSpec), a.raw[FileAppSpec])
-	}
-	if a.has(FileImageDetail) {
-		a.ImageDetail = decodeImageDetail(e, a.fileOf(FileImageDetail), a.raw[FileImageDetail])
-	}
-	if a.has(FileImageDefinitions) {
-		a.ImageDefinitions = decodeImageDefinitions(e, a.fileOf(FileImageDefinitions), a.raw[FileImageDefinitions])
-	}
-	if a.has(FileRelease) {
-		var r Release
-		if err := strictJSON(a.raw[FileRelease], &r); err != nil {
-			e.rule("release-json").addf(a.fileOf(FileRelease), "", "is not a release summary: %v", err)
-		} else {
-			a.Release = &r
-		}
-	}
-	return a
-}
-
 // decodeTaskDefRules decodes a task definition, reporting bad JSON and a
 // document that does not fit the RegisterTaskDefinition shape.
-func decodeTaskDefRules(e *engine, file string, data []byte) *ecs.RegisterTaskDefinitionInput {
+func decodeTaskDefRules(e *engine, a *Artifacts, file string, data []byte, doc *jsonNode) *ecs.RegisterTaskDefinitionInput {
 	var c collector
-	reg := decodeTaskDef(&c, file, data)
+	var reg *ecs.RegisterTaskDefinitionInput
+	if doc != nil {
+		reg = decodeTaskDefDoc(&c, file, doc)
+	} else {
+		reg = decodeTaskDef(&c, file, data)
+	}
+	for _, p := range c.damaged {
+		if reg != nil {
+			p = enumPath(reg, p) // containers by name, as the rules write them
+		}
+		a.damaged[file] = append(a.damaged[file], p)
+	}
 	for _, v := range c.vs {
 		// decodeTaskDef reports unparsable JSON on the file itself, and
 		// everything else (the shape) on a member.
@@ -237,4 +183,15 @@ func decodeImageDefinitions(e *engine, file string, data []byte) []ImageDefiniti
 		return nil
 	}
 	return defs
+}
+
+// isDamaged reports whether field of file lies at or under a path its
+// decoder reported and could not keep.
+func (a *Artifacts) isDamaged(file, field string) bool {
+	for _, p := range a.damaged[file] {
+		if p == "" || field == p || strings.HasPrefix(field, p+".") || strings.HasPrefix(field, p+"[") {
+			return true
+		}
+	}
+	return false
 }

@@ -47,3 +47,24 @@ func BenchmarkCheckFullBundle(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckDirectoryTwoTaskDefs measures a directory of two task
+// definitions under other names beside one appspec: every file classified
+// by content, two sets checked, and the finding one of them has located.
+func BenchmarkCheckDirectoryTwoTaskDefs(b *testing.B) {
+	files := map[string][]byte{}
+	dir := "testdata/corpus/invalid-dir-two-taskdefs-one-unmapped/"
+	for _, name := range []string{"taskdef-prod.json", "taskdef-staging.json", FileAppSpec, FileImageDetail} {
+		data, err := os.ReadFile(dir + name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files[name] = data
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if rep := Check(files, CheckOptions{Policy: PolicyStrict}); rep.Errors() != 1 || rep.Findings[0].Line == 0 {
+			b.Fatal(rep.Findings)
+		}
+	}
+}

@@ -33,9 +33,9 @@ func TestCorpusTaskDefsAgainstAWSCLI(t *testing.T) {
 					continue // AWS checks those rules server-side or not at all; moto does not
 				}
 				checked++
-				t.Run(c.name, func(t *testing.T) {
+				t.Run(c.name+"/"+name, func(t *testing.T) {
 					t.Parallel()
-					_, stderr, err := cli.register(t, c.name+".json", data)
+					_, stderr, err := cli.register(t, c.name+"-"+name, data)
 					if why, ok := motoDiffers[c.name]; ok && err != nil && strings.Contains(stderr, why) {
 						return // the CLI's validation passed; moto refuses for its own documented reason
 					}

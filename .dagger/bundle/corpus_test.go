@@ -3,6 +3,7 @@ package bundle
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +16,9 @@ import (
 // must find, read from its expect.txt:
 //
 //	valid                      no errors (policy warn); "warnings: a, b" lists the warning rules
-//	rule: / field: / message:  exactly one finding (policy strict), of that rule, at that field, containing message
+//	rule: / field: / message:  exactly one finding (policy strict), of that rule, at that field, containing message;
+//	                           several such groups: exactly those findings, in file and line order (one run
+//	                           reports every defect of a set)
 //	mode:                      the mode to check in (default auto)
 type corpusCase struct {
 	name     string
@@ -23,10 +26,12 @@ type corpusCase struct {
 	valid    bool
 	warnings []string
 	mode     Mode
-	rule     string
-	field    string
-	message  string
+	rule     string // the first expected finding's
+	expected []expectedFinding
 }
+
+// expectedFinding is one rule:/field:/message: group of expect.txt.
+type expectedFinding struct{ rule, field, message string }
 
 func loadCorpus(t testing.TB) []corpusCase {
 	t.Helper()
@@ -76,11 +81,19 @@ func parseExpect(t testing.TB, c *corpusCase, data []byte) {
 		case "mode":
 			c.mode = Mode(value)
 		case "rule":
-			c.rule = value
-		case "field":
-			c.field = value
-		case "message":
-			c.message = value
+			if c.rule == "" {
+				c.rule = value
+			}
+			c.expected = append(c.expected, expectedFinding{rule: value})
+		case "field", "message":
+			if len(c.expected) == 0 {
+				t.Fatalf("%s: expect.txt: %q before rule:", c.name, line)
+			}
+			if e := &c.expected[len(c.expected)-1]; key == "field" {
+				e.field = value
+			} else {
+				e.message = value
+			}
 		default:
 			t.Fatalf("%s: expect.txt: unknown line %q", c.name, line)
 		}
@@ -110,16 +123,18 @@ func (c corpusCase) judge(opts CheckOptions) string {
 	}
 	opts.Policy = PolicyStrict
 	rep := Check(c.files, opts)
-	if len(rep.Findings) != 1 {
+	if len(rep.Findings) != len(c.expected) {
 		var lines []string
 		for _, f := range rep.Findings {
 			lines = append(lines, f.String())
 		}
-		return "want exactly one finding, got " + strings.Join(append([]string{""}, lines...), "\n  ")
+		return fmt.Sprintf("want %d findings, got %d:", len(c.expected), len(rep.Findings)) + strings.Join(append([]string{""}, lines...), "\n  ")
 	}
-	f := rep.Findings[0]
-	if f.Rule != c.rule || f.Field != c.field || !strings.Contains(f.Message, c.message) || f.Severity != SeverityError {
-		return "got " + f.String() + "; want [" + c.rule + "] at " + c.field + " with " + c.message
+	for i, f := range rep.Findings {
+		e := c.expected[i]
+		if f.Rule != e.rule || f.Field != e.field || !strings.Contains(f.Message, e.message) || f.Severity != SeverityError {
+			return "got " + f.String() + "; want [" + e.rule + "] at " + e.field + " with " + e.message
+		}
 	}
 	return ""
 }

@@ -24,4 +24,14 @@
 // refuses it) or policy (a careful team does); Check's Policy decides whether
 // policy findings are errors, warnings or hidden. The rules are proved
 // against the corpus in testdata/corpus.
+//
+// Files are taken for what they hold, whatever their names (Classify); a
+// file that is no artifact is reported, and several task definitions or
+// appspecs are checked pairing by pairing. Each finding carries the line and
+// column of its key. One finding never hides another: the decoders repair
+// what they report, and every rule runs on the rest.
+//
+// COVERAGE.md, generated from the table in coverage.go and checked by a
+// test, lists every parameter of the ECS task definition and of the ECS
+// appspec with the rules that check it, or why it cannot be checked offline.
 package bundle

@@ -19,6 +19,9 @@ type Rule struct {
 	// check runs the rule; nil for the decoding rules, which report while
 	// the files are read.
 	check func(r *run)
+	// always keeps the rule's findings under PolicyOff (as warnings): what
+	// it reports must never pass unseen.
+	always bool
 }
 
 // CheckOptions say how an artifact set is checked.
@@ -90,7 +93,10 @@ func (r *run) addf(file, field, format string, args ...any) {
 	if r.rule.Class == ClassPolicy {
 		switch r.opts.Policy {
 		case PolicyOff:
-			return
+			if !r.rule.always {
+				return
+			}
+			sev = SeverityWarning
 		case PolicyWarn, "":
 			sev = SeverityWarning
 		}
@@ -110,32 +116,42 @@ func (e *engine) rule(name string) *run {
 	return &run{engine: e, rule: r}
 }
 
-// Check validates an artifact set: files maps file names (imageDetail.json,
-// taskdef.json, appspec.yaml|yml|json, imagedefinitions.json, release.json)
-// to their contents; other names are listed as ignored. Every rule whose
-// inputs are present runs, and every finding is reported.
+// Check validates artifact files: files maps file names (or paths) to their
+// contents. Each file is taken for what its content is, whatever its name
+// (see Classify); a file that is no artifact is reported. Every rule whose
+// inputs are present runs, and every finding is reported. When there are
+// several files of a kind, each pairing is checked (see fileSet.sets).
 func Check(files map[string][]byte, opts CheckOptions) *Report {
 	e := &engine{opts: opts}
 	if e.opts.Mode == "" {
 		e.opts.Mode = ModeAuto
 	}
-	e.a = loadArtifacts(e, files)
-	rep := &Report{Files: e.a.fileNames(), Ignored: e.a.ignored}
-	rep.Mode, rep.ModeReason = e.a.inferMode(e.opts.Mode)
-	e.a.Mode = rep.Mode
-	e.runRules()
+	fs := loadFiles(e, files)
+	rep := &Report{Files: fs.checked, Ignored: fs.ignored, Kinds: fs.kinds}
+	e.checkSets(fs, fs.sets(e), rep)
 	rep.Findings = e.findings
+	locate(files, rep.Findings)
 	sortFindings(rep.Findings)
 	return rep
 }
 
-// runRules runs every rule that has a check.
+// runRules runs every rule that has a check. What a rule finds where a
+// decoder already reported a value it could not keep (a misspelt key, a
+// list that is an object) only repeats that finding, and is dropped.
 func (e *engine) runRules() {
+	decoded := len(e.findings)
 	for i := range allRules {
 		if r := &allRules[i]; r.check != nil && !e.opts.skip[r.Name] {
 			r.check(&run{engine: e, rule: r})
 		}
 	}
+	kept := e.findings[:decoded]
+	for _, f := range e.findings[decoded:] {
+		if !e.a.isDamaged(f.File, f.Field) {
+			kept = append(kept, f)
+		}
+	}
+	e.findings = kept
 }
 
 // releaseSkips are the policy rules release does not enforce: release deploys

@@ -118,3 +118,28 @@ func TestArtifactKind(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyByContent: files are taken for what they hold whatever their
+// names; what is none of them says why.
+func TestClassifyByContent(t *testing.T) {
+	cases := []struct{ name, data, kind, platform string }{
+		{"taskdef-prod.json", `{"family": "x", "containerDefinitions": []}`, FileTaskDef, ""},
+		{"appspec-bg.yml", "version: 0.0\nResources:\n  - TargetService: {}\n", FileAppSpec, PlatformECS},
+		{"deploy.json", `{"version": 0.0, "Resources": []}`, FileAppSpec, PlatformECS},
+		{"appspec.yml", "version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /opt/app\n", FileAppSpec, PlatformServer},
+		{"lambda.yaml", "version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties: {Name: f, Alias: live, CurrentVersion: 1, TargetVersion: 2}\n", FileAppSpec, PlatformLambda},
+		{"docker-compose.yml", "version: \"3.8\"\nservices:\n  web:\n    image: nginx\n", "", ""},
+		{"package.json", `{"name": "web", "version": "1.0.0"}`, "", ""},
+		{"out.json", `{"ImageURI": "r/x@sha256:1"}`, FileImageDetail, ""},
+		{"images.json", `[{"name": "web", "imageUri": "r/x:1"}]`, FileImageDefinitions, ""},
+		{"summary.json", `{"mode": "direct", "taskFamily": "x", "files": {}}`, FileRelease, ""},
+		{"taskdef-broken.json", `{"family": `, FileTaskDef, ""},
+		{"notes.yaml", "a: [", "", ""},
+	}
+	for _, tc := range cases {
+		c := Classify(tc.name, []byte(tc.data))
+		if c.Kind != tc.kind || c.Platform != tc.platform || (c.Kind == "" && c.Why == "") {
+			t.Errorf("Classify(%s) = %+v; want kind %q platform %q", tc.name, c, tc.kind, tc.platform)
+		}
+	}
+}

@@ -66,6 +66,19 @@ type Finding struct {
 	Message string `json:"message"`
 	// Doc is the AWS documentation page of the constraint.
 	Doc string `json:"doc,omitempty"`
+	// Line and Column (both from 1) are where in File the offending key is,
+	// or the deepest key of Field the file has (the object a required
+	// member is missing from); 0 when there is no file.
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
+}
+
+// Position is "file:line:column", or the file alone when the line is unknown.
+func (f Finding) Position() string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+	}
+	return f.File
 }
 
 // Where is "file: field", "file" or "field", whichever parts are known.
@@ -79,9 +92,17 @@ func (f Finding) Where() string {
 	return f.Field
 }
 
-// String renders the finding as one line: where, what, and the rule.
+// String renders the finding as one line: where (file:line:column: field),
+// what, and the rule.
 func (f Finding) String() string {
-	return fmt.Sprintf("%s %s [%s, %s]", f.Where(), f.Message, f.Rule, f.Class)
+	where := f.Where()
+	if f.Line > 0 {
+		where = f.Position() + ":"
+		if f.Field != "" {
+			where += " " + f.Field
+		}
+	}
+	return fmt.Sprintf("%s %s [%s, %s]", where, f.Message, f.Rule, f.Class)
 }
 
 // Report is the result of checking one artifact set.
@@ -92,8 +113,15 @@ type Report struct {
 	ModeReason string `json:"modeReason,omitempty"`
 	// Files are the artifact files that were checked, by name.
 	Files []string `json:"files"`
-	// Ignored are files that are not deployment artifacts and were skipped.
+	// Kinds says what each file was taken for, by name: "task definition",
+	// "appspec (ECS)", "not a deployment artifact"…
+	Kinds map[string]string `json:"kinds,omitempty"`
+	// Ignored are files that are not deployment artifacts: each has an
+	// unrecognized-file finding, and nothing else was checked in them.
 	Ignored []string `json:"ignored,omitempty"`
+	// Sets lists the files of each set checked, when there were several
+	// files of a kind and so several sets.
+	Sets [][]string `json:"sets,omitempty"`
 	// Findings are every problem found, in file and field order.
 	Findings []Finding `json:"findings"`
 }
@@ -126,8 +154,17 @@ func (r *Report) Violations() Violations {
 	return vs
 }
 
-// sortFindings orders findings by file, then by the order the rules found them
-// within a file, so a report reads top to bottom.
+// sortFindings orders findings by file, then by line and column, then by
+// the order the rules found them, so a report reads top to bottom.
 func sortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].File < fs[j].File })
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.File != b.File:
+			return a.File < b.File
+		case a.Line != b.Line:
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
 }

@@ -37,6 +37,8 @@ var allRules = []Rule{
 	{Name: "imagedetail-json", Class: ClassAWS, Doc: docFileRef, Summary: "imageDetail.json is an object with the string ImageURI (exact case)"},
 	{Name: "imagedefinitions-json", Class: ClassAWS, Doc: docFileRef, Summary: "imagedefinitions.json is a non-empty list of {name, imageUri}"},
 	{Name: "release-json", Class: ClassAWS, Doc: "", Summary: "release.json is this module's release summary"},
+	{Name: "unrecognized-file", Class: ClassPolicy, always: true, Doc: docFileRef, Summary: "every file given is a deployment artifact; one that is none is reported, never skipped silently (a warning even with --policy off)"},
+	{Name: "appspec-not-ecs", Class: ClassPolicy, Doc: docAppSpecFile, Summary: "an appspec is for Amazon ECS (an EC2/on-premises or Lambda appspec is reported, and not checked)"},
 	{Name: "one-file-each", Class: ClassPolicy, Doc: docAppSpecFile, Summary: "one file of each kind (appspec.yaml and appspec.json side by side leave it to the action's settings which one deploys)"},
 
 	// The task definition on its own.
@@ -66,6 +68,12 @@ var allRules = []Rule{
 	{Name: "role-format", Class: ClassAWS, Doc: docTaskDefParams, Summary: "taskRoleArn and executionRoleArn are IAM role names or role ARNs", check: ruleRoleFormat},
 	{Name: "depends-on", Class: ClassAWS, Doc: docDependency, Summary: "dependsOn names another container of the task; HEALTHY needs its health check", check: ruleDependsOn},
 	{Name: "health-check", Class: ClassAWS, Doc: docHealthCheck, Summary: "health check command starts with CMD, CMD-SHELL or NONE; interval, timeout, retries and start period in range", check: ruleHealthCheck},
+	{Name: "awsvpc-host-settings", Class: ClassAWS, Doc: docContainerDef, Summary: "with awsvpc networking no container sets hostname, dnsServers, dnsSearchDomains or extraHosts", check: ruleAwsvpcHostSettings},
+	{Name: "windows-unsupported", Class: ClassAWS, Doc: docContainerDef, Summary: "Windows containers set no privileged, user, readonlyRootFilesystem, linuxParameters or Docker DNS and hosts settings", check: ruleWindowsUnsupported},
+	{Name: "port-unique", Class: ClassAWS, Doc: docPortMapping, Summary: "a container maps each containerPort once (not for two protocols)", check: rulePortUnique},
+	{Name: "container-port-range", Class: ClassAWS, Doc: docPortMapping, Summary: "a containerPortRange is <first>-<last> within 1-65535, with the awsvpc or bridge network mode", check: ruleContainerPortRange},
+	{Name: "restart-policy", Class: ClassAWS, Doc: docRestartPolicy, Summary: "a restart policy's restartAttemptPeriod is 60-1800 seconds, with at most 50 ignoredExitCodes", check: ruleRestartPolicy},
+	{Name: "environment-files", Class: ClassAWS, Doc: docEnvFiles, Summary: "environment files are S3 object ARNs of .env files", check: ruleEnvironmentFiles},
 	{Name: "volume-references", Class: ClassAWS, Doc: docVolumes, Summary: "mount points name a volume of the task, volumesFrom a container of it; volume names are unique", check: ruleVolumeReferences},
 
 	// The appspec on its own.

@@ -167,6 +167,11 @@ func ruleAppSpecContainerPort(r *run) {
 	name, port := pr.LoadBalancerInfo.ContainerName, pr.LoadBalancerInfo.ContainerPort
 	cd := findContainer(td, name)
 	if cd == nil {
+		for i, c := range td.ContainerDefinitions {
+			if c.Name == nil && r.a.isDamaged(r.a.fileOf(FileTaskDef), containerPath(td, i)+".name") {
+				return // the name the decoder could not read may be this one
+			}
+		}
 		r.addf(file, p+".ContainerName", "must be a container of %s (%s), got %q", r.a.fileOf(FileTaskDef), containerNames(td), name)
 		return
 	}

@@ -107,6 +107,9 @@ func ruleFargateUnsupported(r *run) {
 	if td.IpcMode != "" {
 		bad("ipcMode", "no IPC namespace sharing")
 	}
+	if td.PidMode == ecstypes.PidModeHost {
+		bad("pidMode", "only task, no host process namespace")
+	}
 	if len(td.PlacementConstraints) > 0 {
 		bad("placementConstraints", "Fargate places tasks itself")
 	}

@@ -64,8 +64,9 @@ func TaskDefinitionFromDescribe(data []byte) (*ecstypes.TaskDefinition, []ecstyp
 // constraints, and any placeholder left in an image are refused.
 func RegisterInput(taskdefJSON []byte) (*ecs.RegisterTaskDefinitionInput, error) {
 	e := &engine{opts: releaseOptions(ModeDirect)}
-	e.a = loadArtifacts(e, map[string][]byte{FileTaskDef: taskdefJSON})
-	e.a.Mode = ModeDirect
+	e.a = &Artifacts{Mode: ModeDirect, file: map[string]string{FileTaskDef: FileTaskDef},
+		raw: map[string][]byte{FileTaskDef: taskdefJSON}, damaged: map[string][]string{}}
+	e.a.TaskDef = decodeTaskDefRules(e, e.a, FileTaskDef, taskdefJSON, nil)
 	e.runRules()
 	if vs := (&Report{Findings: e.findings}).Violations(); len(vs) > 0 {
 		return nil, vs
@@ -81,9 +82,18 @@ func decodeTaskDef(c *collector, file string, data []byte) *ecs.RegisterTaskDefi
 		c.addf(file, "is not valid JSON: %v", err)
 		return nil
 	}
-	before := len(c.vs)
-	checkShape(c, file, doc, schemas.RegisterTaskDefinitionRequest, "", readOnlyTaskDefFields)
-	if len(c.vs) > before {
+	return decodeTaskDefDoc(c, file, doc)
+}
+
+// decodeTaskDefDoc is decodeTaskDef on a parsed document, which it may
+// change (see checkShape).
+func decodeTaskDefDoc(c *collector, file string, doc *jsonNode) *ecs.RegisterTaskDefinitionInput {
+	// Shape errors are recorded, and the document is decoded as checkShape
+	// repaired it, so the other rules still run on everything else. The
+	// output of describe-task-definition ({"taskDefinition": …}) is the
+	// exception: it is not a task definition at all.
+	wrapper := doc.get("taskDefinition") != nil
+	if !checkShape(c, file, doc, schemas.RegisterTaskDefinitionRequest, "", readOnlyTaskDefFields) || wrapper {
 		return nil
 	}
 	// RegisterTaskDefinitionInput has no decoder of its own; the response of

@@ -40,7 +40,13 @@ func (vs Violations) Error() string {
 }
 
 // collector accumulates violations during one validation pass.
-type collector struct{ vs Violations }
+type collector struct {
+	vs Violations
+	// damaged are the paths (inside the file) of values a decoder reported
+	// and could not keep, or most likely meant (LoadBalancer for
+	// LoadBalancerInfo): what other rules find there only repeats the problem.
+	damaged []string
+}
 
 // addf records a violation at field with a formatted message.
 func (c *collector) addf(field, format string, args ...any) {

@@ -9,9 +9,11 @@ import (
 
 // TaskDefinitionRegistrar registers task definitions and, to recognise a
 // revision it registered when the answer was lost, reads the family's newest
-// revisions and their tags; *ecs.Client satisfies it.
+// revisions and their tags; it deregisters a revision it registered that
+// nothing will ever run. *ecs.Client satisfies it.
 type TaskDefinitionRegistrar interface {
 	RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.RegisterTaskDefinitionOutput, error)
+	DeregisterTaskDefinition(ctx context.Context, in *ecs.DeregisterTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DeregisterTaskDefinitionOutput, error)
 	ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitionsInput, optFns ...func(*ecs.Options)) (*ecs.ListTaskDefinitionsOutput, error)
 	DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDefinitionInput, optFns ...func(*ecs.Options)) (*ecs.DescribeTaskDefinitionOutput, error)
 }

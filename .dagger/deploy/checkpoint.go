@@ -19,6 +19,7 @@ var codeDeployEvents = map[ecstypes.ServiceDeploymentLifecycleStage]string{
 	ecstypes.ServiceDeploymentLifecycleStagePostScaleUp:                "AfterInstall",
 	ecstypes.ServiceDeploymentLifecycleStageTestTrafficShift:           "AllowTestTraffic",
 	ecstypes.ServiceDeploymentLifecycleStagePostTestTrafficShift:       "AfterAllowTestTraffic",
+	ecsdeploy.StagePreProductionTrafficShift:                           "BeforeAllowTraffic",
 	ecstypes.ServiceDeploymentLifecycleStageProductionTrafficShift:     "AllowTraffic",
 	ecstypes.ServiceDeploymentLifecycleStagePostProductionTrafficShift: "AfterAllowTraffic",
 }

@@ -3,9 +3,19 @@
 // whose AppSpec travels inline (revision type AppSpecContent), follows it with
 // plain progress lines until it settles, and stops it with rollback when it
 // takes too long or the caller gives up. It also reports a deployment's state
-// and rolls a service back, either by stopping the deployment in flight or by
+// and rolls a service back, either by stopping the deployment in flight and
+// following CodeDeploy's rollback of it (rollback_follow.go) or by
 // redeploying the release that served before the current one, as the
-// deployment group's history records it.
+// deployment group's history records it — an S3 revision read from its
+// bucket (revision_s3.go), a deregistered revision registered again as a
+// marked copy (rollback_copy.go). In hook mode, where CloudFormation runs the
+// deployment, it finds the hook's deployment in the stack's events and says
+// which stack update undoes a release (hook.go).
+//
+// CodeDeploy counts a release as shifted by what it reports for ECS: status
+// Baking (it leaves instanceTerminationWaitTimeStarted false for ECS), or the
+// target's AllowTraffic event succeeded with the green task set at 100 % in
+// the same read; target details never outlive the read that returned them.
 //
 // ECS service deployments (the ECS controller's own blue/green, linear and
 // canary) are followed by the same waiter (ecs_wait.go): each mode supplies

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -129,7 +130,7 @@ func rollbackMarkOf(ctx context.Context, api ServiceHistoryReader, arn string) (
 
 // ServedBefore finds the release a rollback of the service redeploys: the
 // last SUCCESSFUL service deployment older than below whose release (see
-// ServedRevision.Release) is not current, read newest first a page at a time.
+// ServedRevision.Release) is not current, read newest first by createdAt.
 // A deployment ECS rolled back (ROLLBACK_SUCCESSFUL) never served and is not
 // listed. As in CodeDeploy mode, a rollback's own deployment is not a release,
 // and a release a rollback already undid is skipped, so repeated rollbacks
@@ -173,48 +174,79 @@ func LatestServing(ctx context.Context, api ServiceHistoryReader, cluster, servi
 	return s, ok, err
 }
 
-// walkSuccessful visits the service's SUCCESSFUL deployments listed after
-// below (older than it), newest first, a page at a time, until visit returns
-// true; it returns how many it visited (all of them when below is zero). Position in the list, not createdAt,
-// decides, so deployments created in the same instant keep their order.
+// walkSuccessful visits the service's SUCCESSFUL deployments older than
+// below, newest first by createdAt, until visit returns true; it returns
+// how many it visited (all of them when below is zero). ECS documents no
+// order for ListServiceDeployments, so every page is listed first (only
+// deployments created up to below's createdAt, when known) and sorted by
+// createdAt; deployments created in the same instant keep their listed
+// order. below itself need not be SUCCESSFUL: when it is not listed,
+// everything created at or before it counts as older.
 func walkSuccessful(ctx context.Context, api ServiceHistoryReader, cluster, service string, below ServedRevision, visit func(ServedRevision) bool) (int, error) {
-	seen, passed := 0, below.Deployment == ""
 	in := &ecs.ListServiceDeploymentsInput{
 		Cluster: aws.String(cluster), Service: aws.String(service),
 		Status: []ecstypes.ServiceDeploymentStatus{ecstypes.ServiceDeploymentStatusSuccessful}, MaxResults: aws.Int32(describeBatch),
 	}
+	if !below.Created.IsZero() {
+		// A second of margin: the filter's bound is exclusive, and a
+		// deployment created in below's instant is ordered below.
+		in.CreatedAt = &ecstypes.CreatedAt{Before: aws.Time(below.Created.Add(time.Second))}
+	}
+	var listed []ecstypes.ServiceDeploymentBrief
 	for {
 		page, err := api.ListServiceDeployments(ctx, in)
 		if err != nil {
-			return seen, fmt.Errorf("listing the successful deployments of service %s in cluster %s: %w", service, cluster, err)
+			return 0, fmt.Errorf("listing the successful deployments of service %s in cluster %s: %w", service, cluster, err)
 		}
-		var arns []string
-		for _, b := range page.ServiceDeployments {
-			// The list is newest first: what follows below is older.
-			switch arn := aws.ToString(b.ServiceDeploymentArn); {
-			case arn == below.Deployment:
-				passed = true
-			case passed:
-				arns = append(arns, arn)
-			}
-		}
-		if len(arns) > 0 {
-			hist, err := describeServed(ctx, api, arns)
-			if err != nil {
-				return seen, err
-			}
-			for _, s := range hist {
-				seen++
-				if visit(s) {
-					return seen, nil
-				}
-			}
-		}
+		listed = append(listed, page.ServiceDeployments...)
 		if page.NextToken == nil {
-			return seen, nil
+			break
 		}
 		in.NextToken = page.NextToken
 	}
+	older := olderThan(listed, below)
+	seen := 0
+	for len(older) > 0 {
+		batch := older[:min(describeBatch, len(older))]
+		older = older[len(batch):]
+		hist, err := describeServed(ctx, api, batch)
+		if err != nil {
+			return seen, err
+		}
+		for _, s := range hist {
+			seen++
+			if visit(s) {
+				return seen, nil
+			}
+		}
+	}
+	return seen, nil
+}
+
+// olderThan returns the ARNs of the listed deployments older than below,
+// newest first by createdAt (a stable sort: the same instant keeps the
+// listed order). When below is among them, what sorts after it is older;
+// otherwise what was created at or before its createdAt.
+func olderThan(listed []ecstypes.ServiceDeploymentBrief, below ServedRevision) []string {
+	sorted := slices.Clone(listed)
+	slices.SortStableFunc(sorted, func(a, b ecstypes.ServiceDeploymentBrief) int {
+		return aws.ToTime(b.CreatedAt).Compare(aws.ToTime(a.CreatedAt))
+	})
+	at := slices.IndexFunc(sorted, func(b ecstypes.ServiceDeploymentBrief) bool {
+		return below.Deployment != "" && aws.ToString(b.ServiceDeploymentArn) == below.Deployment
+	})
+	var arns []string
+	for i, b := range sorted {
+		switch {
+		case below.Deployment == "":
+		case at >= 0 && i <= at:
+			continue
+		case at < 0 && aws.ToTime(b.CreatedAt).After(below.Created):
+			continue
+		}
+		arns = append(arns, aws.ToString(b.ServiceDeploymentArn))
+	}
+	return arns
 }
 
 // ReleaseOf is the release task definition td stands for: the one it

@@ -11,10 +11,20 @@ import (
 	"dagger/ecs-bluegreen/ecsdeploy"
 )
 
+// ECS's defaults for a linear or canary configuration that leaves a field
+// unset.
+const (
+	defaultLinearStepPercent = 10.0
+	defaultLinearStepBake    = 6 * time.Minute
+	defaultCanaryPercent     = 5.0
+	defaultCanaryBake        = 10 * time.Minute
+)
+
 // ServiceSchedule is the shortest time a service deployment with cfg takes
 // by its own configuration: the canary bake, or every linear step's bake,
 // then the bake time (a PAUSE hook can be continued at once, so it adds
-// nothing). A ROLLING (or unset) strategy has none.
+// nothing). A linear or canary field left unset takes ECS's default, as
+// the deployment itself will. A ROLLING (or unset) strategy has none.
 func ServiceSchedule(cfg *ecstypes.DeploymentConfiguration) Schedule {
 	s := Schedule{Config: "ROLLING", Bake: "bake time"}
 	if cfg == nil || cfg.Strategy == "" {
@@ -24,41 +34,48 @@ func ServiceSchedule(cfg *ecstypes.DeploymentConfiguration) Schedule {
 	s.TerminationWait = time.Duration(aws.ToInt32(cfg.BakeTimeInMinutes)) * time.Minute
 	switch cfg.Strategy {
 	case ecstypes.DeploymentStrategyCanary:
+		pct, bake := defaultCanaryPercent, defaultCanaryBake
 		if c := cfg.CanaryConfiguration; c != nil {
-			s.Routing = time.Duration(aws.ToInt32(c.CanaryBakeTimeInMinutes)) * time.Minute
-			s.Config = fmt.Sprintf("CANARY %s%%", percent(aws.ToFloat64(c.CanaryPercent)))
+			pct = valueOr(c.CanaryPercent, pct)
+			bake = minutesOr(c.CanaryBakeTimeInMinutes, bake)
 		}
+		if pct < 100 {
+			s.Routing = bake
+		}
+		s.Config = fmt.Sprintf("CANARY %s%%", percent(pct))
 	case ecstypes.DeploymentStrategyLinear:
-		if l := cfg.LinearConfiguration; l != nil && aws.ToFloat64(l.StepPercent) > 0 {
-			steps := math.Ceil(100 / aws.ToFloat64(l.StepPercent))
+		pct, bake := defaultLinearStepPercent, defaultLinearStepBake
+		if l := cfg.LinearConfiguration; l != nil {
+			pct = valueOr(l.StepPercent, pct)
+			bake = minutesOr(l.StepBakeTimeInMinutes, bake)
+		}
+		if pct > 0 {
+			steps := math.Ceil(100 / pct)
 			// Every step but the last bakes before the next one.
-			s.Routing = time.Duration(steps-1) * time.Duration(aws.ToInt32(l.StepBakeTimeInMinutes)) * time.Minute
-			s.Config = fmt.Sprintf("LINEAR %s%% steps", percent(aws.ToFloat64(l.StepPercent)))
+			s.Routing = time.Duration(steps-1) * bake
+			s.Config = fmt.Sprintf("LINEAR %s%% steps", percent(pct))
 		}
 	}
 	return s
 }
 
+func valueOr(v *float64, def float64) float64 {
+	if v == nil {
+		return def
+	}
+	return *v
+}
+
+func minutesOr(v *int32, def time.Duration) time.Duration {
+	if v == nil {
+		return def
+	}
+	return time.Duration(*v) * time.Minute
+}
+
 // CheckServiceTimeout refuses a --timeout shorter than what a service
-// deployment of the service takes by its configuration, up to the
-// checkpoint the release waits for: the whole schedule for deployed, the
-// schedule without the bake time for traffic-shifted; a checkpoint at an
-// earlier stage is not checked.
+// deployment of the service takes by its configuration up to the checkpoint
+// the release waits for, by the rule CheckTimeout shares (Schedule.Needed).
 func CheckServiceTimeout(timeout time.Duration, s Schedule, service string, until ecsdeploy.Checkpoint) error {
-	need := s.Minimum()
-	switch {
-	case until == ecsdeploy.TrafficShifted:
-		need -= s.TerminationWait
-	case !until.IsDeployed():
-		return nil
-	}
-	if timeout >= need {
-		return nil
-	}
-	target := until.String()
-	if until.IsDeployed() {
-		target = ecsdeploy.Deployed.String()
-	}
-	return fmt.Errorf("--timeout %s cannot cover a deployment of service %s: its deployment configuration takes at least %s (%s) to reach %s; pass --timeout %s or more (the schedule plus time to start the new tasks), --wait-until traffic-shifted, or shorten the bake times in the infrastructure",
-		minutes(timeout), service, minutes(need), s, target, minutes(need+10*time.Minute))
+	return checkNeeded(timeout, s, until, "a deployment of service "+service, "its deployment configuration", "shorten the bake times in the infrastructure")
 }

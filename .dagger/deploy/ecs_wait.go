@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,7 +57,7 @@ func waitService(ctx context.Context, api ServiceDeploymentWatcher, arn string, 
 	if err != nil {
 		return Result{}, err
 	}
-	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn}, keep: redeploy}
+	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn, now: opts.Clock.Now}, keep: redeploy}
 	return w.run(ctx)
 }
 
@@ -73,14 +74,15 @@ func ServiceStatus(ctx context.Context, api ServiceDeploymentWatcher, arn string
 	if err := CheckServiceDeploymentARN(arn); err != nil {
 		return Report{}, err
 	}
-	return (&ecsTracker{api: api, arn: arn}).observe(ctx)
+	return (&ecsTracker{api: api, arn: arn, now: time.Now}).observe(ctx)
 }
 
-// ecsTracker follows an ECS service deployment.
+// ecsTracker follows an ECS service deployment; now dates the time left
+// on a holding hook.
 type ecsTracker struct {
-	api  ServiceDeploymentWatcher
-	arn  string
-	last ecstypes.ServiceDeployment
+	api ServiceDeploymentWatcher
+	arn string
+	now func() time.Time
 }
 
 func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
@@ -90,8 +92,7 @@ func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
 	}
 	for _, d := range out.ServiceDeployments {
 		if aws.ToString(d.ServiceDeploymentArn) == e.arn {
-			e.last = d
-			return ServiceReport(d), nil
+			return ServiceReportAt(d, e.now()), nil
 		}
 	}
 	reasons := make([]string, 0, len(out.Failures))
@@ -121,8 +122,29 @@ func (e *ecsTracker) failure(r Report) string { return serviceFailure(r) }
 
 func (e *ecsTracker) service() string { return "ECS" }
 
-func (e *ecsTracker) reached(_ Report, c ecsdeploy.Checkpoint) bool {
-	return ecsdeploy.Reached(e.last, c)
+// reached reads only r, the latest successful read. traffic-shifted is the
+// core's shift rule (nothing holding the deployment may still undo it); a
+// stage counts once the deployment reports it or a later one.
+func (e *ecsTracker) reached(r Report, c ecsdeploy.Checkpoint) bool {
+	switch {
+	case r.Phase == PhaseSucceeded:
+		return true
+	case r.Status != string(ecstypes.ServiceDeploymentStatusInProgress):
+		return false
+	case c == ecsdeploy.TrafficShifted:
+		return r.Shifted
+	case c.IsDeployed():
+		return false
+	}
+	stage, _ := c.Stage()
+	at := slices.Index(ecsdeploy.Stages, ecstypes.ServiceDeploymentLifecycleStage(r.Stage))
+	return at >= 0 && at >= slices.Index(ecsdeploy.Stages, stage)
+}
+
+// stopping: STOP_REQUESTED means someone asked ECS to stop the deployment
+// (without rollback); it is on its way to STOPPED.
+func (e *ecsTracker) stopping(r Report) bool {
+	return r.Status == string(ecstypes.ServiceDeploymentStatusStopRequested)
 }
 
 func (e *ecsTracker) stopCall() string { return "StopServiceDeployment" }
@@ -134,5 +156,12 @@ func (e *ecsTracker) stopHint() string {
 }
 
 func (e *ecsTracker) shiftedNote(r Report, _ time.Time) string {
+	if len(r.Holds) > 0 {
+		// Only a hold that continues on its timeout leaves a report shifted.
+		return "a hook holds the deployment and continues it when it times out; the bake time begins after that"
+	}
+	if r.Stage == string(ecstypes.ServiceDeploymentLifecycleStageCleanUp) {
+		return "ECS is cleaning up the old revision"
+	}
 	return "the bake time runs before ECS cleans up the old revision"
 }

@@ -47,8 +47,13 @@ type Report struct {
 	// TaskDefinition is the task definition ARN the deployment's inline
 	// AppSpec names; empty for other revision types.
 	TaskDefinition string
-	// AppSpec is the deployment's inline AppSpec; empty for other revision types.
+	// AppSpec is the deployment's inline AppSpec; empty for other revision
+	// types until an S3 revision's object has been read (resolveRevision).
 	AppSpec string
+	// RevisionType is the deployment's revision type (AppSpecContent, S3, …)
+	// and S3Revision its location when the AppSpec is an S3 object.
+	RevisionType string
+	S3Revision   *S3Location
 	// Created, Started and Completed are zero when CodeDeploy has not set them.
 	Created, Started, Completed time.Time
 	// Target is the ECS target id (cluster:service) once known.
@@ -108,10 +113,20 @@ func (r *Report) settle() {
 			r.Phase = PhaseWaiting
 		}
 	}
-	if r.TerminationWaitStarted && !r.Finished() {
+	if r.TargetsUnavailable != "" {
+		r.Notes = append(r.Notes, "target details unreadable (traffic and lifecycle events not known from this read)")
+	}
+	r.Holds = nil
+	if e, ok := r.event(afterAllowTraffic); ok && e.Status == string(types.LifecycleEventStatusInProgress) {
+		// The AfterAllowTraffic hook runs with production already on green;
+		// when it fails (or times out), CodeDeploy moves traffic back.
+		r.Holds = append(r.Holds, Hold{ID: afterAllowTraffic, Stage: afterAllowTraffic})
+		r.Notes = append(r.Notes, "AfterAllowTraffic hook running: CodeDeploy moves traffic back if it fails")
+	}
+	if r.InTerminationWait() {
 		r.Notes = append(r.Notes, "waiting to terminate the original task set")
 	}
-	r.Settle(ShiftEvidence{Moved: r.TrafficShifted()})
+	r.Settle(ShiftEvidence{Moved: r.productionMoved()})
 	r.Rollback = r.IsRollback()
 }
 
@@ -140,49 +155,6 @@ func (r Report) GreenWeight() (float64, bool) {
 // release being undone, so nothing in this package ever does.
 func (r Report) IsRollback() bool {
 	return r.RollbackOf != "" || r.Creator == string(types.DeploymentCreatorCodeDeployRollback) || r.IsOwnRollback()
-}
-
-// TrafficShifted reports whether production traffic has fully moved to the
-// replacement and CodeDeploy is only waiting to terminate the original task
-// set: the release is live.
-func (r Report) TrafficShifted() bool {
-	if !r.TerminationWaitStarted || r.Finished() {
-		return false
-	}
-	if w, ok := r.GreenWeight(); ok {
-		return w >= 100
-	}
-	for _, e := range r.Events {
-		if e.Name == "AllowTraffic" {
-			return e.Status == string(types.LifecycleEventStatusSucceeded)
-		}
-	}
-	// The deployment says the wait started; without target details that is
-	// CodeDeploy's own statement that traffic moved.
-	return true
-}
-
-// TerminationWait is the deployment's termination wait (0 when unknown).
-func (r Report) TerminationWait() time.Duration {
-	return time.Duration(r.TerminationWaitMinutes) * time.Minute
-}
-
-// TerminationWaitLeft is how much of the termination wait remains at now,
-// counted from the end of the last lifecycle event; false when unknown.
-func (r Report) TerminationWaitLeft(now time.Time) (time.Duration, bool) {
-	if !r.TerminationWaitStarted || r.TerminationWaitMinutes <= 0 {
-		return 0, false
-	}
-	var began time.Time
-	for _, e := range r.Events {
-		if e.End.After(began) {
-			began = e.End
-		}
-	}
-	if began.IsZero() {
-		return 0, false
-	}
-	return max(began.Add(r.TerminationWait()).Sub(now), 0), true
 }
 
 // FailedEvent returns the first failed lifecycle event, if any.
@@ -252,9 +224,19 @@ func reportFrom(d *types.DeploymentInfo) Report {
 
 		TerminationWaitStarted: d.InstanceTerminationWaitTimeStarted,
 	}
-	if rev := d.Revision; rev != nil && rev.AppSpecContent != nil {
-		r.AppSpec = aws.ToString(rev.AppSpecContent.Content)
-		r.TaskDefinition = taskDefinitionARNPattern.FindString(r.AppSpec)
+	if rev := d.Revision; rev != nil {
+		r.RevisionType = string(rev.RevisionType)
+		switch {
+		case rev.AppSpecContent != nil:
+			r.AppSpec = aws.ToString(rev.AppSpecContent.Content)
+			r.TaskDefinition = taskDefinitionARNPattern.FindString(r.AppSpec)
+		case rev.String_ != nil:
+			// The deprecated RawString form of an inline AppSpec.
+			r.AppSpec = aws.ToString(rev.String_.Content)
+			r.TaskDefinition = taskDefinitionARNPattern.FindString(r.AppSpec)
+		case rev.S3Location != nil:
+			r.S3Revision = s3LocationFrom(rev.S3Location)
+		}
 	}
 	if e := d.ErrorInformation; e != nil {
 		r.ErrorCode, r.ErrorMessage = string(e.Code), aws.ToString(e.Message)

@@ -38,6 +38,7 @@ type RollbackOption func(*rollbackOptions)
 type rollbackOptions struct {
 	releaseID string
 	before    func(ctx context.Context) error
+	appSpecs  AppSpecObjectReader
 }
 
 // WithReleaseID marks the redeployment with id (NewReleaseID) instead of a
@@ -74,6 +75,10 @@ type RollbackResult struct {
 	// container images (ActionRedeployed).
 	Served string
 	Images []string
+	// Release is the task definition the release served with; To differs
+	// from it when Release was INACTIVE and a marked copy of it was
+	// registered (ActionRedeployed).
+	Release string
 }
 
 // StoppedDeployment is one StopDeployment answer.
@@ -87,8 +92,12 @@ type StoppedDeployment struct {
 // String describes the rollback in one line.
 func (r RollbackResult) String() string {
 	if r.Action == ActionRedeployed {
+		to := r.To
+		if r.Release != "" && r.Release != r.To {
+			to = fmt.Sprintf("%s (a copy of %s, which was deregistered)", r.To, r.Release)
+		}
 		return fmt.Sprintf("redeploying %s (last served by deployment %s; image %s) in place of %s as deployment %s",
-			r.To, r.Served, strings.Join(r.Images, ", "), r.From, r.DeploymentID)
+			to, r.Served, strings.Join(r.Images, ", "), r.From, r.DeploymentID)
 	}
 	parts := make([]string, 0, len(r.Stopped))
 	for _, s := range r.Stopped {
@@ -147,10 +156,17 @@ func (t Target) validate(render RenderAppSpec) error {
 // chooseServed). The new deployment's AppSpec comes from render and is marked
 // as a rollback; the caller follows it with Wait.
 //
+// A deployment whose revision is an AppSpec stored in S3 (as CodePipeline's
+// CodeDeployToECS action records it) is read from its bucket
+// (WithAppSpecReader); when it cannot be, the rollback is refused naming the
+// deployment and where its release is, never skipped. A release whose task
+// definition was deregistered is redeployed as a marked copy
+// (RestoreRevision), never as the INACTIVE revision.
+//
 // A given id that already ended Failed or Stopped is refused (CodeDeploy has
 // dealt with it; redeploying would go one release too far back), and so is a
 // succeeded one whose task definition is no longer the one in service.
-func Rollback(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, target Target, id string, render RenderAppSpec, opts ...RollbackOption) (RollbackResult, error) {
+func Rollback(ctx context.Context, cd CodeDeployAPI, svc RevisionRestorer, target Target, id string, render RenderAppSpec, opts ...RollbackOption) (RollbackResult, error) {
 	if err := target.validate(render); err != nil {
 		return RollbackResult{}, err
 	}

@@ -5,74 +5,102 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 )
 
 // redeployServed redeploys the release that served before the current one.
-func redeployServed(ctx context.Context, cd CodeDeployAPI, svc ServiceReader, t Target, given *Report, render RenderAppSpec, o rollbackOptions) (RollbackResult, error) {
+func redeployServed(ctx context.Context, cd CodeDeployAPI, svc RevisionRestorer, t Target, given *Report, render RenderAppSpec, o rollbackOptions) (RollbackResult, error) {
 	current, err := currentTaskDefinition(ctx, svc, t)
 	if err != nil {
 		return RollbackResult{}, err
 	}
-	if given != nil && given.TaskDefinition != "" && given.TaskDefinition != current {
-		return RollbackResult{}, fmt.Errorf("deployment %s deployed %s but service %q now runs %s; a later release replaced it — omit the id to roll back the current one", given.ID, given.TaskDefinition, t.Service, current)
+	resolve := func(r *Report) error { return resolveRevision(ctx, o.appSpecs, r) }
+	if given != nil {
+		if err := resolve(given); err != nil {
+			return RollbackResult{}, fmt.Errorf("%w; rollback needs its task definition to know what it undoes", err)
+		}
+		if given.TaskDefinition != current {
+			return RollbackResult{}, fmt.Errorf("deployment %s deployed %s but service %q now runs %s; a later release replaced it — omit the id to roll back the current one", given.ID, given.TaskDefinition, t.Service, current)
+		}
+	}
+	// A rollback's copy of an earlier revision stands for that release.
+	release, err := releaseOfRevision(ctx, svc, current)
+	if err != nil {
+		return RollbackResult{}, err
 	}
 	hist, err := groupHistory(ctx, cd, t)
 	if err != nil {
 		return RollbackResult{}, err
 	}
-	served, err := chooseServed(hist, current, given, t)
+	served, err := chooseServed(hist, release, given, t, resolve)
 	if err != nil {
 		return RollbackResult{}, err
 	}
-	images, err := imagesOf(ctx, svc, served.TaskDefinition)
-	if err != nil {
-		return RollbackResult{}, err
+	if o.releaseID == "" {
+		o.releaseID = NewReleaseID(time.Now())
 	}
+	// Read (and, for an INACTIVE revision, copy) before anything else
+	// changes: the checks below may refuse, and then nothing was started.
 	if o.before != nil {
 		if err := o.before(ctx); err != nil {
 			return RollbackResult{}, err
 		}
 	}
-	content, err := render(served.TaskDefinition, served.AppSpec)
+	restored, err := RestoreRevision(ctx, svc, served.TaskDefinition, release, o.releaseID, false)
 	if err != nil {
-		return RollbackResult{}, fmt.Errorf("rendering the AppSpec for %s: %w", served.TaskDefinition, err)
+		return RollbackResult{}, err
 	}
-	id, err := Start(ctx, cd, Request{
+	content, err := render(restored.ARN, served.AppSpec)
+	if err != nil {
+		return RollbackResult{}, fmt.Errorf("rendering the AppSpec for %s: %w", restored.ARN, err)
+	}
+	req := Request{
 		Application:     t.Application,
 		DeploymentGroup: t.DeploymentGroup,
 		AppSpecContent:  content,
 		Kind:            KindRollback,
 		ReleaseID:       o.releaseID,
-		Description:     fmt.Sprintf("%s → %s, as deployment %s served it (image %s)", shortTaskDefinition(current), shortTaskDefinition(served.TaskDefinition), served.ID, strings.Join(images, ", ")),
-	})
+		Description:     fmt.Sprintf("%s → %s, as deployment %s served it (image %s)", shortTaskDefinition(release), shortTaskDefinition(served.TaskDefinition), served.ID, strings.Join(restored.Images, ", ")),
+	}
+	var id string
+	if restored.Copied {
+		// The copy exists only for this deployment: when CreateDeployment
+		// is refused it is deregistered again.
+		id, err = StartRegistered(ctx, cd, svc, req, restored.ARN)
+	} else {
+		id, err = Start(ctx, cd, req)
+	}
 	if err != nil {
 		return RollbackResult{}, err
 	}
-	return RollbackResult{Action: ActionRedeployed, DeploymentID: id, From: current, To: served.TaskDefinition, Served: served.ID, Images: images}, nil
+	return RollbackResult{Action: ActionRedeployed, DeploymentID: id, From: current, To: restored.ARN, Release: served.TaskDefinition, Served: served.ID, Images: restored.Images}, nil
 }
 
 // chooseServed picks the deployment whose task definition a rollback
 // redeploys, from the group's history (newest first):
 //
-//   - ECS never deregisters revisions, so revisions that never ran (a refused
-//     CreateDeployment, a deployment rolled back, a pipeline run) are
-//     everywhere; only a Succeeded deployment proves a release served.
+//   - ECS never deregisters revisions by itself, so revisions that never ran
+//     (a refused CreateDeployment, a deployment rolled back, a pipeline run)
+//     are everywhere; only a Succeeded deployment proves a release served.
 //   - CodeDeploy's own rollback deployments are skipped: they restore the
 //     original task set and their revision is not a release.
 //   - A release this package already rolled back is skipped, so repeated
 //     rollbacks keep going back instead of bouncing between two releases.
+//   - A Succeeded deployment whose AppSpec is not inline is read through
+//     resolve (an S3 object); when that fails the rollback is refused: the
+//     release it served may be the one to go back to, and skipping it
+//     would silently take the service one release too far.
 //   - Without an id, when the newest release failed and CodeDeploy rolled it
 //     back, that release is already undone: going back once more would take
 //     the service one release too far, so the caller is asked to name the
 //     deployment to undo.
 //
-// With given (a Succeeded deployment of the current task definition) the
-// search starts below it.
-func chooseServed(hist []Report, current string, given *Report, t Target) (Report, error) {
+// current is the release the service runs (for a rollback's copy, the
+// release it restores). With given (a Succeeded deployment of the current
+// task definition) the search starts below it.
+func chooseServed(hist []Report, current string, given *Report, t Target, resolve func(*Report) error) (Report, error) {
 	start := 0
 	if given != nil {
 		start = -1
@@ -88,20 +116,23 @@ func chooseServed(hist []Report, current string, given *Report, t Target) (Repor
 		return Report{}, err
 	}
 	undone := map[string]bool{}
-	unknown := 0
-	for _, r := range hist[start:] {
+	for i := range hist[start:] {
+		r := &hist[start+i]
 		if r.IsOwnRollback() {
 			if from := rolledBackFrom(r.Description); from != "" {
 				undone[from] = true
 			}
 		}
+		if isCodeDeployRollback(*r) || r.Status != string(cdtypes.DeploymentStatusSucceeded) || r.IsOwnRollback() {
+			continue
+		}
+		if err := resolve(r); err != nil {
+			return Report{}, fmt.Errorf("%w; rollback refuses to skip the release that deployment served, since it may be the one to go back to — let the caller read the object (s3:GetObject on it), or deploy the release wanted with dagger call release", err)
+		}
 		switch {
-		case isCodeDeployRollback(r), r.Status != string(cdtypes.DeploymentStatusSucceeded):
-		case r.TaskDefinition == "":
-			unknown++
 		case r.TaskDefinition == current, undone[shortTaskDefinition(r.TaskDefinition)]:
 		default:
-			return r, nil
+			return *r, nil
 		}
 	}
 	msg := fmt.Sprintf("deployment group %q has no earlier release to roll back to: none of its %d finished deployments", t.DeploymentGroup, len(hist))
@@ -109,9 +140,6 @@ func chooseServed(hist []Report, current string, given *Report, t Target) (Repor
 		msg += " before " + given.ID
 	}
 	msg += fmt.Sprintf(" succeeded with a task definition other than the one service %q runs (%s)", t.Service, current)
-	if unknown > 0 {
-		msg += fmt.Sprintf("; %d succeeded deployments carry no inline AppSpec naming their task definition", unknown)
-	}
 	return Report{}, fmt.Errorf("%s — deploy a fixed release instead", msg)
 }
 
@@ -168,20 +196,4 @@ func shortTaskDefinition(arn string) string {
 		return rest
 	}
 	return arn
-}
-
-// imagesOf returns the container images of a task definition.
-func imagesOf(ctx context.Context, svc ServiceReader, arn string) ([]string, error) {
-	out, err := svc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
-	if err != nil {
-		return nil, fmt.Errorf("describing task definition %s, the rollback target: %w", arn, err)
-	}
-	if out.TaskDefinition == nil {
-		return nil, fmt.Errorf("describing task definition %s, the rollback target: no task definition in the answer", arn)
-	}
-	var images []string
-	for _, c := range out.TaskDefinition.ContainerDefinitions {
-		images = append(images, aws.ToString(c.Image))
-	}
-	return images, nil
 }

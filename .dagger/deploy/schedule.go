@@ -10,6 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"dagger/ecs-bluegreen/ecsdeploy"
 )
 
 // MaxTimeout bounds a timeout given as text: longer than any sensible
@@ -129,15 +132,49 @@ func routingTime(c *cdtypes.TrafficRoutingConfig) time.Duration {
 	return 0
 }
 
-// CheckTimeout refuses a timeout that cannot cover the group's schedule: the
-// waiter would stop with rollback a deployment that was only doing what the
-// group tells it to.
-func CheckTimeout(timeout time.Duration, s Schedule, application, group string) error {
-	if timeout >= s.Minimum() {
+// Needed is how long a deployment with schedule s takes by its own
+// settings to reach until, the checkpoint the caller waits for — the one
+// rule both modes check a --timeout against: the whole schedule for
+// deployed; for traffic-shifted (and BAKE_TIME, which begins with it) the
+// schedule without the termination wait or bake time, which such a wait
+// does not cover. A checkpoint at an earlier stage is not checked (ok
+// false): no setting says how long the stages before the shift take.
+func (s Schedule) Needed(until ecsdeploy.Checkpoint) (need time.Duration, ok bool) {
+	stage, isStage := until.Stage()
+	switch {
+	case until.IsDeployed():
+		return s.Minimum(), true
+	case until == ecsdeploy.TrafficShifted, isStage && stage == ecstypes.ServiceDeploymentLifecycleStageBakeTime:
+		return s.Minimum() - s.TerminationWait, true
+	}
+	return 0, false
+}
+
+// checkNeeded refuses a timeout shorter than what s needs to reach until;
+// what names the deployment ("a deployment of group …"), source what sets
+// the schedule and fix how to shorten it.
+func checkNeeded(timeout time.Duration, s Schedule, until ecsdeploy.Checkpoint, what, source, fix string) error {
+	need, ok := s.Needed(until)
+	if !ok || timeout >= need {
 		return nil
 	}
-	return fmt.Errorf("--timeout %s cannot cover a deployment of group %q (application %q): the group's own schedule takes at least %s (%s); pass --timeout %s or more (the schedule plus time to start the new tasks), or shorten the group's waits in the infrastructure",
-		minutes(timeout), group, application, minutes(s.Minimum()), s, minutes(s.Minimum()+10*time.Minute))
+	target := until.String()
+	if until.IsDeployed() {
+		target = ecsdeploy.Deployed.String()
+	}
+	hint := ""
+	if until.IsDeployed() && s.TerminationWait > 0 {
+		hint = ", --wait-until traffic-shifted"
+	}
+	return fmt.Errorf("--timeout %s cannot cover %s: %s takes at least %s (%s) to reach %s; pass --timeout %s or more (the schedule plus time to start the new tasks)%s, or %s",
+		minutes(timeout), what, source, minutes(need), s, target, minutes(need+10*time.Minute), hint, fix)
+}
+
+// CheckTimeout refuses a timeout that cannot cover the group's schedule up
+// to until (see Schedule.Needed): the waiter would stop with rollback a
+// deployment that was only doing what the group tells it to.
+func CheckTimeout(timeout time.Duration, s Schedule, application, group string, until ecsdeploy.Checkpoint) error {
+	return checkNeeded(timeout, s, until, fmt.Sprintf("a deployment of group %q (application %q)", group, application), "the group's own schedule", "shorten the group's waits in the infrastructure")
 }
 
 // CredentialMargin is the time kept between the end of the timeout and the

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"dagger/ecs-bluegreen/ecsdeploy"
 )
 
 func TestGroupScheduleReadsWaitsAndRouting(t *testing.T) {
@@ -17,14 +19,14 @@ func TestGroupScheduleReadsWaitsAndRouting(t *testing.T) {
 	if sched.Routing != 20*time.Minute || sched.TerminationWait != 45*time.Minute || sched.Minimum() != 65*time.Minute {
 		t.Fatalf("schedule = %+v", sched)
 	}
-	err = CheckTimeout(time.Hour, sched, "webapp", "webapp-dg")
+	err = CheckTimeout(time.Hour, sched, "webapp", "webapp-dg", ecsdeploy.Deployed)
 	t.Logf("error: %v", err)
-	for _, want := range []string{"--timeout 1h0m", "at least 1h5m", "traffic routing 20m (custom-canary) + termination wait 45m", "--timeout 1h15m or more"} {
+	for _, want := range []string{"--timeout 1h0m", "at least 1h5m", "traffic routing 20m (custom-canary) + termination wait 45m", "--timeout 1h15m or more", "--wait-until traffic-shifted"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}
 	}
-	if err := CheckTimeout(65*time.Minute, sched, "webapp", "webapp-dg"); err != nil {
+	if err := CheckTimeout(65*time.Minute, sched, "webapp", "webapp-dg", ecsdeploy.Deployed); err != nil {
 		t.Errorf("a timeout equal to the schedule was refused: %v", err)
 	}
 	s.settings = groupSettings{Config: "CodeDeployDefault.ECSLinear10PercentEvery3Minutes"}
@@ -62,5 +64,39 @@ func TestCheckCredentials(t *testing.T) {
 	}
 	if _, err := ParseExpiry("tomorrow"); err == nil || !strings.Contains(err.Error(), `"tomorrow"`) || !strings.Contains(err.Error(), "RFC 3339") {
 		t.Errorf("bad expiry: %v", err)
+	}
+}
+
+// One rule for both modes: what a wait must cover depends on the
+// checkpoint, never on the mode.
+func TestScheduleNeededFollowsTheCheckpoint(t *testing.T) {
+	group := Schedule{Config: "custom", ReadyWait: 5 * time.Minute, Routing: 15 * time.Minute, TerminationWait: 24 * time.Hour}
+	bake, err := ecsdeploy.ParseCheckpoint("BAKE_TIME")
+	if err != nil {
+		t.Fatal(err)
+	}
+	early, err := ecsdeploy.ParseCheckpoint("POST_SCALE_UP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		until ecsdeploy.Checkpoint
+		need  time.Duration
+		ok    bool
+	}{
+		{ecsdeploy.Deployed, 24*time.Hour + 20*time.Minute, true},
+		{ecsdeploy.Checkpoint{}, 24*time.Hour + 20*time.Minute, true},
+		{ecsdeploy.TrafficShifted, 20 * time.Minute, true},
+		{bake, 20 * time.Minute, true},
+		{early, 0, false},
+	} {
+		if need, ok := group.Needed(tc.until); need != tc.need || ok != tc.ok {
+			t.Errorf("Needed(%s) = %s, %t; want %s, %t", tc.until, need, ok, tc.need, tc.ok)
+		}
+		codeDeploy := CheckTimeout(45*time.Minute, group, "webapp", "webapp-dg", tc.until)
+		service := CheckServiceTimeout(45*time.Minute, group, "webapp", tc.until)
+		if (codeDeploy == nil) != (service == nil) {
+			t.Errorf("until %s: codedeploy mode says %v, ecs mode says %v; one rule must decide both", tc.until, codeDeploy, service)
+		}
 	}
 }

@@ -65,7 +65,7 @@ func (s *scriptedCodeDeploy) target(p phase) map[string]any {
 		if st != "Pending" {
 			e["startTime"] = epoch(s.clock.start.Add(time.Duration(i+1) * time.Second))
 		}
-		if st == "Succeeded" && name == "AfterAllowTraffic" && p.TermWait {
+		if st == "Succeeded" && name == "AfterAllowTraffic" && (p.TermWait || p.Status == "Baking") {
 			// The termination wait starts when the last traffic event ends.
 			e["endTime"] = epoch(s.clock.start.Add(p.At))
 		}

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,6 +25,21 @@ type pastDeployment struct {
 	Created time.Duration
 	// RollbackOf is the deployment it rolled back (CodeDeploy's rollbacks).
 	RollbackOf string
+	// S3, when set, makes its revision an AppSpec object in S3 instead of
+	// an inline one (see scripted_ecs_test.go).
+	S3 *s3Revision
+	// EndStatus, when set, is its status from offset EndsAt on (a rollback
+	// deployment CodeDeploy started, finishing while it is followed).
+	EndStatus string
+	EndsAt    time.Duration
+}
+
+// status is p's status at the fake clock's offset now.
+func (p pastDeployment) status(now time.Duration) string {
+	if p.EndStatus != "" && now >= p.EndsAt {
+		return p.EndStatus
+	}
+	return p.Status
 }
 
 // groupSettings is the scripted deployment group's schedule.
@@ -61,6 +77,30 @@ func (s *scriptedCodeDeploy) past(id string) (pastDeployment, bool) {
 	return pastDeployment{}, false
 }
 
+// newest is the group's newest deployment, the scripted one once created.
+func (s *scriptedCodeDeploy) newest() (string, bool) {
+	if s.exists() {
+		return s.id, true
+	}
+	id, at := "", time.Duration(math.MinInt64)
+	for _, p := range s.history {
+		if p.Created > at {
+			id, at = p.ID, p.Created
+		}
+	}
+	return id, id != ""
+}
+
+// activePast returns a deployment of the history still in flight.
+func (s *scriptedCodeDeploy) activePast() (string, bool) {
+	for _, p := range s.history {
+		if isActive(p.status(s.clock.offset())) {
+			return p.ID, true
+		}
+	}
+	return "", false
+}
+
 func (s *scriptedCodeDeploy) createOffset() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -89,17 +129,20 @@ func (s *scriptedCodeDeploy) pastInfo(p pastDeployment) map[string]any {
 		"deploymentId":        p.ID,
 		"applicationName":     s.app,
 		"deploymentGroupName": s.group,
-		"status":              p.Status,
+		"status":              p.status(s.clock.offset()),
 		"computePlatform":     "ECS",
 		"creator":             creator,
 		"description":         p.Description,
 		"createTime":          epoch(t0.Add(p.Created)),
 		"startTime":           epoch(t0.Add(p.Created + time.Second)),
 	}
-	if !isActive(p.Status) {
+	if !isActive(p.status(s.clock.offset())) {
 		d["completeTime"] = epoch(t0.Add(p.Created + 10*time.Minute))
 	}
-	if c := p.AppSpec; c != "" || p.TaskDef != "" {
+	switch c := p.AppSpec; {
+	case p.S3 != nil:
+		d["revision"] = p.S3.revision()
+	case c != "" || p.TaskDef != "":
 		if c == "" {
 			c = appSpecFor(p.TaskDef)
 		}
@@ -127,7 +170,7 @@ func (s *scriptedCodeDeploy) list(in map[string]any) []string {
 	}
 	keep := func(status string) bool { return len(want) == 0 || want[status] }
 	for _, p := range s.history {
-		if keep(p.Status) {
+		if keep(p.status(s.clock.offset())) {
 			ids = append(ids, p.ID)
 		}
 	}
@@ -162,13 +205,19 @@ func (s *scriptedCodeDeploy) serveHistory(w http.ResponseWriter, op string, in m
 		if g.Config == "" {
 			g.Config = "CodeDeployDefault.ECSAllAtOnce"
 		}
-		out = map[string]any{"deploymentGroupInfo": map[string]any{
+		info := map[string]any{
 			"applicationName": s.app, "deploymentGroupName": s.group, "deploymentConfigName": g.Config, "computePlatform": "ECS",
 			"blueGreenDeploymentConfiguration": map[string]any{
 				"deploymentReadyOption":                     map[string]any{"actionOnTimeout": "CONTINUE_DEPLOYMENT", "waitTimeInMinutes": 0},
 				"terminateBlueInstancesOnDeploymentSuccess": map[string]any{"action": "TERMINATE", "terminationWaitTimeInMinutes": int(g.TerminationWait / time.Minute)},
 			},
-		}}
+		}
+		// lastAttemptedDeployment names the group's newest deployment
+		// (CodeDeploy API Reference, DeploymentGroupInfo).
+		if id, ok := s.newest(); ok {
+			info["lastAttemptedDeployment"] = map[string]any{"deploymentId": id}
+		}
+		out = map[string]any{"deploymentGroupInfo": info}
 	case "GetDeploymentConfig":
 		out = map[string]any{"deploymentConfigInfo": map[string]any{
 			"deploymentConfigName": in["deploymentConfigName"], "computePlatform": "ECS",

@@ -147,6 +147,8 @@ type scriptedCodeDeploy struct {
 	// unavailable makes the first n requests per operation answer HTTP 503
 	// without doing anything.
 	unavailable map[string]int
+	// throttled are bursts of throttling (see scripted_ecs_test.go).
+	throttled []burst
 
 	mu        sync.Mutex
 	createdAt *time.Duration
@@ -222,6 +224,10 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 		fail(503, "ServiceUnavailableException", "try again later")
 		return
 	}
+	if s.throttles(op) {
+		fail(400, "ThrottlingException", "Rate exceeded")
+		return
+	}
 	if s.credsExpireAt > 0 && s.clock.offset() >= s.credsExpireAt {
 		fail(400, "ExpiredTokenException", "The security token included in the request is expired")
 		return
@@ -287,6 +293,12 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 	case "ListDeployments":
 		out = map[string]any{"deployments": s.list(in)}
 	case "CreateDeployment":
+		// CodeDeploy runs one deployment per group at a time: with another
+		// one active it answers DeploymentLimitExceededException.
+		if other, ok := s.activePast(); ok {
+			fail(400, "DeploymentLimitExceededException", fmt.Sprintf("The Deployment Group '%s' already has an active Deployment '%s'", s.group, other))
+			return
+		}
 		if !s.awaitCreate {
 			s.mu.Lock()
 			s.created = append(s.created, in)

@@ -33,23 +33,25 @@ func checkDeploymentID(id string) error {
 	return nil
 }
 
-// maxTargetFailures is how many consecutive failed target reads make the
-// observer stop asking: some principals may read deployments but not
-// targets, and the deployment status alone is still worth following.
+// maxTargetFailures is how many consecutive refused target reads (access
+// denied and other errors no retry can fix) make the observer stop asking:
+// some principals may read deployments but not targets, and the deployment
+// status alone is still worth following. Throttling and server errors never
+// stop the asking: they pass.
 const maxTargetFailures = 3
 
 // batchLimit is BatchGetDeploymentTargets' maximum number of ids per call.
 const batchLimit = 25
 
 // observer reads a deployment repeatedly, remembering the target ids (they
-// never change once known) and the last target details, so a failed target
-// read does not blank out what was already shown.
+// never change once known). Target details are never carried over from an
+// earlier poll: a report holds only what its own reads returned, so a read
+// that failed leaves traffic and lifecycle events unknown rather than stale.
 type observer struct {
 	api            DeploymentReader
 	id             string
 	targetIDs      []string
 	targetFailures int
-	last           *types.ECSTarget
 }
 
 // deploymentGetter reads one deployment.
@@ -83,18 +85,23 @@ func (o *observer) observe(ctx context.Context) (Report, error) {
 		return r, nil
 	}
 	if o.targetFailures >= maxTargetFailures {
-		r.TargetsUnavailable = "target reads failed repeatedly; following the deployment status only"
-	} else if t, err := o.ecsTarget(ctx); err != nil {
-		o.targetFailures++
-		r.TargetsUnavailable = err.Error()
-	} else {
-		o.targetFailures = 0
-		if t != nil {
-			o.last = t
-		}
+		r.TargetsUnavailable = "target reads were refused repeatedly; following the deployment status only"
+		r.settle()
+		return r, nil
 	}
-	if o.last != nil {
-		r.addECSTarget(o.last)
+	t, err := o.ecsTarget(ctx)
+	switch {
+	case err != nil:
+		if !retryable(err) {
+			o.targetFailures++
+		}
+		r.TargetsUnavailable = err.Error()
+		r.settle()
+	case t != nil:
+		o.targetFailures = 0
+		r.addECSTarget(t)
+	default:
+		o.targetFailures = 0
 	}
 	return r, nil
 }

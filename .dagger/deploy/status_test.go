@@ -88,3 +88,29 @@ func TestStatusOfUnknownDeployment(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Without an id, status reports the group's deployment in flight, else its
+// latest one.
+func TestCurrentDeploymentIsInFlightElseLatest(t *testing.T) {
+	s := newScripted(t, newFakeClock(), phase{Status: "InProgress"})
+	s.awaitCreate = true
+	s.history = []pastDeployment{
+		{ID: "d-FIRST0001", Status: "Succeeded", Created: -3 * time.Hour},
+		{ID: "d-SECOND001", Status: "Failed", Created: -time.Hour},
+		{ID: "d-OLDEST001", Status: "Stopped", Created: -5 * time.Hour},
+	}
+	if id, err := CurrentDeployment(context.Background(), s.client(1), s.app, s.group); err != nil || id != "d-SECOND001" {
+		t.Fatalf("with nothing in flight: %q, %v; want the latest, d-SECOND001", id, err)
+	}
+	if _, err := Start(context.Background(), s.client(1), Request{Application: s.app, DeploymentGroup: s.group, AppSpecContent: appSpecFor("arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:3")}); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := CurrentDeployment(context.Background(), s.client(1), s.app, s.group); err != nil || id != s.id {
+		t.Fatalf("with %s in flight: %q, %v", s.id, id, err)
+	}
+	empty := newScripted(t, newFakeClock(), phase{Status: "InProgress"})
+	empty.awaitCreate = true
+	if _, err := CurrentDeployment(context.Background(), empty.client(1), empty.app, empty.group); err == nil || !strings.Contains(err.Error(), "no deployment yet") {
+		t.Fatalf("a group without deployments: %v", err)
+	}
+}

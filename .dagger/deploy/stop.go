@@ -42,6 +42,9 @@ func (c *codeDeployTracker) reached(r Report, cp ecsdeploy.Checkpoint) bool {
 	return codeDeployReached(r, cp)
 }
 
+// stopping: CodeDeploy reports no state of its own for a stop under way.
+func (c *codeDeployTracker) stopping(Report) bool { return false }
+
 func (c *codeDeployTracker) stopCall() string { return "StopDeployment" }
 
 func (c *codeDeployTracker) followHint() string {
@@ -63,44 +66,51 @@ func (c *codeDeployTracker) shiftedNote(r Report, now time.Time) string {
 	return "waiting for the old task set to terminate (" + wait + ")"
 }
 
-// abort handles a timeout or a cancelled context. A deployment that already
-// finished is reported as such, a fully shifted one or a rollback is left to
-// finish (see Wait); otherwise it is stopped with rollback and watched for
-// StopGrace so the error can say where it ended up.
+// abort handles a timeout or a cancelled context. It decides from a fresh
+// read only: the deployment is read again (retried within the stop budget)
+// before anything is stopped. A deployment that already finished is
+// reported as such; a fully shifted one or a rollback is left to finish (see
+// Wait), one already being stopped is left to its stop; otherwise it is
+// stopped with rollback and watched for StopGrace so the error can say
+// where it ended up. When no read succeeds, nothing is stopped on the
+// strength of an old report and nothing is claimed: the error says what
+// was last known and when.
 func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopCallTimeout)
 	defer cancel()
-	if ctx.Err() != nil {
-		// The caller gave up; look once more before stopping anything.
-		if r, err := w.trk.observe(sctx); err == nil {
-			w.res.Report = r
-			if r.Finished() {
-				w.show(r, false)
-				return w.finish(r)
-			}
-		}
-	}
 	took := w.elapsed().Round(time.Second)
-	last := w.res.Report
-	// Passing last as its own predecessor names the current event only.
-	lastState := strings.TrimPrefix(progressLine(0, last, &last), elapsedStamp(0)+" ")
-	if last.Status == "" {
-		lastState = "never read"
+	prev := w.res.Report
+	r, err := w.reread(sctx)
+	if err != nil {
+		return w.unreadable(why, took, prev, err)
 	}
-	if last.Shifted && !last.Finished() {
-		return w.leaveShifted(last, why, took)
+	w.res.Report = r
+	w.show(r, false)
+	if r.Finished() {
+		return w.finish(r)
 	}
-	if last.Rollback {
-		msg := fmt.Sprintf("deployment %s %s after %s (last state: %s); it is a rollback%s, so it was not stopped: stopping it with rollback would send production back to the release being rolled back. It keeps running in %s — follow it with %s",
-			w.id, why, took, lastState, ofDeployment(last.RollbackOf), w.trk.service(), w.trk.followHint())
+	// Passing r as its own predecessor names the current event only.
+	lastState := strings.TrimPrefix(progressLine(0, r, &r), elapsedStamp(0)+" ")
+	switch {
+	case r.Shifted:
+		return w.leaveShifted(r, why, took)
+	case r.Rollback:
+		msg := fmt.Sprintf("deployment %s %s after %s (state: %s); it is a rollback%s, so it was not stopped: stopping it with rollback would send production back to the release being rolled back. It keeps running in %s — follow it with %s",
+			w.id, why, took, lastState, ofDeployment(r.RollbackOf), w.trk.service(), w.trk.followHint())
+		w.printf("%s", msg)
+		return w.done(fmt.Errorf("%w: %s", ErrTimedOut, msg))
+	case w.trk.stopping(r):
+		msg := fmt.Sprintf("deployment %s %s after %s (state: %s); %s reports %s: a stop without rollback was already requested, so no rollback was sent on top of it. Traffic stays where the stop leaves it — follow it with %s, then roll back with `dagger call rollback` if production must go back",
+			w.id, why, took, lastState, w.trk.service(), r.Status, w.trk.followHint())
 		w.printf("%s", msg)
 		return w.done(fmt.Errorf("%w: %s", ErrTimedOut, msg))
 	}
 	w.printf("deployment %s %s after %s; stopping it with rollback", w.id, why, took)
 	status, message, err := w.trk.stop(sctx)
 	if err != nil {
-		// It may have finished between the last poll and the stop.
+		// It may have finished between the read and the stop.
 		if r, rerr := w.trk.observe(sctx); rerr == nil && r.Finished() {
+			w.res.Report = r
 			w.show(r, false)
 			return w.finish(r)
 		}
@@ -111,24 +121,7 @@ func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 	w.res.Stopped = true
 	w.res.StopStatus, w.res.StopMessage = status, message
 	w.printf("%s: %s", w.trk.stopCall(), joinNonEmpty(" — ", w.res.StopStatus, w.res.StopMessage))
-
-	graceEnd := w.opts.Clock.Now().Add(w.opts.StopGrace)
-	for {
-		if r, err := w.trk.observe(sctx); err == nil {
-			w.res.Report = r
-			w.show(r, false)
-			if r.Finished() {
-				break
-			}
-		}
-		now := w.opts.Clock.Now()
-		if !now.Before(graceEnd) {
-			break
-		}
-		if w.opts.Clock.Sleep(sctx, min(w.opts.PollInterval, graceEnd.Sub(now))) != nil {
-			break
-		}
-	}
+	w.graceWatch(sctx)
 	end := w.res.Report
 	msg := fmt.Sprintf("deployment %s %s after %s (last state: %s) and was stopped with rollback (%s: %s)",
 		w.id, why, took, lastState, w.trk.stopCall(), joinNonEmpty(" — ", w.res.StopStatus, w.res.StopMessage))
@@ -145,6 +138,81 @@ func (w *waiter) abort(ctx context.Context, why string) (Result, error) {
 	}
 	w.printf("%s", msg)
 	return w.done(fmt.Errorf("%w: %s", ErrTimedOut, msg))
+}
+
+// reread reads the deployment for abort, retrying a failed read up to
+// maxReadFailures times a PollInterval apart (within ctx, the stop budget),
+// and says so at each failure.
+func (w *waiter) reread(ctx context.Context) (Report, error) {
+	var err error
+	for attempt := 1; ; attempt++ {
+		var r Report
+		pctx, cancel := context.WithTimeout(ctx, pollCallTimeout)
+		r, err = w.trk.observe(pctx)
+		cancel()
+		w.res.Polls++
+		if err == nil {
+			r.Rollback = r.Rollback || w.keep
+			return r, nil
+		}
+		w.printf("could not read the deployment before deciding whether to stop it (%d of %d attempts): %v", attempt, maxReadFailures, err)
+		if attempt >= maxReadFailures || w.trk.permanent(err) || ctx.Err() != nil {
+			return Report{}, err
+		}
+		if w.opts.Clock.Sleep(ctx, w.opts.PollInterval) != nil {
+			return Report{}, err
+		}
+	}
+}
+
+// unreadable ends an abort whose fresh read failed: nothing is stopped and
+// nothing claimed; the error says what the last successful read said, and
+// how long ago.
+func (w *waiter) unreadable(why string, took time.Duration, prev Report, err error) (Result, error) {
+	known := "it was never read"
+	if prev.Status != "" {
+		state := strings.TrimPrefix(progressLine(0, prev, &prev), elapsedStamp(0)+" ")
+		known = fmt.Sprintf("the last successful read, %s ago, said: %s", (w.elapsed() - w.lastRead).Round(time.Second), state)
+	}
+	msg := fmt.Sprintf("deployment %s %s after %s, and it could not be read again before deciding (%v); %s. It was not stopped: a stop with rollback decided from an old read could undo a release that has finished shifting. Its outcome is unknown — check it with %s, and stop it by hand if it is still shifting traffic: %s",
+		w.id, why, took, err, known, w.trk.followHint(), w.trk.stopHint())
+	w.printf("%s", msg)
+	return w.done(fmt.Errorf("%w: %s", ErrTimedOut, msg))
+}
+
+// graceWatch follows a stopped deployment for StopGrace or until it
+// finishes, printing every change and, when nothing changes, a heartbeat
+// at least every ProgressEvery, so the log never looks hung.
+func (w *waiter) graceWatch(ctx context.Context) {
+	clock, every := w.opts.Clock, w.opts.PollInterval
+	graceEnd := clock.Now().Add(w.opts.StopGrace)
+	lastLine := clock.Now()
+	for {
+		r, err := w.trk.observe(ctx)
+		w.res.Polls++
+		now := clock.Now()
+		switch {
+		case err != nil:
+			w.printf("could not read the deployment while waiting for the stop to register: %v", err)
+			lastLine = now
+		default:
+			w.res.Report = r
+			// An unchanged state is printed again as the heartbeat.
+			if w.shown == nil || signature(r) != signature(*w.shown) || now.Sub(lastLine)+every > w.opts.ProgressEvery {
+				w.show(r, true)
+				lastLine = now
+			}
+			if r.Finished() {
+				return
+			}
+		}
+		if !now.Before(graceEnd) {
+			return
+		}
+		if clock.Sleep(ctx, min(every, graceEnd.Sub(now))) != nil {
+			return
+		}
+	}
 }
 
 // leaveShifted ends the wait with success when production traffic has fully

@@ -3,6 +3,7 @@ package deploy
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -56,13 +57,13 @@ func (r Report) String() string {
 		}
 		b.WriteString("\n")
 	}
-	for _, id := range r.Awaiting {
-		fmt.Fprintf(&b, "  waiting:     PAUSE hook %s awaits action (dagger call continue, or continue --rollback)\n", id)
+	for _, h := range r.Holds {
+		fmt.Fprintf(&b, "  waiting:     %s\n", holdNote(h, r.ID, slices.Contains(r.Awaiting, h.ID)))
 	}
 	if r.WaitingForTestTraffic() {
 		fmt.Fprintf(&b, "  waiting:     %s\n", r.waitingNote())
 	}
-	if r.TerminationWaitStarted && !r.Finished() {
+	if r.InTerminationWait() {
 		b.WriteString("  waiting:     traffic moved; the original task set is kept until the termination wait ends\n")
 	}
 	if len(r.Events) > 0 {

@@ -102,6 +102,10 @@ type tracker interface {
 	shiftedNote(r Report, now time.Time) string
 	// reached reports whether the last observed deployment got to c.
 	reached(r Report, c ecsdeploy.Checkpoint) bool
+	// stopping reports whether someone already asked the service to stop
+	// the deployment (without rollback): a stop with rollback is not sent
+	// on top of it.
+	stopping(r Report) bool
 }
 
 type waiter struct {
@@ -116,8 +120,10 @@ type waiter struct {
 	// is marked as a rollback, so it is never stopped with rollback.
 	keep  bool
 	start time.Time
-	shown *Report
-	res   Result
+	// lastRead is the elapsed time of the last successful read.
+	lastRead time.Duration
+	shown    *Report
+	res      Result
 }
 
 func (w *waiter) elapsed() time.Duration { return w.opts.Clock.Now().Sub(w.start) }
@@ -172,6 +178,7 @@ func (w *waiter) run(ctx context.Context) (Result, error) {
 			}
 		default:
 			failures = 0
+			w.lastRead = w.elapsed()
 			r.Rollback = r.Rollback || w.keep
 			w.res.Report = r
 			// A heartbeat is due when waiting for the next slot would make

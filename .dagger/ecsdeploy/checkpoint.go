@@ -40,9 +40,15 @@ func (c Checkpoint) Stage() (types.ServiceDeploymentLifecycleStage, bool) {
 // deployed): follow the deployment to its end.
 func (c Checkpoint) IsDeployed() bool { return c == Deployed || c == Checkpoint{} }
 
+// StagePreProductionTrafficShift is the stage before every production
+// traffic shift step. The API documents it as a lifecycleStage value and a
+// hook stage, but the SDK's enum has no constant for it.
+const StagePreProductionTrafficShift types.ServiceDeploymentLifecycleStage = "PRE_PRODUCTION_TRAFFIC_SHIFT"
+
 // Stages are the lifecycle stages a deployment reports, in order. In a
-// linear or canary deployment PRODUCTION_TRAFFIC_SHIFT and
-// POST_PRODUCTION_TRAFFIC_SHIFT repeat at every step.
+// linear or canary deployment PRE_PRODUCTION_TRAFFIC_SHIFT,
+// PRODUCTION_TRAFFIC_SHIFT and POST_PRODUCTION_TRAFFIC_SHIFT repeat at
+// every step.
 var Stages = []types.ServiceDeploymentLifecycleStage{
 	types.ServiceDeploymentLifecycleStageReconcileService,
 	types.ServiceDeploymentLifecycleStagePreScaleUp,
@@ -50,6 +56,7 @@ var Stages = []types.ServiceDeploymentLifecycleStage{
 	types.ServiceDeploymentLifecycleStagePostScaleUp,
 	types.ServiceDeploymentLifecycleStageTestTrafficShift,
 	types.ServiceDeploymentLifecycleStagePostTestTrafficShift,
+	StagePreProductionTrafficShift,
 	types.ServiceDeploymentLifecycleStageProductionTrafficShift,
 	types.ServiceDeploymentLifecycleStagePostProductionTrafficShift,
 	types.ServiceDeploymentLifecycleStageBakeTime,
@@ -80,8 +87,12 @@ func ParseCheckpoint(s string) (Checkpoint, error) {
 
 // Reached reports whether d has got to c. Only a deployment that is going
 // forward (IN_PROGRESS) or has succeeded reaches a checkpoint; one that is
-// rolling back or stopped never does. Stages repeat in linear and canary
-// deployments, so a waiter keeps the first true answer.
+// rolling back or stopped never does. A stage counts as reached once the
+// deployment reports it or a later one, so a short stage that began and
+// ended between two reads is not missed. Stages repeat in linear and canary
+// deployments, so a waiter keeps the first true answer. TrafficShifted
+// needs all production traffic moved (Moved) and no hook holding the
+// deployment that may still roll it back (Holding).
 func Reached(d types.ServiceDeployment, c Checkpoint) bool {
 	switch d.Status {
 	case types.ServiceDeploymentStatusSuccessful:
@@ -90,13 +101,42 @@ func Reached(d types.ServiceDeployment, c Checkpoint) bool {
 	default:
 		return false
 	}
-	at := slices.Index(Stages, d.LifecycleStage)
 	switch c {
 	case Deployed:
 		return false
 	case TrafficShifted:
-		production, _ := Weights(d)
-		return production >= 100 && at >= slices.Index(Stages, types.ServiceDeploymentLifecycleStagePostProductionTrafficShift)
+		return Moved(d) && !Holding(d)
 	}
+	at := slices.Index(Stages, d.LifecycleStage)
 	return at >= 0 && at >= slices.Index(Stages, c.stage)
+}
+
+// Moved reports whether d's own record says all production traffic is on
+// the new revision: the production weight is 100 % and the deployment is at
+// POST_PRODUCTION_TRAFFIC_SHIFT or later. It says nothing about hooks that
+// may still roll the deployment back (see Holding).
+func Moved(d types.ServiceDeployment) bool {
+	if d.Status != types.ServiceDeploymentStatusInProgress {
+		return false
+	}
+	production, _ := Weights(d)
+	return production >= 100 && slices.Index(Stages, d.LifecycleStage) >= slices.Index(Stages, types.ServiceDeploymentLifecycleStagePostProductionTrafficShift)
+}
+
+// Holding reports whether a lifecycle hook holds d and may roll it back on
+// its own: a PAUSE hook awaiting action or a Lambda hook still running
+// whose timeout action is not CONTINUE (ROLLBACK is ECS's default), or a
+// hook that failed (ECS rolls back after it).
+func Holding(d types.ServiceDeployment) bool {
+	for _, h := range d.LifecycleHookDetails {
+		switch h.Status {
+		case types.DeploymentLifecycleHookStatusFailed:
+			return true
+		case types.DeploymentLifecycleHookStatusAwaitingAction, types.DeploymentLifecycleHookStatusInProgress:
+			if h.TimeoutAction != types.DeploymentLifecycleHookActionContinue {
+				return true
+			}
+		}
+	}
+	return false
 }

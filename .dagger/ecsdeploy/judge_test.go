@@ -63,9 +63,15 @@ func TestParseCheckpoint(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `wait-until "shifted" is not a checkpoint; want one of deployed, traffic-shifted, RECONCILE_SERVICE`) {
 		t.Fatalf("err = %v", err)
 	}
-	// PRE_PRODUCTION_TRAFFIC_SHIFT is a hook stage, never a reported one.
-	if _, err := ParseCheckpoint("PRE_PRODUCTION_TRAFFIC_SHIFT"); err == nil {
-		t.Fatal("a hook-only stage accepted as a checkpoint")
+	// PRE_PRODUCTION_TRAFFIC_SHIFT is a lifecycle stage the SDK's enum
+	// lacks; it is accepted, between POST_TEST_TRAFFIC_SHIFT and
+	// PRODUCTION_TRAFFIC_SHIFT.
+	pre, err := ParseCheckpoint("pre-production-traffic-shift")
+	if err != nil || pre.String() != "PRE_PRODUCTION_TRAFFIC_SHIFT" {
+		t.Fatalf("PRE_PRODUCTION_TRAFFIC_SHIFT: %s, %v", pre, err)
+	}
+	if i := slices.Index(Stages, StagePreProductionTrafficShift); i < 0 || Stages[i-1] != types.ServiceDeploymentLifecycleStagePostTestTrafficShift || Stages[i+1] != types.ServiceDeploymentLifecycleStageProductionTrafficShift {
+		t.Fatalf("stages in order: %v", Stages)
 	}
 }
 

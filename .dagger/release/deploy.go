@@ -10,6 +10,7 @@ import (
 
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/deploy"
+	"dagger/ecs-bluegreen/ecsdeploy"
 )
 
 // Outcome is what a direct deployment did.
@@ -72,7 +73,7 @@ func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar
 		return out, err
 	}
 	if !req.NoWait {
-		if err := CheckWait(ctx, cd, p.Target.CodeDeployApplication, p.Target.DeploymentGroup, req.Wait.Timeout, req.CredentialsExpire); err != nil {
+		if err := CheckWait(ctx, cd, p.Target.CodeDeployApplication, p.Target.DeploymentGroup, req.Wait.Timeout, req.CredentialsExpire, req.Wait.Until); err != nil {
 			return out, err
 		}
 	}
@@ -90,14 +91,14 @@ func (p *Plan) Deploy(ctx context.Context, ecsAPI deploy.TaskDefinitionRegistrar
 	}
 	out.Bundle, out.Files = b, b.Files()
 	spec := b.AppSpecContent()
-	id, err := deploy.Start(ctx, cd, deploy.Request{
+	id, err := deploy.StartRegistered(ctx, cd, ecsAPI, deploy.Request{
 		Application:     p.Target.CodeDeployApplication,
 		DeploymentGroup: p.Target.DeploymentGroup,
 		AppSpecContent:  spec.Content,
 		AppSpecSHA256:   spec.Sha256,
 		Description:     req.Description,
 		ReleaseID:       req.ReleaseID,
-	})
+	}, arn)
 	if err != nil {
 		return out, err
 	}
@@ -139,13 +140,14 @@ func (p *Plan) CheckWaitFits(ctx context.Context, cd deploy.GroupReader, w deplo
 	if err := deploy.CheckCodeDeployCheckpoint(w.Until); err != nil {
 		return err
 	}
-	return CheckWait(ctx, cd, p.Target.CodeDeployApplication, p.Target.DeploymentGroup, w.Timeout, expiry)
+	return CheckWait(ctx, cd, p.Target.CodeDeployApplication, p.Target.DeploymentGroup, w.Timeout, expiry, w.Until)
 }
 
 // CheckWait refuses a wait that cannot work: a timeout shorter than the
-// group's own schedule (traffic routing, waits), or one that outlives the
-// credentials (zero expiry: unknown). timeout 0 means deploy.DefaultTimeout.
-func CheckWait(ctx context.Context, cd deploy.GroupReader, application, group string, timeout time.Duration, expiry time.Time) error {
+// group's own schedule (traffic routing, waits) up to until, the checkpoint
+// waited for (deploy.Schedule.Needed), or one that outlives the credentials
+// (zero expiry: unknown). timeout 0 means deploy.DefaultTimeout.
+func CheckWait(ctx context.Context, cd deploy.GroupReader, application, group string, timeout time.Duration, expiry time.Time, until ecsdeploy.Checkpoint) error {
 	if timeout == 0 {
 		timeout = deploy.DefaultTimeout
 	}
@@ -156,7 +158,7 @@ func CheckWait(ctx context.Context, cd deploy.GroupReader, application, group st
 	if err != nil {
 		return err
 	}
-	return deploy.CheckTimeout(timeout, sched, application, group)
+	return deploy.CheckTimeout(timeout, sched, application, group, until)
 }
 
 // prepare checks a deploy request, fills in its defaults (a new release id)

@@ -58,3 +58,22 @@ func (o Outcome) DeploymentJSON(releaseID string) string {
 	})
 	return b.String()
 }
+
+// ResolveStatus is ResolveDeployment for status, which without an id
+// reports the current deployment in every mode: in ecs mode the service's
+// current service deployment, in codedeploy mode the group's deployment in
+// flight or else its last attempted one (deploy.CurrentDeployment).
+func ResolveStatus(ctx context.Context, id string, load func(context.Context) (*Plan, error), cd deploy.GroupReader) (DeploymentRef, error) {
+	if id != "" {
+		return ResolveDeployment(ctx, id, load)
+	}
+	plan, err := load(ctx)
+	if err != nil {
+		return DeploymentRef{}, err
+	}
+	if plan.Native() || cd == nil {
+		return ResolveDeployment(ctx, "", func(context.Context) (*Plan, error) { return plan, nil })
+	}
+	current, err := deploy.CurrentDeployment(ctx, cd, plan.Target.CodeDeployApplication, plan.Target.DeploymentGroup)
+	return DeploymentRef{ID: current}, err
+}

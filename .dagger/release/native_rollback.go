@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/deploy"
 )
 
@@ -59,6 +58,9 @@ type RollbackOutcome struct {
 	// Waited is false with NoWait; Result is what the waiter saw.
 	Waited bool
 	Result deploy.Result
+	// Note, when set, says why the rollback took the path it did (a line
+	// of its own, printed first).
+	Note string
 }
 
 // String says what the rollback did, naming the deployment, revision, task
@@ -70,7 +72,7 @@ func (o RollbackOutcome) String() string {
 	case deploy.ActionStopped:
 		return fmt.Sprintf("service deployment %s stopped with ROLLBACK: ECS moved production back to its source revision\n", o.DeploymentID)
 	}
-	s := fmt.Sprintf("rolled back %s: redeploying the release service deployment %s served (service revision %s, task definition %s, image %s) as %s in place of %s; service deployment %s\n",
+	s := o.Note + fmt.Sprintf("rolled back %s: redeploying the release service deployment %s served (service revision %s, task definition %s, image %s) as %s in place of %s; service deployment %s\n",
 		o.Undone.Deployment, o.Served.Deployment, o.Served.Revision, o.Served.TaskDefinition, strings.Join(o.Served.Images, ", "),
 		o.TaskDefinitionArn, o.Undone.Release(), o.DeploymentID)
 	if o.Waited {
@@ -119,6 +121,8 @@ func (p *Plan) RollbackNative(ctx context.Context, api NativeRollbacker, req Rol
 		return out, err
 	case status == ecstypes.ServiceDeploymentStatusRollbackSuccessful && req.DeploymentID == "":
 		return out, p.alreadyUndone(ctx, api, cur)
+	case status == ecstypes.ServiceDeploymentStatusRollbackFailed:
+		return out, p.afterFailedRollback(ctx, api, req, &out)
 	case status != ecstypes.ServiceDeploymentStatusSuccessful:
 		return out, fmt.Errorf("service deployment %s ended %s: its release never finished serving, so there is nothing of it to roll back", arn, cur.Status)
 	}
@@ -136,6 +140,36 @@ func (p *Plan) RollbackNative(ctx context.Context, api NativeRollbacker, req Rol
 	}
 	out.Served = served
 	return out, p.redeploy(ctx, api, req, &out)
+}
+
+// afterFailedRollback undoes a release whose own rollback failed
+// (ROLLBACK_FAILED): the service may still serve it, in part or in full, so
+// the release that served before it is redeployed, as for a successful
+// one. Only the service's latest deployment is undone this way; an older
+// one has been replaced since.
+func (p *Plan) afterFailedRollback(ctx context.Context, api NativeRollbacker, req RollbackRequest, out *RollbackOutcome) error {
+	cur := out.Undone
+	svc, err := describeService(ctx, api, p.Target.ClusterName, p.Target.ServiceName)
+	if err != nil {
+		return fmt.Errorf("reading service %s: %w", p.Target.ServiceName, err)
+	}
+	if latest := aws.ToString(svc.CurrentServiceDeployment); latest != cur.Deployment {
+		return fmt.Errorf("service deployment %s ended ROLLBACK_FAILED, but service %s has moved on to service deployment %s since: roll that one back instead (omit --deployment-id)",
+			cur.Deployment, p.Target.ServiceName, latest)
+	}
+	served, err := deploy.ServedBefore(ctx, api, p.Target.ClusterName, p.Target.ServiceName, cur, cur.Release())
+	if err != nil {
+		return fmt.Errorf("service deployment %s ended ROLLBACK_FAILED: ECS could not move production back, so service %s may still serve its release %s; %w",
+			cur.Deployment, p.Target.ServiceName, cur.Release(), err)
+	}
+	out.Served = served
+	out.Note = fmt.Sprintf("service deployment %s ended ROLLBACK_FAILED: ECS could not move production back, so service %s may still serve its release %s; redeploying the release that served before it\n",
+		cur.Deployment, p.Target.ServiceName, cur.Release())
+	if err := p.redeploy(ctx, api, req, out); err != nil {
+		return fmt.Errorf("service deployment %s ended ROLLBACK_FAILED, so service %s may still serve %s; redeploying %s, which served before it: %w",
+			cur.Deployment, p.Target.ServiceName, cur.Release(), served.TaskDefinition, err)
+	}
+	return nil
 }
 
 // alreadyUndone is the refusal when ECS rolled the current deployment back:
@@ -178,17 +212,11 @@ func (p *Plan) redeploy(ctx context.Context, api NativeRollbacker, req RollbackR
 	if err := CheckServiceFree(ctx, api, cluster, service); err != nil {
 		return err
 	}
-	td, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
-		TaskDefinition: aws.String(out.Served.TaskDefinition), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags},
-	})
-	if err != nil || td.TaskDefinition == nil {
-		return fmt.Errorf("reading task definition %s, the rollback target: %v", out.Served.TaskDefinition, err)
-	}
-	in := bundle.RegisterFromDescribed(td.TaskDefinition, nil)
-	in.Tags = append(copiedTags(td.Tags), deploy.RollbackMark{RollbackOf: out.Undone.Release(), Restores: out.Served.TaskDefinition}.Tags()...)
-	if out.TaskDefinitionArn, err = deploy.RegisterRelease(ctx, api, in, req.ReleaseID); err != nil {
+	restored, err := deploy.RestoreRevision(ctx, api, out.Served.TaskDefinition, out.Undone.Release(), req.ReleaseID, true)
+	if err != nil {
 		return err
 	}
+	out.TaskDefinitionArn = restored.ARN
 	if out.DeploymentID, err = updateService(ctx, api, cluster, service, out.TaskDefinitionArn); err != nil {
 		return err
 	}
@@ -201,19 +229,4 @@ func (p *Plan) redeploy(ctx context.Context, api NativeRollbacker, req RollbackR
 		return fmt.Errorf("rollback service deployment %s: %w", out.DeploymentID, err)
 	}
 	return nil
-}
-
-// copiedTags are the tags of the release's task definition the copy keeps:
-// not AWS's own (aws:…, which cannot be set) nor the module's marks, which
-// RegisterRelease and the rollback mark set afresh.
-func copiedTags(tags []ecstypes.Tag) []ecstypes.Tag {
-	var kept []ecstypes.Tag
-	for _, t := range tags {
-		switch k := aws.ToString(t.Key); {
-		case strings.HasPrefix(strings.ToLower(k), "aws:"), k == deploy.ReleaseTagKey, k == deploy.RollbackOfTagKey, k == deploy.RestoresTagKey:
-		default:
-			kept = append(kept, t)
-		}
-	}
-	return kept
 }

@@ -63,9 +63,9 @@ func TestDeployNativePauseAndContinue(t *testing.T) {
 // hookIn returns the hook id the progress says awaits action.
 func hookIn(t *testing.T, progress string) string {
 	t.Helper()
-	m := regexp.MustCompile(`AWAITING_ACTION hook (\S+)`).FindStringSubmatch(progress)
+	m := regexp.MustCompile("PAUSE hook (\\S+) at [A-Z_]+ awaits action: it times out in [0-9hm]+, then ECS rolls the deployment back; continue it with `dagger call continue --deployment arn:").FindStringSubmatch(progress)
 	if m == nil || m[1] == "" {
-		t.Fatalf("no AWAITING_ACTION hook in the progress:\n%s", progress)
+		t.Fatalf("no PAUSE hook awaiting action in the progress:\n%s", progress)
 	}
 	return m[1]
 }
@@ -147,7 +147,8 @@ func TestDeployNativePauseAndContinueWithRollback(t *testing.T) {
 	clock.at(5*time.Minute, func() {
 		arn := aws.ToString(e.DescribeService(t).CurrentServiceDeployment)
 		r, err := deploy.ServiceStatus(context.Background(), e.ECS, arn)
-		if err != nil || len(r.Awaiting) != 1 || !strings.Contains(r.String(), "waiting:     PAUSE hook "+r.Awaiting[0]+" awaits action") ||
+		if err != nil || len(r.Awaiting) != 1 || !strings.Contains(r.String(), "waiting:     PAUSE hook "+r.Awaiting[0]+" at POST_TEST_TRAFFIC_SHIFT awaits action: it times out in ") ||
+			!strings.Contains(r.String(), "continue it with `dagger call continue --deployment "+arn+"`") ||
 			!strings.Contains(r.String(), "traffic:     production 0%, test 100% on the new revision (2/2 tasks running)") {
 			t.Errorf("status while paused (%v):\n%s", err, r)
 		}

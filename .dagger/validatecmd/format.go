@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"dagger/ecs-bluegreen/bundle"
@@ -17,9 +18,17 @@ func writeText(w io.Writer, rep *bundle.Report) {
 		mode += " (inferred: " + rep.ModeReason + ")"
 	}
 	fmt.Fprintf(w, "mode:    %s\n", mode)
-	fmt.Fprintf(w, "checked: %s\n", strings.Join(rep.Files, ", "))
-	if len(rep.Ignored) > 0 {
-		fmt.Fprintf(w, "ignored: %s (not deployment artifacts)\n", strings.Join(rep.Ignored, ", "))
+	// Every file read is listed with what it was taken for, those that are
+	// no artifact too: nothing given is skipped silently.
+	names := append(slices.Clone(rep.Files), rep.Ignored...)
+	slices.Sort(names)
+	taken := make([]string, len(names))
+	for i, name := range names {
+		taken[i] = name + " (" + rep.Kinds[name] + ")"
+	}
+	fmt.Fprintf(w, "checked: %s\n", strings.Join(taken, ", "))
+	for i, set := range rep.Sets {
+		fmt.Fprintf(w, "set %d:   %s\n", i+1, strings.Join(set, " + "))
 	}
 	for _, f := range rep.Findings {
 		label := "ERROR  "

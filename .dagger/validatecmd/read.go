@@ -3,21 +3,22 @@ package validatecmd
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
-
-	"dagger/ecs-bluegreen/bundle"
+	"strings"
 )
 
 // maxFileSize bounds what is read from one file: artifacts are a few KiB,
 // and a path pointing at something huge is a mistake.
 const maxFileSize = 4 << 20
 
-// ReadPaths reads the artifacts under paths. A directory contributes the
-// files (not subdirectories) whose names are artifact names; a file is taken
-// whatever its name, and bundle.Check tells its kind from its content when
-// the name does not. The map is keyed by the path as given, so reports name
-// the files the user wrote.
+// ReadPaths reads the artifacts under paths. A directory contributes every
+// file (not subdirectory) named *.json, *.yaml or *.yml, whatever the rest of
+// its name: bundle.Check tells each file's kind from its content and reports
+// those that are no artifact. A file given by path is taken whatever its
+// name. The map is keyed by the path as given, so reports name the files the
+// user wrote.
 func ReadPaths(paths []string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	for _, p := range paths {
@@ -37,16 +38,19 @@ func ReadPaths(paths []string) (map[string][]byte, error) {
 		}
 		names := make([]string, 0, len(entries))
 		for _, e := range entries {
-			if e.Type().IsRegular() && IsArtifactName(e.Name()) {
+			if !e.IsDir() && IsCandidateName(e.Name()) {
 				names = append(names, e.Name())
 			}
 		}
 		sort.Strings(names)
 		for _, name := range names {
 			fp := filepath.Join(p, name)
-			info, err := os.Stat(fp)
+			info, err := os.Stat(fp) // follows a symbolic link
 			if err != nil {
 				return nil, fmt.Errorf("PATH %q: %v", fp, err)
+			}
+			if !info.Mode().IsRegular() {
+				continue
 			}
 			if err := readInto(files, fp, info); err != nil {
 				return nil, err
@@ -56,11 +60,14 @@ func ReadPaths(paths []string) (map[string][]byte, error) {
 	return files, nil
 }
 
-// IsArtifactName reports whether a file name is one bundle reads by name
-// (taskdef.json, appspec.yaml, …); directories contribute only those.
-func IsArtifactName(name string) bool {
-	_, ok := bundle.ArtifactKind(name, nil)
-	return ok
+// IsCandidateName reports whether a directory entry is read: a name ending
+// in .json, .yaml or .yml (in any case), the formats artifacts are written in.
+func IsCandidateName(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".json", ".yaml", ".yml":
+		return true
+	}
+	return false
 }
 
 func readInto(files map[string][]byte, path string, info os.FileInfo) error {

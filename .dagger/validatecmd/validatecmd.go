@@ -1,7 +1,8 @@
 // Package validatecmd is the ecs-validate command: it reads deployment
-// artifacts (taskdef.json, appspec.yaml|yml|json, imageDetail.json,
-// imagedefinitions.json, release.json) from directories or files, checks them
-// with the rules of package bundle, and prints a report.
+// artifacts (task definitions, appspecs, imageDetail.json,
+// imagedefinitions.json, release.json, under any names) from directories or
+// files, checks them with the rules of package bundle, and prints a report as
+// text, JSON or SARIF 2.1.0, each finding at its file, line and column.
 //
 // The standalone CLI (cmd/ecs-validate) and the Dagger function validate are
 // thin wrappers over Run and Validate.
@@ -34,7 +35,7 @@ type Options struct {
 	Mode string
 	// Policy is strict, warn or off.
 	Policy string
-	// Format is text or json.
+	// Format is text, json or sarif (SARIF 2.1.0, for code scanning).
 	Format string
 }
 
@@ -58,7 +59,7 @@ func Validate(files map[string][]byte, opts Options) (string, int, error) {
 	}
 	rep := bundle.Check(files, bundle.CheckOptions{Mode: mode, Policy: policy})
 	if len(rep.Files) == 0 {
-		return "", 0, fmt.Errorf("%w: no deployment artifacts among %s; want taskdef.json, appspec.yaml|yml|json, imageDetail.json, imagedefinitions.json or release.json",
+		return "", 0, fmt.Errorf("%w: no deployment artifacts among %s; want a task definition, an appspec, imageDetail.json, imagedefinitions.json or release.json (*.json, *.yaml or *.yml, any name)",
 			ErrUsage, describeNames(rep.Ignored))
 	}
 	var b strings.Builder
@@ -69,8 +70,12 @@ func Validate(files map[string][]byte, opts Options) (string, int, error) {
 		if err := writeJSON(&b, rep); err != nil {
 			return "", 0, err
 		}
+	case "sarif":
+		if err := writeSARIF(&b, rep); err != nil {
+			return "", 0, err
+		}
 	default:
-		return "", 0, fmt.Errorf("%w: --format %q is not accepted; want text or json", ErrUsage, opts.Format)
+		return "", 0, fmt.Errorf("%w: --format %q is not accepted; want text, json or sarif", ErrUsage, opts.Format)
 	}
 	return b.String(), rep.Errors(), nil
 }
@@ -84,11 +89,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var opts Options
 	fs.StringVar(&opts.Mode, "mode", "auto", "auto (infer from placeholders and files), pipeline or direct")
 	fs.StringVar(&opts.Policy, "policy", "warn", "policy findings as errors (strict), warnings (warn) or hidden (off)")
-	fs.StringVar(&opts.Format, "format", "text", "report format: text or json")
+	fs.StringVar(&opts.Format, "format", "text", "report format: text, json or sarif (SARIF 2.1.0 for GitHub code scanning)")
+	strict := fs.Bool("strict", false, "same as --policy strict: warnings (policy findings, files that are no artifact) are errors")
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: ecs-validate [--mode auto|pipeline|direct] [--policy strict|warn|off] [--format text|json] PATH...\n"+
-			"PATH is a directory (its artifact files) or a file. Exit 0: no errors; 1: errors; 2: usage.\n")
+		fmt.Fprintf(stderr, "usage: ecs-validate [--mode auto|pipeline|direct] [--policy strict|warn|off] [--strict] [--format text|json|sarif] PATH...\n"+
+			"PATH is a directory (its *.json, *.yaml and *.yml files, each taken for what it holds) or a file.\n"+
+			"Exit 0: no errors; 1: errors; 2: usage.\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -96,6 +103,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return ExitOK
 		}
 		return ExitUsage
+	}
+	if *strict {
+		opts.Policy = string(bundle.PolicyStrict)
 	}
 	if *listRules {
 		writeRules(stdout)

@@ -77,29 +77,22 @@ func TestRunJSON(t *testing.T) {
 		t.Fatalf("unexpected report: %+v", rep)
 	}
 	if f := rep.Findings[0]; f.Rule != "public-ip" || f.Class != bundle.ClassPolicy || f.Severity != bundle.SeverityWarning ||
-		!strings.HasSuffix(f.Field, "AssignPublicIp") || f.Doc == "" {
+		!strings.HasSuffix(f.Field, "AssignPublicIp") || f.Doc == "" || f.Line < 2 || f.Column < 2 {
 		t.Fatalf("unexpected report: %+v", rep)
 	}
 }
 
-// TestRunListsIgnoredFilesAndSniffsContent names a task definition file by
-// a name AWS does not use: given as a file it is read by its content; in a
-// directory it is skipped.
-func TestRunListsIgnoredFilesAndSniffsContent(t *testing.T) {
+// TestRunSniffsContentWhateverTheName names a task definition file by a
+// name AWS does not use: given as a file or inside a directory, it is read
+// by its content.
+func TestRunSniffsContentWhateverTheName(t *testing.T) {
 	dir := t.TempDir()
-	data, err := os.ReadFile(corpus + "invalid-family-with-dot/taskdef.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	odd := filepath.Join(dir, "prod-task.json")
-	if err := os.WriteFile(odd, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, out, _ := run(t, odd); code != ExitFindings || !strings.Contains(out, "prod-task.json: family must be 1-255 letters") {
-		t.Fatalf("exit %d:\n%s", code, out)
-	}
-	if code, _, errOut := run(t, dir); code != ExitUsage || !strings.Contains(errOut, "no deployment artifacts") {
-		t.Fatalf("exit %d:\n%s", code, errOut)
+	copyFile(t, corpus+"invalid-family-with-dot/taskdef.json", odd)
+	for _, arg := range []string{odd, dir} {
+		if code, out, _ := run(t, arg); code != ExitFindings || !strings.Contains(out, "prod-task.json:2:3: family must be 1-255 letters") {
+			t.Fatalf("%s: exit %d:\n%s", arg, code, out)
+		}
 	}
 }
 
@@ -107,5 +100,190 @@ func TestValidateUsageErrorsWrapErrUsage(t *testing.T) {
 	_, _, err := Validate(map[string][]byte{"README.md": []byte("# hi")}, Options{})
 	if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), "README.md") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dirOf builds a directory from corpus files: name in the directory → corpus path.
+func dirOf(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, from := range files {
+		copyFile(t, corpus+from, filepath.Join(dir, name))
+	}
+	return dir
+}
+
+// TestRunDirectoryTakesEveryFileForWhatItHolds: in a directory every
+// *.json, *.yaml and *.yml is checked whatever its name, and "checked:" says
+// what each was taken for.
+func TestRunDirectoryTakesEveryFileForWhatItHolds(t *testing.T) {
+	t.Run("appspec.yaml beside taskdef-prod.json", func(t *testing.T) {
+		dir := dirOf(t, map[string]string{
+			"appspec.yaml":      "invalid-appspec-port-not-mapped/appspec.yaml",
+			"taskdef-prod.json": "invalid-appspec-port-not-mapped/taskdef.json",
+		})
+		code, out, _ := run(t, dir)
+		if code != ExitFindings || !strings.Contains(out, "taskdef-prod.json (task definition)") ||
+			!strings.Contains(out, "appspec.yaml (ECS appspec)") || !strings.Contains(out, "[appspec-container-port, aws]") {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+	})
+	t.Run("the only appspec is appspec-bg.yml", func(t *testing.T) {
+		dir := dirOf(t, map[string]string{"appspec-bg.yml": "valid-fargate-pipeline/appspec.yaml"})
+		code, out, errOut := run(t, dir)
+		if code != ExitOK || !strings.Contains(out, "appspec-bg.yml (ECS appspec)") {
+			t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+		}
+	})
+	t.Run("an EC2 appspec is taken for one", func(t *testing.T) {
+		dir := dirOf(t, map[string]string{"appspec.yml": "invalid-dir-server-appspec/appspec.yml"})
+		code, out, _ := run(t, dir)
+		if code != ExitOK || !strings.Contains(out, "appspec.yml (EC2/on-premises appspec)") || !strings.Contains(out, "[appspec-not-ecs, policy]") {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+	})
+}
+
+// TestRunReportsFilesThatAreNoArtifact: a file that is no artifact is a
+// warning (exit 0), an error under --strict, and never hidden, not even by
+// --policy off.
+func TestRunReportsFilesThatAreNoArtifact(t *testing.T) {
+	dir := dirOf(t, map[string]string{
+		"taskdef.json":     "valid-fargate-pipeline/taskdef.json",
+		"appspec.yaml":     "valid-fargate-pipeline/appspec.yaml",
+		"settings.json":    "invalid-dir-unrecognized-file/service-info.json",
+		"compose.yml":      "invalid-dir-server-appspec/appspec.yml",
+		"imageDetail.json": "valid-fargate-pipeline/imageDetail.json",
+	})
+	if err := os.WriteFile(filepath.Join(dir, "compose.yml"), []byte("services:\n  web:\n    image: nginx\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, ExitOK, "WARNING " + filepath.ToSlash(filepath.Join(dir, "settings.json"))},
+		{[]string{"--policy", "off"}, ExitOK, "WARNING " + filepath.ToSlash(filepath.Join(dir, "compose.yml"))},
+		{[]string{"--strict"}, ExitFindings, "ERROR   " + filepath.ToSlash(filepath.Join(dir, "settings.json"))},
+	}
+	for _, tc := range cases {
+		code, out, _ := run(t, append(tc.args, dir)...)
+		if code != tc.code || !strings.Contains(out, tc.want) || !strings.Contains(out, "[unrecognized-file, policy]") ||
+			!strings.Contains(out, "compose.yml (not a deployment artifact)") {
+			t.Errorf("%v: exit %d:\n%s", tc.args, code, out)
+		}
+	}
+}
+
+// TestRunChecksEachTaskDefinitionAgainstTheAppSpec: two task definitions
+// and one appspec are two sets; a finding only one of them has names it.
+func TestRunChecksEachTaskDefinitionAgainstTheAppSpec(t *testing.T) {
+	dir := dirOf(t, map[string]string{
+		"appspec.yaml":         "invalid-dir-two-taskdefs-one-unmapped/appspec.yaml",
+		"taskdef-prod.json":    "invalid-dir-two-taskdefs-one-unmapped/taskdef-prod.json",
+		"taskdef-staging.json": "invalid-dir-two-taskdefs-one-unmapped/taskdef-staging.json",
+	})
+	code, out, _ := run(t, dir)
+	staging := filepath.ToSlash(filepath.Join(dir, "taskdef-staging.json"))
+	if code != ExitFindings || !strings.Contains(out, "set 2:") ||
+		!strings.Contains(out, "(checked with "+staging+")") || strings.Count(out, "ERROR") != 1 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestRunSARIF decodes the SARIF log: version 2.1.0, the rules as the
+// driver's rules, and each finding a result with its level and the file,
+// line and column of the offending key.
+func TestRunSARIF(t *testing.T) {
+	dir := dirOf(t, map[string]string{
+		"taskdef.json": "invalid-container-port-too-big/taskdef.json",
+		"notes.json":   "invalid-dir-unrecognized-file/service-info.json",
+	})
+	code, out, errOut := run(t, "--format", "sarif", dir)
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var log struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID      string `json:"id"`
+						HelpURI string `json:"helpUri"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string                `json:"ruleId"`
+				RuleIndex int                   `json:"ruleIndex"`
+				Level     string                `json:"level"`
+				Message   struct{ Text string } `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						Region           struct {
+							StartLine   int `json:"startLine"`
+							StartColumn int `json:"startColumn"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif") || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "ecs-validate" {
+		t.Fatalf("not a SARIF 2.1.0 log:\n%s", out)
+	}
+	run0 := log.Runs[0]
+	if len(run0.Tool.Driver.Rules) != len(bundle.Rules()) {
+		t.Fatalf("%d rules in the log; want %d", len(run0.Tool.Driver.Rules), len(bundle.Rules()))
+	}
+	type want struct {
+		level, file string
+		line, col   int
+	}
+	wants := map[string]want{
+		"port-range":        {"error", "taskdef.json", 36, 11},
+		"unrecognized-file": {"warning", "notes.json", 1, 1},
+	}
+	if len(run0.Results) != len(wants) {
+		t.Fatalf("%d results; want %d:\n%s", len(run0.Results), len(wants), out)
+	}
+	for _, r := range run0.Results {
+		w, ok := wants[r.RuleID]
+		if !ok || r.Level != w.level || len(r.Locations) != 1 || run0.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID || r.Message.Text == "" {
+			t.Fatalf("unexpected result %+v", r)
+		}
+		loc := r.Locations[0].PhysicalLocation
+		if !strings.HasSuffix(loc.ArtifactLocation.URI, "/"+w.file) || !strings.HasPrefix(loc.ArtifactLocation.URI, "file:///") ||
+			loc.Region.StartLine != w.line || loc.Region.StartColumn != w.col {
+			t.Fatalf("%s at %+v; want %s:%d:%d", r.RuleID, loc, w.file, w.line, w.col)
+		}
+	}
+}
+
+// TestSARIFRelativePaths: a path given relative to the working directory
+// (the repository root in CI) stays a relative URI, as code scanning wants.
+func TestSARIFRelativePaths(t *testing.T) {
+	code, out, _ := run(t, "--format", "sarif", corpus+"invalid-container-port-too-big")
+	if code != ExitFindings || !strings.Contains(out, `"uri": "../bundle/testdata/corpus/invalid-container-port-too-big/taskdef.json"`) {
+		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }

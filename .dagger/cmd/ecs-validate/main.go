@@ -1,9 +1,10 @@
 // Command ecs-validate checks a team's ECS / CodeDeploy deployment artifacts
-// offline: taskdef.json, appspec.yaml|yml|json, imageDetail.json,
-// imagedefinitions.json and release.json, any subset of them.
+// offline: task definitions, appspecs (YAML or JSON), imageDetail.json,
+// imagedefinitions.json and release.json, any subset of them, under any file
+// names (each file is taken for what it holds).
 //
 //	cd .dagger && go run ./cmd/ecs-validate [--mode auto|pipeline|direct] \
-//	    [--policy strict|warn|off] [--format text|json] PATH...
+//	    [--policy strict|warn|off] [--strict] [--format text|json|sarif] PATH...
 //
 // Exit status: 0 when there are no errors, 1 when there are, 2 for usage errors.
 package main

@@ -13,6 +13,12 @@ type deploymentConfig struct {
 	CanaryConfiguration *canaryConfig   `json:"canaryConfiguration,omitempty"`
 	Alarms              *alarmConfig    `json:"alarms,omitempty"`
 	LifecycleHooks      []lifecycleHook `json:"lifecycleHooks,omitempty"`
+	CircuitBreaker      *circuitBreaker `json:"deploymentCircuitBreaker,omitempty"`
+}
+
+type circuitBreaker struct {
+	Enable   bool `json:"enable"`
+	Rollback bool `json:"rollback"`
 }
 
 type linearConfig struct {

@@ -94,8 +94,8 @@ func TestBlueGreenDeploymentSucceeds(t *testing.T) {
 	for _, b := range list.ServiceDeployments {
 		arns = append(arns, aws.ToString(b.ServiceDeploymentArn))
 	}
-	if !slices.Equal(arns, []string{second, arn, first}) {
-		t.Fatalf("ListServiceDeployments = %v, want newest first %v", arns, []string{second, arn, first})
+	if !slices.Equal(arns, []string{first, arn, second}) {
+		t.Fatalf("ListServiceDeployments = %v, want creation order %v", arns, []string{first, arn, second})
 	}
 	e.NoFailures(t)
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // The service-deployment operations, answered from the stand-in's state.
@@ -18,6 +17,10 @@ func (s *Server) listServiceDeployments(_ *http.Request, body []byte) (any, *api
 		Status     []string `json:"status"`
 		MaxResults *int     `json:"maxResults"`
 		NextToken  string   `json:"nextToken"`
+		CreatedAt  *struct {
+			Before *float64 `json:"before"`
+			After  *float64 `json:"after"`
+		} `json:"createdAt"`
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, clientError("SerializationException", "%v", err)
@@ -47,10 +50,17 @@ func (s *Server) listServiceDeployments(_ *http.Request, body []byte) (any, *api
 		return nil, clientError("ServiceNotFoundException", "Service not found.")
 	}
 	var briefs []map[string]any
-	for i := len(svc.deployments) - 1; i >= 0; i-- { // newest first
-		d := svc.deployments[i]
+	// ECS documents no order: the stand-in lists in creation order, oldest
+	// first, so that code assuming newest first fails here.
+	for _, d := range svc.deployments {
 		if len(in.Status) > 0 && !slices.Contains(in.Status, d.status) {
 			continue
+		}
+		if c := in.CreatedAt; c != nil {
+			at := epoch(d.createdAt)
+			if (c.Before != nil && at >= *c.Before) || (c.After != nil && at <= *c.After) {
+				continue
+			}
 		}
 		briefs = append(briefs, d.brief())
 	}
@@ -104,7 +114,13 @@ func (s *Server) stopServiceDeployment(_ *http.Request, body []byte) (any, *apiE
 	if e != nil {
 		return nil, e
 	}
-	if d.status != "PENDING" && d.status != "IN_PROGRESS" {
+	switch d.status {
+	case "PENDING", "IN_PROGRESS":
+	case "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS":
+		// Already stopping or rolling back: ECS accepts the request and the
+		// stop under way goes on unchanged.
+		return map[string]any{"serviceDeploymentArn": d.arn}, nil
+	default:
 		return nil, clientError("ConflictException", "The service deployment is in status %s and cannot be stopped.", d.status)
 	}
 	now := s.clock.Now()
@@ -200,96 +216,4 @@ func oneOf(name, value, def string, others ...string) (string, *apiError) {
 		return "", invalidParameter("%s %q is not valid; valid values are %s", name, value, strings.Join(allowed, ", "))
 	}
 	return value, nil
-}
-
-// brief is the ListServiceDeployments shape of d.
-func (d *deployment) brief() map[string]any {
-	m := map[string]any{
-		"serviceDeploymentArn":     d.arn,
-		"serviceArn":               d.svc.arn,
-		"clusterArn":               d.svc.clusterArn,
-		"status":                   d.status,
-		"targetServiceRevisionArn": d.target.arn,
-		"createdAt":                epoch(d.created),
-	}
-	putTime(m, "startedAt", d.started)
-	putTime(m, "finishedAt", d.finished)
-	if d.reason != "" {
-		m["statusReason"] = d.reason
-	}
-	return m
-}
-
-// describe is the DescribeServiceDeployments shape of d.
-func (d *deployment) describe() map[string]any {
-	m := d.brief()
-	delete(m, "targetServiceRevisionArn")
-	putTime(m, "updatedAt", d.updated)
-	putTime(m, "stoppedAt", d.stopped)
-	if d.raw != nil {
-		m["deploymentConfiguration"] = d.raw
-	}
-	if d.stage != "" {
-		m["lifecycleStage"] = d.stage
-	}
-	running := 0
-	if d.idx >= 0 && d.plan[d.idx].scaled && d.active() {
-		running = d.desired
-	}
-	if d.status == "SUCCESSFUL" {
-		running = d.desired
-	}
-	m["targetServiceRevision"] = revisionSummary(d.target.arn, d.desired, running, d.prod, d.test)
-	if d.source != nil {
-		srcRunning := d.desired
-		if d.status == "SUCCESSFUL" {
-			srcRunning = 0
-		}
-		m["sourceServiceRevisions"] = []any{revisionSummary(d.source.arn, d.desired, srcRunning, 100-d.prod, 100-d.test)}
-	}
-	if !d.rollbackStarted.IsZero() {
-		m["rollback"] = map[string]any{"reason": d.rollbackReason, "startedAt": epoch(d.rollbackStarted), "serviceRevisionArn": d.source.arn}
-	}
-	if names := d.alarmNames(); len(names) > 0 {
-		status := "MONITORING"
-		switch {
-		case len(d.triggeredAlarms) > 0:
-			status = "TRIGGERED"
-		case !d.active():
-			status = "MONITORING_COMPLETE"
-		}
-		m["alarms"] = map[string]any{"alarmNames": names, "status": status, "triggeredAlarmNames": d.triggeredAlarms}
-	} else {
-		m["alarms"] = map[string]any{"status": "DISABLED"}
-	}
-	var hooks []any
-	for _, h := range d.hooks {
-		hm := map[string]any{"hookId": h.id, "targetType": h.targetType, "status": h.status, "timeoutAction": h.timeoutAction}
-		if h.targetArn != "" {
-			hm["targetArn"] = h.targetArn
-		}
-		putTime(hm, "expiresAt", h.expiresAt)
-		hooks = append(hooks, hm)
-	}
-	if hooks != nil {
-		m["lifecycleHookDetails"] = hooks
-	}
-	return m
-}
-
-func revisionSummary(arn string, requested, running int, prod, test float64) map[string]any {
-	return map[string]any{
-		"arn": arn, "requestedTaskCount": requested, "runningTaskCount": running, "pendingTaskCount": requested - running,
-		"requestedProductionTrafficWeight": prod, "requestedTestTrafficWeight": test,
-	}
-}
-
-// epoch is a timestamp as the JSON 1.1 protocol writes it: seconds since the
-// Unix epoch, with a fraction.
-func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
-
-func putTime(m map[string]any, name string, t time.Time) {
-	if !t.IsZero() {
-		m[name] = epoch(t)
-	}
 }

@@ -54,7 +54,12 @@ func (s *Server) startDeployment(svc *service, taskDef string) *deployment {
 		arn: s.deploymentArn(svc), svc: svc, source: svc.current,
 		target: s.newRevision(svc, taskDef, svc.current),
 		config: svc.config, raw: svc.configRaw, desired: svc.desired,
-		status: "PENDING", created: now, updated: now, idx: -1,
+		status: "PENDING", created: now, createdAt: now, updated: now, idx: -1,
+	}
+	// ECS stamps each deployment of a service with an instant of its own; a
+	// test clock standing still would give two the same createdAt.
+	if last := svc.deployments[len(svc.deployments)-1]; !d.createdAt.After(last.createdAt) {
+		d.createdAt = last.createdAt.Add(time.Millisecond)
 	}
 	if isShifting(svc.config.Strategy) {
 		d.plan = buildPlan(svc.config, s.timings)
@@ -101,6 +106,16 @@ func (s *Server) advance(d *deployment, now time.Time) {
 		case "ROLLBACK_IN_PROGRESS":
 			at := d.rollbackStarted.Add(s.timings.Rollback)
 			if now.Before(at) {
+				return
+			}
+			if s.failRollbacks {
+				// The rollback could not move traffic back: it stays where
+				// it was when the rollback began, and the service keeps the
+				// failed release's task definition.
+				d.status, d.finished, d.updated = "ROLLBACK_FAILED", at, at
+				d.reason = "The rollback to the source service revision failed."
+				d.prod, d.test = d.prodBefore, d.testBefore
+				s.applyWeights(d)
 				return
 			}
 			d.status, d.finished, d.updated = "ROLLBACK_SUCCESSFUL", at, at
@@ -161,6 +176,10 @@ func (s *Server) progress(d *deployment, now time.Time) bool {
 		}
 		return true
 	}
+	if d.idx+1 < len(d.plan) && !d.plan[d.idx].scaled && d.plan[d.idx+1].scaled && s.failingTasks[d.target.taskDefinition] {
+		s.tasksFailed(d, next)
+		return true
+	}
 	if d.idx+1 < len(d.plan) {
 		s.enter(d, d.idx+1, next)
 		return true
@@ -176,13 +195,13 @@ func (s *Server) enter(d *deployment, i int, at time.Time) {
 	st := d.plan[i]
 	d.idx, d.stage, d.stepStart, d.stepDur, d.updated = i, st.stage, at, st.dur, at
 	d.prod, d.test = st.prod, st.test
-	d.hooks = nil
+	fired := len(d.hooks)
 	if st.hookStage != "" {
 		for _, h := range d.config.LifecycleHooks {
 			if !slices.Contains(h.LifecycleStages, st.hookStage) {
 				continue
 			}
-			hd := &hookDetail{id: randomString(20, lowerAlnum), targetArn: h.HookTargetArn, targetType: h.TargetType, status: "SUCCEEDED", timeoutAction: "ROLLBACK"}
+			hd := &hookDetail{id: hookID(), targetArn: h.HookTargetArn, targetType: h.TargetType, status: "SUCCEEDED", timeoutAction: "ROLLBACK"}
 			if hd.targetType == "" {
 				hd.targetType = "AWS_LAMBDA"
 			}
@@ -209,37 +228,12 @@ func (s *Server) enter(d *deployment, i int, at time.Time) {
 		}
 	}
 	s.applyWeights(d)
-	for _, h := range d.hooks {
+	for _, h := range d.hooks[fired:] {
 		if h.status == "FAILED" {
 			s.startRollback(d, at, fmt.Sprintf("Lifecycle hook %s (%s) failed at %s.", h.id, h.targetArn, st.hookStage))
 			return
 		}
 	}
-}
-
-// startRollback sends traffic back to the source revision at time at.
-func (s *Server) startRollback(d *deployment, at time.Time, reason string) {
-	d.status, d.rollbackStarted, d.rollbackReason, d.reason, d.updated = "ROLLBACK_IN_PROGRESS", at, reason, reason, at
-	for _, h := range d.hooks {
-		if h.status == "AWAITING_ACTION" {
-			h.status = "FAILED"
-		}
-	}
-	d.prod, d.test = 0, 0
-	s.applyWeights(d)
-}
-
-// firstAlarm returns a monitored alarm that went into ALARM by upTo, and when.
-func (s *Server) firstAlarm(d *deployment, upTo time.Time) (string, time.Time) {
-	if a := d.config.Alarms; a == nil || !a.Enable || !a.Rollback {
-		return "", time.Time{}
-	}
-	for _, name := range d.alarmNames() {
-		if since, on := s.alarms[name]; on && !since.After(upTo) {
-			return name, since
-		}
-	}
-	return "", time.Time{}
 }
 
 // applyWeights rewrites the listener rules of d's service so the target

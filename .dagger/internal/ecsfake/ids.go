@@ -39,3 +39,13 @@ func randomString(n int, alphabet string) string {
 
 // randomDigits is an n-digit number without a leading zero.
 func randomDigits(n int) string { return "1" + randomString(n-1, digits) }
+
+// hookID is a lifecycle hook run's id. ECS does not document its form; the
+// stand-in mints a random UUID (version 4), the form of ECS's other opaque
+// ids, so a caller cannot lean on a shape of its own making.
+func hookID() string {
+	b := []byte(randomString(32, "0123456789abcdef"))
+	b[12] = '4'
+	b[16] = "89ab"[strings.IndexByte("0123456789abcdef", b[16])%4]
+	return string(b[0:8]) + "-" + string(b[8:12]) + "-" + string(b[12:16]) + "-" + string(b[16:20]) + "-" + string(b[20:32])
+}

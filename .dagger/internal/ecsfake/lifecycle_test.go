@@ -97,12 +97,13 @@ func TestServiceRevisionsAndListing(t *testing.T) {
 	running := e.DeployTaskDefinition(t, e.Register(t, "v3"))
 	page1, err := e.ECS.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String(e.Cluster), Service: aws.String(e.Service),
 		Status: []types.ServiceDeploymentStatus{types.ServiceDeploymentStatusSuccessful}, MaxResults: aws.Int32(1)})
-	if err != nil || len(page1.ServiceDeployments) != 1 || aws.ToString(page1.ServiceDeployments[0].ServiceDeploymentArn) != arn || page1.NextToken == nil {
+	// Creation order (ECS documents none; see the package doc).
+	if err != nil || len(page1.ServiceDeployments) != 1 || aws.ToString(page1.ServiceDeployments[0].ServiceDeploymentArn) != first || page1.NextToken == nil {
 		t.Fatalf("first page of SUCCESSFUL: %+v, %v", page1, err)
 	}
 	page2, err := e.ECS.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String(e.Cluster), Service: aws.String(e.Service),
 		Status: []types.ServiceDeploymentStatus{types.ServiceDeploymentStatusSuccessful}, MaxResults: aws.Int32(1), NextToken: page1.NextToken})
-	if err != nil || len(page2.ServiceDeployments) != 1 || aws.ToString(page2.ServiceDeployments[0].ServiceDeploymentArn) != first || page2.NextToken != nil {
+	if err != nil || len(page2.ServiceDeployments) != 1 || aws.ToString(page2.ServiceDeployments[0].ServiceDeploymentArn) != arn || page2.NextToken != nil {
 		t.Fatalf("second page of SUCCESSFUL: %+v, %v", page2, err)
 	}
 	pending, err := e.ECS.ListServiceDeployments(ctx, &ecs.ListServiceDeploymentsInput{Cluster: aws.String(e.Cluster), Service: aws.String(e.Service),

@@ -114,10 +114,11 @@ func buildPlan(c deploymentConfig, t Timings) []step {
 	weights, bakes := productionWeights(c)
 	prev := 0.0
 	for i, w := range weights {
-		// PRE_PRODUCTION_TRAFFIC_SHIFT is a hook stage but not a reported
-		// lifecycle stage: the deployment reports the shift it is about to make.
+		// PRE_PRODUCTION_TRAFFIC_SHIFT comes before every production step;
+		// without a hook it takes no time, so a reader polling now and then
+		// sees it only when a hook holds it.
 		plan = append(plan,
-			step{stage: "PRODUCTION_TRAFFIC_SHIFT", hookStage: "PRE_PRODUCTION_TRAFFIC_SHIFT", prod: prev, test: 100, scaled: true},
+			step{stage: "PRE_PRODUCTION_TRAFFIC_SHIFT", hookStage: "PRE_PRODUCTION_TRAFFIC_SHIFT", prod: prev, test: 100, scaled: true},
 			step{stage: "PRODUCTION_TRAFFIC_SHIFT", hookStage: "PRODUCTION_TRAFFIC_SHIFT", dur: t.ProductionShift, prod: w, test: 100, scaled: true},
 			step{stage: "POST_PRODUCTION_TRAFFIC_SHIFT", hookStage: "POST_PRODUCTION_TRAFFIC_SHIFT", prod: w, test: 100, scaled: true},
 		)

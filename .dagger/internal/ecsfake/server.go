@@ -48,7 +48,11 @@ type Server struct {
 	revisions map[string]*revision // service revision ARN → revision
 	alarms    map[string]time.Time // alarms in ALARM → since when
 	failing   map[string]bool      // Lambda hook functions that answer FAILED
-	failures  []error              // the stand-in's own calls to moto that failed
+	// failingTasks are task definitions whose tasks fail to start;
+	// failRollbacks makes every rollback end ROLLBACK_FAILED.
+	failingTasks  map[string]bool
+	failRollbacks bool
+	failures      []error // the stand-in's own calls to moto that failed
 }
 
 // Start listens on a free loopback port and serves until Close.
@@ -79,6 +83,8 @@ func Start(opts Options) (*Server, error) {
 		revisions: map[string]*revision{},
 		alarms:    map[string]time.Time{},
 		failing:   map[string]bool{},
+
+		failingTasks: map[string]bool{},
 	}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
@@ -123,6 +129,25 @@ func (s *Server) FailHook(functionArn string, fail bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failing[functionArn] = fail
+}
+
+// FailTasks makes the tasks of task definition arn fail to start (fail) or
+// start again (!fail) in every later deployment step that starts them. The
+// deployment circuit breaker of the service's configuration decides what
+// follows, as in ECS: rollback, a stop, or (disabled) endless replacement.
+func (s *Server) FailTasks(taskDefinitionArn string, fail bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failingTasks[taskDefinitionArn] = fail
+}
+
+// FailRollbacks makes every rollback that ends from now on (fail) end
+// ROLLBACK_FAILED: traffic stays where it was when the rollback began and
+// the service keeps the failed release.
+func (s *Server) FailRollbacks(fail bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failRollbacks = fail
 }
 
 // Failures returns the errors of the stand-in's own calls to moto (rewriting

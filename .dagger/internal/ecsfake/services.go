@@ -47,7 +47,7 @@ func (s *Server) createService(r *http.Request, body []byte) (any, *apiError) {
 	// primary target group; its first deployment has nothing to shift.
 	rev := s.newRevision(svc, str(m["taskDefinition"]), nil)
 	d := &deployment{arn: s.deploymentArn(svc), svc: svc, target: rev, config: cfg, raw: svc.configRaw, desired: svc.desired,
-		status: "SUCCESSFUL", created: now, updated: now, started: now, finished: now, prod: 100, test: 100, idx: -1}
+		status: "SUCCESSFUL", created: now, createdAt: now, updated: now, started: now, finished: now, prod: 100, test: 100, idx: -1}
 	svc.deployments = append(svc.deployments, d)
 	s.byArn[d.arn] = d
 	svc.current = rev

@@ -28,7 +28,8 @@ type revision struct {
 	targetGroups   map[int]string // load balancer index → target group it is registered in
 }
 
-// hookDetail is one lifecycle hook run of the current step.
+// hookDetail is one lifecycle hook run of a deployment; a deployment keeps
+// every run, each with the status it ended in.
 type hookDetail struct {
 	id            string
 	targetArn     string
@@ -51,8 +52,12 @@ type deployment struct {
 
 	status, reason, stage string
 	created, updated      time.Time
-	started, finished     time.Time
-	stopped               time.Time
+	// createdAt is the createdAt reported and filtered on: created, or a
+	// millisecond after the service's previous deployment when the clock
+	// has not moved since.
+	createdAt         time.Time
+	started, finished time.Time
+	stopped           time.Time
 
 	idx       int       // current step in plan; -1 before the first
 	stepStart time.Time // when the current step's own duration began
@@ -63,6 +68,13 @@ type deployment struct {
 
 	rollbackStarted time.Time
 	rollbackReason  string
+	// prodBefore and testBefore are the weights when the rollback began,
+	// which a failed rollback leaves in place.
+	prodBefore, testBefore float64
+	// breaker is the circuit breaker's state: "" (not monitoring),
+	// MONITORING or TRIGGERED, with the failed task count.
+	breaker         string
+	taskFailure     int
 	stopRequestedAt time.Time
 	triggeredAlarms []string
 }
