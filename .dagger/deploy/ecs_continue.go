@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"dagger/ecs-bluegreen/ecsdeploy"
 )
 
 // ServiceDeploymentContinuer reads a service deployment and acts on its
@@ -53,5 +55,23 @@ func ContinueService(ctx context.Context, api ServiceDeploymentContinuer, arn st
 		}
 		did = append(did, fmt.Sprintf("hook %s of service deployment %s: %s sent (stage %s)", id, arn, action, r.Stage))
 	}
+	if note := repeatsPerStep(out.ServiceDeployments[0]); note != "" && !rollback {
+		did = append(did, note)
+	}
 	return strings.Join(did, "\n") + "\n", nil
+}
+
+// repeatsPerStep says when the pause just answered comes back: ECS runs the
+// PRE_PRODUCTION_TRAFFIC_SHIFT hooks before every production traffic step of
+// a linear or canary deployment, so one continue moves one step.
+func repeatsPerStep(d ecstypes.ServiceDeployment) string {
+	if d.LifecycleStage != ecsdeploy.StagePreProductionTrafficShift || d.DeploymentConfiguration == nil {
+		return ""
+	}
+	switch s := d.DeploymentConfiguration.Strategy; s {
+	case ecstypes.DeploymentStrategyLinear, ecstypes.DeploymentStrategyCanary:
+		done, _ := ecsdeploy.Weights(d)
+		return fmt.Sprintf("this pause comes back before every production traffic step of a %s deployment (production now %.4g%% on the new revision): continue it again at each step, or answer `continue --rollback`", s, done)
+	}
+	return ""
 }
