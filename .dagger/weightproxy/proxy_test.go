@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // upstream is an httptest server that counts its requests and answers its name.
@@ -142,6 +143,13 @@ func TestProxyFollowsItsSource(t *testing.T) {
 	if n := strings.Count(log.String(), "connection refused"); n != 1 {
 		t.Errorf("a repeated read error was logged %d times, want once:\n%s", n, log.String())
 	}
+	// Reading again with the same weights says so once.
+	src.set(Weights{"blue": 0, "green": 999}, nil)
+	for i := 0; i < 2; i++ {
+		if err := p.Refresh(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// All weights 0: refused, never sent to a 0-weight upstream.
 	src.set(Weights{"blue": 0, "green": 0}, nil)
 	_ = p.Refresh(context.Background())
@@ -159,13 +167,16 @@ func TestProxyFollowsItsSource(t *testing.T) {
 		"production: weights blue 90% (899) · green 10% (100) from the test's source (were blue 100% (999) · green 0% (0))",
 		"production: weights blue 0% (0) · green 0% (0) from the test's source (were blue 0% (0) · green 100% (999))",
 		"test: weights green 100% (1) from fixed weights (were none)",
+		"production: cannot read weights yet, answering 503: rule not found",
+		"production: cannot read weights, keeping blue 0% (0) · green 100% (999): connection refused",
+		"production: the test's source read again, weights unchanged: blue 0% (0) · green 100% (999)",
 	} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log.String())
 		}
 	}
-	if n := strings.Count(log.String(), "\n"); n != 9 {
-		t.Errorf("%d log lines, want 9 (6 production changes, 1 test, 1 read error, 1 recovery):\n%s", n, log.String())
+	if n := strings.Count(log.String(), "\n"); n != 10 {
+		t.Errorf("%d log lines, want 10 (6 production changes, 1 test, 2 read errors, 1 recovery):\n%s", n, log.String())
 	}
 }
 
@@ -218,5 +229,45 @@ func TestNewRefusesBadOptions(t *testing.T) {
 				t.Errorf("New = %v, want an error containing %q", err, c.want)
 			}
 		})
+	}
+}
+
+// A request an upstream does not answer ends at UpstreamTimeout with a 502
+// naming that upstream.
+func TestProxyBoundsASlowUpstream(t *testing.T) {
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) })
+	p, err := New(Options{
+		Upstreams:       []Upstream{{"green", mustURL(t, slow.URL)}},
+		Endpoints:       []Endpoint{{"production", Fixed{"green": 1}}},
+		UpstreamTimeout: 200 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var code int
+	var body string
+	go func() {
+		code, body, _ = get(t, p.Handler("production"), "/")
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a request to an upstream that never answers was not cut off")
+	}
+	if code != http.StatusBadGateway || !strings.Contains(body, "upstream green") {
+		t.Errorf("got %d %q", code, body)
 	}
 }

@@ -123,8 +123,12 @@ func (p *Proxy) refresh(ctx context.Context, e *endpoint) error {
 	repeated := e.lastErr == err.Error()
 	e.lastErr = err.Error()
 	e.mu.Unlock()
-	if !repeated {
-		p.logf("%s: cannot read weights, keeping %s: %v", e.Name, e.picker.Weights(), err)
+	switch kept := e.picker.Weights(); {
+	case repeated:
+	case kept == nil:
+		p.logf("%s: cannot read weights yet, answering 503: %v", e.Name, err)
+	default:
+		p.logf("%s: cannot read weights, keeping %s: %v", e.Name, kept, err)
 	}
 	return err
 }
