@@ -37,6 +37,9 @@ var (
 // version, into a temporary directory.
 func appBinary(t *testing.T, version string) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the app")
+	}
 	gobin := testtool.Require(t, "go")
 	appBinOnce.Do(func() { appBinDir, appBinErr = os.MkdirTemp("", "weight-proxy-apps-") })
 	if appBinErr != nil {

@@ -58,10 +58,10 @@ func TestFixedWeightsSplitTwoApps(t *testing.T) {
 // own rule, each seen in the exact share of requests the two app processes
 // answer.
 func TestFollowsListenerRulesWithTwoApps(t *testing.T) {
+	blue, green := startApp(t, "v1", "blue"), startApp(t, "v2", "green")
 	srv := moto.Shared(t)
 	api := elbv2.NewFromConfig(awstest.MotoConfig(t, awsenv.WithMaxAttempts(1)))
 	alb := albtest.New(t, api, srv.URL)
-	blue, green := startApp(t, "v1", "blue"), startApp(t, "v2", "green")
 	p := startProxy(t, "-upstream", "blue="+blue.url, "-upstream", "green="+green.url,
 		"-target-group", "blue="+alb.Blue, "-target-group", "green="+alb.Green,
 		"-production-rule", alb.ProductionRule, "-test-rule", alb.TestRule,
