@@ -119,6 +119,9 @@ func (p *Proxy) refresh(ctx context.Context, e *endpoint) error {
 			return nil
 		}
 	}
+	if ctx.Err() != nil {
+		return err // shutting down: not a read problem worth a line
+	}
 	e.mu.Lock()
 	repeated := e.lastErr == err.Error()
 	e.lastErr = err.Error()
