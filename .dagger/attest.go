@@ -27,6 +27,12 @@ func (m *EcsBluegreen) Sbom(
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
 	source *dagger.Directory,
+	// Main package to build, relative to the go.mod of --source: ./app (the default), ./cmd/server, or . for the module root.
+	// +optional
+	pkg string,
+	// Port the service listens on, 1 to 65535: the image exposes it and sets PORT to it; default 3000.
+	// +optional
+	port int,
 	// Target platform: linux/amd64 or linux/arm64.
 	// +optional
 	// +default="linux/amd64"
@@ -44,7 +50,7 @@ func (m *EcsBluegreen) Sbom(
 	// +optional
 	sourceDateEpoch int,
 ) (*dagger.File, error) {
-	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch})
+	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +100,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 			Version: img.version, SourceURL: img.args.sourceURL, SourceDigest: img.sourceDigest,
 			SourceDateEpoch: img.args.sourceDateEpoch,
 			GoImage:         img.goImage.Ref, GoImageDigest: buildplan.DigestOf(resolved),
-			GoBuild: buildplan.GoBuildArgs(img.version, "./app", buildplan.BuilderBinary),
+			GoBuild: buildplan.GoBuildArgs(img.version, img.pkg, buildplan.BuilderBinary),
 			Builder: a.builderID,
 		})
 		if err != nil {

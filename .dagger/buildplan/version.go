@@ -37,3 +37,8 @@ func GoBuildArgs(version, pkg, output string) []string {
 		"-o", output, pkg,
 	}
 }
+
+// BuilderEnv is the builder's environment besides the platform's (GoEnv):
+// the module files are never rewritten, so go.mod and go.sum say exactly
+// what is built.
+var BuilderEnv = []EnvVar{{"GOFLAGS", "-mod=readonly"}}
