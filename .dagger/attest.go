@@ -30,9 +30,6 @@ func (m *EcsBluegreen) Sbom(
 	// Main package to build, relative to the go.mod of --source: ./app (the default), ./cmd/server, or . for the module root.
 	// +optional
 	pkg string,
-	// Port the service listens on, 1 to 65535: the image exposes it and sets PORT to it; default 3000.
-	// +optional
-	port int,
 	// Target platform: linux/amd64 or linux/arm64.
 	// +optional
 	// +default="linux/amd64"
@@ -50,7 +47,7 @@ func (m *EcsBluegreen) Sbom(
 	// +optional
 	sourceDateEpoch int,
 ) (*dagger.File, error) {
-	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port})
+	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg})
 	if err != nil {
 		return nil, err
 	}

@@ -9,17 +9,21 @@ import (
 	"dagger/ecs-bluegreen/internal/dagger"
 )
 
-// Build compiles the web app into a minimal image for one platform (a static
+// Build compiles a Go service (this repository's app by default; any other
+// with --source and --pkg) into a minimal image for one platform (a static
 // binary, CA certificates and a non-root user on an empty root filesystem,
-// port 3000) and returns it as a container for chaining: `build as-service
-// up`, `build export` (the image has no shell, so `terminal` needs a --cmd).
+// exposing --port, default 3000) and returns it as a container for
+// chaining: `build as-service up`, `build export` (the image has no shell,
+// so `terminal` needs a --cmd).
 // The image is assembled deterministically and imported;
 // Dagger re-serializes a container when it exports or publishes it, so for
 // the byte-reproducible image use `tarball` (and publish/release, which push
 // those exact bytes).
 func (m *EcsBluegreen) Build(
 	ctx context.Context,
-	// The app source: the repository holding this module, without the infrastructure, docs and the module itself.
+	// The service's Go module, the directory holding its go.mod (e.g. . or ./services/api). Default: the
+	// repository holding this module, without the infrastructure, docs and the module itself; called from another
+	// repository (-m), pass it. A replace directive may point only inside it.
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
 	source *dagger.Directory,
@@ -116,7 +120,8 @@ func (m *EcsBluegreen) Tarball(
 }
 
 // Serve runs the app image as a service for a local preview:
-// `dagger call serve up --ports 3000:3000`, then open http://localhost:3000.
+// `dagger call serve up --ports 3000:3000`, then open http://localhost:3000
+// (another service: `serve --pkg ./cmd/server --port 8080 up --ports 8080:8080`).
 func (m *EcsBluegreen) Serve(
 	ctx context.Context,
 	// The app source (see build).

@@ -819,13 +819,6 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pkg", err))
 				}
 			}
-			var port int
-			if inputArgs["port"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["port"]), &port)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg port", err))
-				}
-			}
 			var platform string
 			if inputArgs["platform"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
@@ -861,7 +854,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Sbom(&parent, ctx, source, pkg, port, platform, version, goImage, sourceUrl, sourceDateEpoch)
+			return (*EcsBluegreen).Sbom(&parent, ctx, source, pkg, platform, version, goImage, sourceUrl, sourceDateEpoch)
 		case "Serve":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
