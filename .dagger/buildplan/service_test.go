@@ -199,3 +199,30 @@ func TestReleasePortFollowsTheDeployedContainer(t *testing.T) {
 		}
 	}
 }
+
+// TestBuilderIgnoresAWorkspaceFile builds the second service with a go.work
+// beside its go.mod that names a directory outside the source, as a
+// developer's checkout may hold: the builder's environment builds the
+// module as its go.mod says, where plain go build would fail.
+func TestBuilderIgnoresAWorkspaceFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the second service")
+	}
+	src := filepath.Join(t.TempDir(), "src")
+	if err := os.CopyFS(src, os.DirFS(filepath.Join("testdata", "otherservice"))); err != nil {
+		t.Fatal(err)
+	}
+	work := "go 1.22\n\nuse (\n\t.\n\t./greeting\n\t../shared\n)\n"
+	if err := os.WriteFile(filepath.Join(src, "go.work"), []byte(work), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain := exec.Command("go", "build", "-o", os.DevNull, "./cmd/server")
+	plain.Dir = src
+	plain.Env = append(os.Environ(), "GOWORK=", "GOFLAGS=")
+	if out, err := plain.CombinedOutput(); err == nil {
+		t.Fatalf("go build with the workspace succeeded; the test's go.work does not break anything\n%s", out)
+	}
+	if _, err := os.Stat(buildPackage(t, src, "./cmd/server", "abc1234", Platform{"linux", "amd64"})); err != nil {
+		t.Fatal(err)
+	}
+}

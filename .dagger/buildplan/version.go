@@ -39,6 +39,7 @@ func GoBuildArgs(version, pkg, output string) []string {
 }
 
 // BuilderEnv is the builder's environment besides the platform's (GoEnv):
-// the module files are never rewritten, so go.mod and go.sum say exactly
-// what is built.
-var BuilderEnv = []EnvVar{{"GOFLAGS", "-mod=readonly"}}
+// the module files are never rewritten, and a go.work in the source (a
+// developer's workspace, often naming directories the builder cannot see)
+// is ignored, so go.mod and go.sum say exactly what is built.
+var BuilderEnv = []EnvVar{{"GOFLAGS", "-mod=readonly"}, {"GOWORK", "off"}}
