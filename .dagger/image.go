@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -125,7 +126,8 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 			return nil, err
 		}
 		if !found {
-			return nil, fmt.Errorf("--pkg %s: --source has no directory %s (give the main package relative to the go.mod of --source, e.g. ./cmd/server)", pkg, dir)
+			return nil, fmt.Errorf("--pkg %s: --source has no directory %s (give the main package relative to the go.mod of --source, e.g. ./cmd/server; "+
+				"the build leaves out %s)", pkg, dir, strings.Join(buildplan.AppSourceExclude, ", "))
 		}
 	}
 	// The CA bundle goes into the image; the builder's package records say

@@ -98,6 +98,9 @@ func (m *EcsBluegreen) Publish(
 	if err := provenance.CheckBuilderID(builderId); err != nil {
 		return "", err
 	}
+	if _, _, err := (imageArgs{pkg: pkg, port: port}).service(); err != nil {
+		return "", err
+	}
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err

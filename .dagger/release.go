@@ -172,10 +172,7 @@ func (m *EcsBluegreen) Release(
 			return nil, err
 		}
 	}
-	if _, err := buildplan.CheckPackage(pkg); err != nil {
-		return nil, err
-	}
-	if err := buildplan.CheckPort(port); err != nil {
+	if _, _, err := (imageArgs{pkg: pkg, port: port}).service(); err != nil {
 		return nil, err
 	}
 	if len(platform) > 0 {
