@@ -30,16 +30,21 @@ func CheckPackage(pkg string) (string, error) {
 	if pkg == "" {
 		return DefaultPackage, nil
 	}
-	if pkg == "." || pkg == "./" {
+	refuse := fmt.Errorf("--pkg %q is not accepted: want the main package as a relative path inside the Go module of --source, "+
+		"starting with ./ (e.g. ./cmd/server; . for the module root; default %s)", pkg, DefaultPackage)
+	if pkg != "." && !strings.HasPrefix(pkg, "./") {
+		return "", refuse
+	}
+	rel := path.Clean(strings.TrimPrefix(pkg, "./"))
+	switch {
+	case rel == ".":
 		return ".", nil
+	case rel == ".." || strings.HasPrefix(rel, "../") || strings.Contains(pkg, "..."):
+		return "", refuse
+	case !packagePattern.MatchString("./" + rel):
+		return "", refuse
 	}
-	clean := "./" + path.Clean(strings.TrimPrefix(pkg, "./"))
-	if !strings.HasPrefix(pkg, "./") || strings.Contains(pkg, "...") || !packagePattern.MatchString(clean) ||
-		strings.HasPrefix(path.Clean(strings.TrimPrefix(pkg, "./")), "..") {
-		return "", fmt.Errorf("--pkg %q is not accepted: want the main package as a relative path inside the Go module of --source, "+
-			"starting with ./ (e.g. ./cmd/server; . for the module root; default %s)", pkg, DefaultPackage)
-	}
-	return clean, nil
+	return "./" + rel, nil
 }
 
 // PackageDir is the directory of a checked package, relative to the module

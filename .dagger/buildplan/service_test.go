@@ -15,7 +15,7 @@ import (
 func TestCheckPackage(t *testing.T) {
 	good := map[string]string{
 		"": "./app", "./app": "./app", "./cmd/server": "./cmd/server", "./cmd/server/": "./cmd/server",
-		".": ".", "./": ".", "./cmd//api": "./cmd/api", "./services/api-v2/cmd/x_y": "./services/api-v2/cmd/x_y",
+		".": ".", "./": ".", "./.": ".", "./app/..": ".", "./app/../cmd/server": "./cmd/server", "./cmd//api": "./cmd/api", "./services/api-v2/cmd/x_y": "./services/api-v2/cmd/x_y",
 	}
 	for in, want := range good {
 		if got, err := CheckPackage(in); err != nil || got != want {
