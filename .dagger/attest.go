@@ -27,6 +27,9 @@ func (m *EcsBluegreen) Sbom(
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
 	source *dagger.Directory,
+	// Main package to build, relative to the go.mod of --source: ./app (the default), ./cmd/server, or . for the module root.
+	// +optional
+	pkg string,
 	// Target platform: linux/amd64 or linux/arm64.
 	// +optional
 	// +default="linux/amd64"
@@ -44,7 +47,7 @@ func (m *EcsBluegreen) Sbom(
 	// +optional
 	sourceDateEpoch int,
 ) (*dagger.File, error) {
-	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch})
+	c, err := m.compile(ctx, source, imageArgs{platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +97,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 			Version: img.version, SourceURL: img.args.sourceURL, SourceDigest: img.sourceDigest,
 			SourceDateEpoch: img.args.sourceDateEpoch,
 			GoImage:         img.goImage.Ref, GoImageDigest: buildplan.DigestOf(resolved),
-			GoBuild: buildplan.GoBuildArgs(img.version, "./app", buildplan.BuilderBinary),
+			GoBuild: buildplan.GoBuildArgs(img.version, img.pkg, buildplan.BuilderBinary),
 			Builder: a.builderID,
 		})
 		if err != nil {

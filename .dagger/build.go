@@ -9,20 +9,30 @@ import (
 	"dagger/ecs-bluegreen/internal/dagger"
 )
 
-// Build compiles the web app into a minimal image for one platform (a static
+// Build compiles a Go service (this repository's app by default; any other
+// with --source and --pkg) into a minimal image for one platform (a static
 // binary, CA certificates and a non-root user on an empty root filesystem,
-// port 3000) and returns it as a container for chaining: `build as-service
-// up`, `build export` (the image has no shell, so `terminal` needs a --cmd).
+// exposing --port, default 3000) and returns it as a container for
+// chaining: `build as-service up`, `build export` (the image has no shell,
+// so `terminal` needs a --cmd).
 // The image is assembled deterministically and imported;
 // Dagger re-serializes a container when it exports or publishes it, so for
 // the byte-reproducible image use `tarball` (and publish/release, which push
 // those exact bytes).
 func (m *EcsBluegreen) Build(
 	ctx context.Context,
-	// The app source: the repository holding this module, without the infrastructure, docs and the module itself.
+	// The service's Go module, the directory holding its go.mod (e.g. . or ./services/api). Default: the
+	// repository holding this module, without the infrastructure, docs and the module itself; called from another
+	// repository (-m), pass it. A replace directive may point only inside it.
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
 	source *dagger.Directory,
+	// Main package to build, relative to the go.mod of --source: ./app (the default), ./cmd/server, or . for the module root.
+	// +optional
+	pkg string,
+	// Port the service listens on, 1 to 65535: the image exposes it and sets PORT to it; default 3000.
+	// +optional
+	port int,
 	// Target platform: linux/amd64 or linux/arm64. The binary is cross-compiled, never emulated.
 	// For a multi-platform image index use the tarball, publish or release function.
 	// +optional
@@ -48,6 +58,7 @@ func (m *EcsBluegreen) Build(
 ) (*dagger.Container, error) {
 	img, err := m.assemble(ctx, source, imageArgs{
 		platforms: []string{platform}, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch,
+		pkg: pkg, port: port,
 	})
 	if err != nil {
 		return nil, err
@@ -61,7 +72,7 @@ func (m *EcsBluegreen) Build(
 	// Syncing makes a bad layout fail here rather than in the caller's chain.
 	return dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(img.platforms[0].String())}).
 		Import(file).
-		WithExposedPort(buildplan.AppPort).
+		WithExposedPort(img.port).
 		Sync(ctx)
 }
 
@@ -76,6 +87,12 @@ func (m *EcsBluegreen) Tarball(
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
 	source *dagger.Directory,
+	// Main package to build, relative to the go.mod of --source: ./app (the default), ./cmd/server, or . for the module root.
+	// +optional
+	pkg string,
+	// Port the service listens on, 1 to 65535: the image exposes it and sets PORT to it; default 3000.
+	// +optional
+	port int,
 	// Target platforms: linux/amd64, linux/arm64, or both (comma-separated); the default is linux/amd64.
 	// +optional
 	platform []string,
@@ -94,6 +111,7 @@ func (m *EcsBluegreen) Tarball(
 ) (*dagger.File, error) {
 	img, err := m.assemble(ctx, source, imageArgs{
 		platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch,
+		pkg: pkg, port: port,
 	})
 	if err != nil {
 		return nil, err
@@ -102,13 +120,20 @@ func (m *EcsBluegreen) Tarball(
 }
 
 // Serve runs the app image as a service for a local preview:
-// `dagger call serve up --ports 3000:3000`, then open http://localhost:3000.
+// `dagger call serve up --ports 3000:3000`, then open http://localhost:3000
+// (another service: `serve --pkg ./cmd/server --port 8080 up --ports 8080:8080`).
 func (m *EcsBluegreen) Serve(
 	ctx context.Context,
 	// The app source (see build).
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
 	source *dagger.Directory,
+	// Main package to build, relative to the go.mod of --source: ./app (the default), ./cmd/server, or . for the module root.
+	// +optional
+	pkg string,
+	// Port the service listens on, 1 to 65535: the image exposes it and sets PORT to it; default 3000.
+	// +optional
+	port int,
 	// Deployment colour shown on the page (a CSS colour name or #rrggbb); defaults to one derived from the version.
 	// +optional
 	color string,
@@ -124,7 +149,7 @@ func (m *EcsBluegreen) Serve(
 	if err != nil {
 		return nil, err
 	}
-	img, err := m.Build(ctx, source, string(native), version, goImage, "", 0)
+	img, err := m.Build(ctx, source, pkg, port, string(native), version, goImage, "", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -175,32 +200,40 @@ func (m *EcsBluegreen) Test(
 	return out.String(), nil
 }
 
-// goBuilder is the Go toolchain container with src in /src. go.mod and
-// go.sum are mounted file by file before the download: a file is keyed on its
-// own content, so `go mod download` stays cached across source edits (a
-// directory filtered to those two files would be keyed on the whole source).
-// A module without dependencies has no go.sum. Module and build caches live
-// on volumes.
+// goBuilder is the Go toolchain container with src in /src. The module's
+// go.mod graph (go.mod, go.sum and the go.mod of each local replacement:
+// buildplan.ModuleFiles) is mounted file by file before the download: a
+// file is keyed on its own content, so `go mod download` stays cached across
+// source edits (a directory filtered to those files would be keyed on the
+// whole source). Module and build caches live on volumes.
 func goBuilder(ctx context.Context, goImage string, src *dagger.Directory) (*dagger.Container, error) {
 	hasMod, err := src.Exists(ctx, "go.mod")
 	if err != nil {
 		return nil, err
 	}
 	if !hasMod {
-		return nil, fmt.Errorf("the source has no go.mod at its root: pass --source the project directory (the one holding go.mod and app/)")
+		return nil, fmt.Errorf("--source has no go.mod at its root: pass the directory of the service's Go module, e.g. --source . or --source ./services/api")
 	}
-	ctr := dag.Container().From(buildplan.GoImageOr(goImage)).
-		WithMountedCache("/go/pkg/mod", dag.CacheVolume("ecs-bluegreen-go-mod")).
-		WithMountedCache("/root/.cache/go-build", dag.CacheVolume("ecs-bluegreen-go-build")).
-		WithEnvVariable("GOFLAGS", "-mod=readonly").
-		WithWorkdir("/src").
-		WithFile("/src/go.mod", src.File("go.mod"))
-	hasSum, err := src.Exists(ctx, "go.sum")
+	gomod, err := src.File("go.mod").Contents(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if hasSum {
-		ctr = ctr.WithFile("/src/go.sum", src.File("go.sum"))
+	files, err := buildplan.ModuleFiles([]byte(gomod), func(rel string) bool {
+		ok, err := src.Exists(ctx, rel, dagger.DirectoryExistsOpts{ExpectedType: dagger.ExistsTypeRegularType})
+		return err == nil && ok
+	})
+	if err != nil {
+		return nil, err
+	}
+	ctr := dag.Container().From(buildplan.GoImageOr(goImage)).
+		WithMountedCache("/go/pkg/mod", dag.CacheVolume("ecs-bluegreen-go-mod")).
+		WithMountedCache("/root/.cache/go-build", dag.CacheVolume("ecs-bluegreen-go-build"))
+	for _, e := range buildplan.BuilderEnv {
+		ctr = ctr.WithEnvVariable(e.Name, e.Value)
+	}
+	ctr = ctr.WithWorkdir("/src")
+	for _, rel := range files {
+		ctr = ctr.WithFile("/src/"+rel, src.File(rel))
 	}
 	return ctr.WithExec([]string{"go", "mod", "download"}).WithDirectory("/src", src), nil
 }

@@ -231,6 +231,20 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
 				}
 			}
+			var pkg string
+			if inputArgs["pkg"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["pkg"]), &pkg)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pkg", err))
+				}
+			}
+			var port int
+			if inputArgs["port"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["port"]), &port)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg port", err))
+				}
+			}
 			var platform string
 			if inputArgs["platform"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
@@ -266,7 +280,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Build(&parent, ctx, source, platform, version, goImage, sourceUrl, sourceDateEpoch)
+			return (*EcsBluegreen).Build(&parent, ctx, source, pkg, port, platform, version, goImage, sourceUrl, sourceDateEpoch)
 		case "Continue":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -441,6 +455,20 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
 				}
 			}
+			var pkg string
+			if inputArgs["pkg"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["pkg"]), &pkg)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pkg", err))
+				}
+			}
+			var port int
+			if inputArgs["port"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["port"]), &port)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg port", err))
+				}
+			}
 			var stack string
 			if inputArgs["stack"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["stack"]), &stack)
@@ -546,7 +574,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
 				}
 			}
-			return (*EcsBluegreen).Publish(&parent, ctx, source, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers)
+			return (*EcsBluegreen).Publish(&parent, ctx, source, pkg, port, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers)
 		case "Release":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -558,6 +586,20 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
 				if err != nil {
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
+			}
+			var pkg string
+			if inputArgs["pkg"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["pkg"]), &pkg)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pkg", err))
+				}
+			}
+			var port int
+			if inputArgs["port"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["port"]), &port)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg port", err))
 				}
 			}
 			var stack string
@@ -714,7 +756,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers)
+			return (*EcsBluegreen).Release(&parent, ctx, source, pkg, port, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -770,6 +812,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
 				}
 			}
+			var pkg string
+			if inputArgs["pkg"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["pkg"]), &pkg)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pkg", err))
+				}
+			}
 			var platform string
 			if inputArgs["platform"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
@@ -805,7 +854,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Sbom(&parent, ctx, source, platform, version, goImage, sourceUrl, sourceDateEpoch)
+			return (*EcsBluegreen).Sbom(&parent, ctx, source, pkg, platform, version, goImage, sourceUrl, sourceDateEpoch)
 		case "Serve":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -817,6 +866,20 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
 				if err != nil {
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
+			}
+			var pkg string
+			if inputArgs["pkg"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["pkg"]), &pkg)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pkg", err))
+				}
+			}
+			var port int
+			if inputArgs["port"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["port"]), &port)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg port", err))
 				}
 			}
 			var color string
@@ -840,7 +903,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
 				}
 			}
-			return (*EcsBluegreen).Serve(&parent, ctx, source, color, version, goImage)
+			return (*EcsBluegreen).Serve(&parent, ctx, source, pkg, port, color, version, goImage)
 		case "Status":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -917,6 +980,20 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
 				}
 			}
+			var pkg string
+			if inputArgs["pkg"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["pkg"]), &pkg)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pkg", err))
+				}
+			}
+			var port int
+			if inputArgs["port"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["port"]), &port)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg port", err))
+				}
+			}
 			var platform []string
 			if inputArgs["platform"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
@@ -952,7 +1029,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sourceDateEpoch", err))
 				}
 			}
-			return (*EcsBluegreen).Tarball(&parent, ctx, source, platform, version, goImage, sourceUrl, sourceDateEpoch)
+			return (*EcsBluegreen).Tarball(&parent, ctx, source, pkg, port, platform, version, goImage, sourceUrl, sourceDateEpoch)
 		case "Test":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

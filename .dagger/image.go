@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -21,6 +22,22 @@ type imageArgs struct {
 	platforms                   []string
 	version, goImage, sourceURL string
 	sourceDateEpoch             int
+	// pkg is the main package (--pkg) and port the port the service
+	// listens on (--port); "" and 0 are the defaults.
+	pkg  string
+	port int
+}
+
+// service checks --pkg and --port: the one argument path of every function
+// that builds the app.
+func (a imageArgs) service() (pkg string, port int, err error) {
+	if pkg, err = buildplan.CheckPackage(a.pkg); err != nil {
+		return "", 0, err
+	}
+	if port, err = buildplan.ImagePort(a.port); err != nil {
+		return "", 0, err
+	}
+	return pkg, port, nil
 }
 
 // assembled is an app image written as an OCI layout tar in this function's
@@ -44,12 +61,15 @@ func (a *assembled) file(ctx context.Context) (*dagger.File, error) {
 // compiled is the app binary of each platform, in this function's
 // working directory, with the inputs that produced them.
 type compiled struct {
-	dir       string
-	version   string
-	goImage   buildplan.GoImage
-	created   time.Time
-	labels    []buildplan.Label
-	args      imageArgs
+	dir     string
+	version string
+	goImage buildplan.GoImage
+	created time.Time
+	labels  []buildplan.Label
+	args    imageArgs
+	// pkg and port are the checked --pkg and --port.
+	pkg       string
+	port      int
 	platforms []buildplan.Platform
 	certs     []byte
 	// dpkgStatus and osRelease are the builder's package records (empty
@@ -70,6 +90,10 @@ func (c *compiled) binary(p buildplan.Platform) string {
 func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a imageArgs) (*compiled, error) {
 	if len(a.platforms) == 0 {
 		a.platforms = []string{"linux/amd64"}
+	}
+	pkg, port, err := a.service()
+	if err != nil {
+		return nil, err
 	}
 	platforms, err := buildplan.ParsePlatforms(a.platforms)
 	if err != nil {
@@ -96,6 +120,16 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 	if err != nil {
 		return nil, err
 	}
+	if dir := buildplan.PackageDir(pkg); dir != "." {
+		found, err := appSource(source).Exists(ctx, dir, dagger.DirectoryExistsOpts{ExpectedType: dagger.ExistsTypeDirectoryType})
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, fmt.Errorf("--pkg %s: --source has no directory %s (give the main package relative to the go.mod of --source, e.g. ./cmd/server; "+
+				"the build leaves out %s)", pkg, dir, strings.Join(buildplan.AppSourceExclude, ", "))
+		}
+	}
 	// The CA bundle goes into the image; the builder's package records say
 	// which package and version it comes from, for the SBOM.
 	builderImage := dag.Container().From(goImage.Ref)
@@ -108,7 +142,7 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 		for _, e := range p.GoEnv() {
 			ctr = ctr.WithEnvVariable(e.Name, e.Value)
 		}
-		ctr = ctr.WithExec(buildplan.GoBuildArgs(ver, "./app", buildplan.BuilderBinary))
+		ctr = ctr.WithExec(buildplan.GoBuildArgs(ver, pkg, buildplan.BuilderBinary))
 		out = out.WithFile(platformDir(p)+"/app", ctr.File(buildplan.BuilderBinary))
 	}
 	// A directory under the working directory: CurrentModule.workdirFile
@@ -137,7 +171,7 @@ func (m *EcsBluegreen) compile(ctx context.Context, source *dagger.Directory, a 
 	if err != nil {
 		return nil, err
 	}
-	return &compiled{dir: work, version: ver, goImage: goImage, created: created, labels: labels, args: a, platforms: platforms,
+	return &compiled{dir: work, version: ver, goImage: goImage, created: created, labels: labels, args: a, pkg: pkg, port: port, platforms: platforms,
 		certs: certs, dpkgStatus: records[0], osRelease: records[1], sourceDigest: sourceDigest}, nil
 }
 
@@ -156,7 +190,7 @@ func (m *EcsBluegreen) assemble(ctx context.Context, source *dagger.Directory, a
 		if err != nil {
 			return nil, err
 		}
-		img, err := imagebuild.Build(buildplan.ImageSpec(p, binary, c.certs, c.labels, c.created))
+		img, err := imagebuild.Build(buildplan.ImageSpec(p, binary, c.certs, c.labels, c.created, c.port))
 		if err != nil {
 			return nil, err
 		}

@@ -25,6 +25,12 @@ func (m *EcsBluegreen) Publish(
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
 	source *dagger.Directory,
+	// Main package to build, relative to the go.mod of --source: ./app (the default), ./cmd/server, or . for the module root.
+	// +optional
+	pkg string,
+	// Port the service listens on, 1 to 65535: the image exposes it and sets PORT to it; default 3000.
+	// +optional
+	port int,
 	// Service stack whose RepositoryUri output names the repository.
 	// +optional
 	// +default="webapp-service"
@@ -92,6 +98,9 @@ func (m *EcsBluegreen) Publish(
 	if err := provenance.CheckBuilderID(builderId); err != nil {
 		return "", err
 	}
+	if _, _, err := (imageArgs{pkg: pkg, port: port}).service(); err != nil {
+		return "", err
+	}
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err
@@ -102,7 +111,7 @@ func (m *EcsBluegreen) Publish(
 	res, err := m.publish(ctx, cfg, publishArgs{
 		stack: stack, repository: repository, version: version, tag: tag,
 		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
-		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch},
+		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port},
 		strictReferrers: strictReferrers, builderID: builderId,
 	}, nil)
 	if err != nil {

@@ -42,6 +42,13 @@ func (m *EcsBluegreen) Release(
 	// +defaultPath="/"
 	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
 	source *dagger.Directory,
+	// Main package to build, relative to the go.mod of --source: ./app (the default), ./cmd/server, or . for the module root.
+	// +optional
+	pkg string,
+	// Port the service listens on, 1 to 65535. Default: the deployed one; when given it must equal the task
+	// definition's containerPort and the stack output ContainerPort, or nothing is built.
+	// +optional
+	port int,
 	// Service stack to release to (its outputs name the cluster, service, repository, CodeDeploy group).
 	// +optional
 	// +default="webapp-service"
@@ -165,6 +172,9 @@ func (m *EcsBluegreen) Release(
 			return nil, err
 		}
 	}
+	if _, _, err := (imageArgs{pkg: pkg, port: port}).service(); err != nil {
+		return nil, err
+	}
 	if len(platform) > 0 {
 		if _, err := buildplan.ParsePlatforms(platform); err != nil {
 			return nil, err
@@ -189,6 +199,15 @@ func (m *EcsBluegreen) Release(
 	}
 	if platform, err = buildplan.ReleasePlatforms(platform, image != "", plan.CheckArchitecture); err != nil {
 		return nil, err
+	}
+	// The deployed task definition decides the port, health check and user
+	// the image must fit, checked before anything is built.
+	// (An --image was built elsewhere: its registry check stands for these.)
+	if image == "" {
+		deployed := buildplan.DeployedContainer(plan.TaskDefinition, plan.Target.ContainerName, plan.Target.ContainerPort)
+		if port, err = checkDeployed(deployed, port); err != nil {
+			return nil, err
+		}
 	}
 	cd := codedeploy.NewFromConfig(cfg)
 	// A wait that cannot work is refused before the build, not only before registering.
@@ -215,7 +234,7 @@ func (m *EcsBluegreen) Release(
 		res, err := m.publish(ctx, cfg, publishArgs{
 			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
 			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
-			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch},
+			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port},
 			strictReferrers: strictReferrers, builderID: builderId,
 		}, preflight)
 		if err != nil {
@@ -251,6 +270,19 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 	return filesDirectory(out.Files, map[string]string{"deployment.json": out.DeploymentJSON(releaseID)}), nil
+}
+
+// checkDeployed checks the deployed container (buildplan.ReleasePort) and
+// prints what its health check runs; it returns the port to build with.
+func checkDeployed(d buildplan.Deployed, port int) (int, error) {
+	port, note, err := buildplan.ReleasePort(d, port)
+	if err != nil {
+		return 0, err
+	}
+	if note != "" {
+		fmt.Fprintln(os.Stderr, note)
+	}
+	return port, nil
 }
 
 // filesDirectory returns the files as a directory, sorted for a stable result.

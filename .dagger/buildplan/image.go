@@ -16,7 +16,6 @@ const (
 	BinaryPath = "/app"
 	// CACertPath is where Go's crypto/x509 looks first on Linux.
 	CACertPath = "/etc/ssl/certs/ca-certificates.crt"
-	AppPort    = 3000
 )
 
 // Passwd is /etc/passwd for the empty root filesystem: root exists only so

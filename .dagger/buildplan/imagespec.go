@@ -15,8 +15,9 @@ const CreatedBy = "ecs-bluegreen build (deterministic, one layer)"
 
 // ImageSpec is the app image for one platform: the binary and CA bundle the
 // builder produced, passwd/group for the non-root user, the runtime config
-// and the labels. created is the image's only timestamp (SourceDate).
-func ImageSpec(p Platform, binary, caCerts []byte, labels []Label, created time.Time) imagebuild.Spec {
+// and the labels. created is the image's only timestamp (SourceDate); port is
+// the one the service listens on: exposed, and its PORT by default.
+func ImageSpec(p Platform, binary, caCerts []byte, labels []Label, created time.Time, port int) imagebuild.Spec {
 	files := make([]imagebuild.File, 0, len(RootFS()))
 	for _, e := range RootFS() {
 		data := []byte(e.Content)
@@ -40,8 +41,8 @@ func ImageSpec(p Platform, binary, caCerts []byte, labels []Label, created time.
 			Entrypoint:   []string{BinaryPath},
 			User:         User(),
 			WorkingDir:   "/",
-			Env:          []string{"PORT=" + strconv.Itoa(AppPort)},
-			ExposedPorts: map[string]struct{}{fmt.Sprintf("%d/tcp", AppPort): {}},
+			Env:          []string{"PORT=" + strconv.Itoa(port)},
+			ExposedPorts: map[string]struct{}{fmt.Sprintf("%d/tcp", port): {}},
 			Labels:       l,
 		},
 		Created:   created,

@@ -36,7 +36,7 @@ func TestImageFromLayoutRuns(t *testing.T) {
 	labels, _ := Labels("app", "runs1", "")
 	p := Platform{"linux", runtime.GOARCH}
 	created, _ := SourceDate(0)
-	img, err := imagebuild.Build(ImageSpec(p, binary, []byte("certs\n"), labels, created))
+	img, err := imagebuild.Build(ImageSpec(p, binary, []byte("certs\n"), labels, created, DefaultPort))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestAppImageDigestDependsOnlyOnTheInputs(t *testing.T) {
 		}
 		labels, _ := Labels("ecs-bluegreen app", version, "")
 		created, _ := SourceDate(0)
-		img, err := imagebuild.Build(ImageSpec(Platform{"linux", arch}, binary, []byte("certs\n"), labels, created))
+		img, err := imagebuild.Build(ImageSpec(Platform{"linux", arch}, binary, []byte("certs\n"), labels, created, DefaultPort))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,13 +29,24 @@ func buildApp(t *testing.T, version string) string {
 // buildAppIn compiles the app of the module in dir for linux/arch.
 func buildAppIn(t *testing.T, dir, version, arch string) string {
 	t.Helper()
+	return buildPackage(t, dir, DefaultPackage, version, Platform{"linux", arch})
+}
+
+// buildPackage compiles main package pkg of the module in dir for p as the
+// builder container does: the same go build arguments (GoBuildArgs), the
+// builder's environment (BuilderEnv) and the platform's (GoEnv).
+func buildPackage(t *testing.T, dir, pkg, version string, p Platform) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "app")
-	args := GoBuildArgs(version, "./app", bin)
+	args := GoBuildArgs(version, pkg, bin)
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
+	cmd.Env = os.Environ()
+	for _, e := range append(append([]EnvVar{}, BuilderEnv...), p.GoEnv()...) {
+		cmd.Env = append(cmd.Env, e.Name+"="+e.Value)
+	}
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		t.Fatalf("go build %s in %s: %v\n%s", pkg, dir, err, out)
 	}
 	return bin
 }
@@ -115,7 +126,7 @@ func TestSBOMFilesNameTheCABundlePackage(t *testing.T) {
 func TestAppImageHasTmpAndTheArm64Variant(t *testing.T) {
 	created, _ := SourceDate(0)
 	for arch, variant := range map[string]string{"amd64": "", "arm64": "v8"} {
-		spec := ImageSpec(Platform{"linux", arch}, []byte("bin"), []byte("certs"), nil, created)
+		spec := ImageSpec(Platform{"linux", arch}, []byte("bin"), []byte("certs"), nil, created, DefaultPort)
 		if spec.Variant != variant {
 			t.Errorf("%s: variant %q, want %q", arch, spec.Variant, variant)
 		}

@@ -37,3 +37,9 @@ func GoBuildArgs(version, pkg, output string) []string {
 		"-o", output, pkg,
 	}
 }
+
+// BuilderEnv is the builder's environment besides the platform's (GoEnv):
+// the module files are never rewritten, and a go.work in the source (a
+// developer's workspace, often naming directories the builder cannot see)
+// is ignored, so go.mod and go.sum say exactly what is built.
+var BuilderEnv = []EnvVar{{"GOFLAGS", "-mod=readonly"}, {"GOWORK", "off"}}

@@ -1,0 +1,3 @@
+module example.org/payments/greeting
+
+go 1.22
