@@ -18,6 +18,10 @@ type DocCall struct {
 // inlineCode matches a Markdown code span.
 var inlineCode = regexp.MustCompile("`[^`\n]+`")
 
+// daggerCall matches a dagger command that runs call, with or without the
+// CLI's own flags between (dagger --progress plain call …).
+var daggerCall = regexp.MustCompile(`(^|[\s/(])dagger(\s+-[^\s]+(\s+[^-\s][^\s]*)?)*\s+call(\s|$)`)
+
 // DocumentedCalls finds every `dagger call` command in a Markdown text: the
 // lines of fenced code blocks (continuation lines joined, comments cut) and
 // code spans in prose. Mermaid diagrams are labels, not commands, and are
@@ -51,7 +55,7 @@ func DocumentedCalls(markdown string) []DocCall {
 			case strings.Contains(text, "`dagger call"):
 				// A listing that quotes a command in prose.
 				calls = append(calls, spans(text, start+1)...)
-			case strings.Contains(text, "dagger call"):
+			case daggerCall.MatchString(text):
 				calls = append(calls, DocCall{Line: start + 1, Text: text})
 			}
 			continue
@@ -65,7 +69,7 @@ func DocumentedCalls(markdown string) []DocCall {
 func spans(line string, lineNo int) []DocCall {
 	var calls []DocCall
 	for _, span := range inlineCode.FindAllString(line, -1) {
-		if span = strings.Trim(span, "`"); strings.HasPrefix(span, "dagger call ") {
+		if span = strings.Trim(span, "`"); strings.HasPrefix(span, "dagger ") && daggerCall.MatchString(span) {
 			calls = append(calls, DocCall{Line: lineNo, Text: span})
 		}
 	}

@@ -40,14 +40,15 @@ func TestDocumentedCallsAreFoundInBlocksAndProse(t *testing.T) {
 		"dagger call $AWS deploy-infra --approve \\\n" +
 		"  --stacks a,b   # two stacks\n" +
 		"echo not a call\n" +
+		"./bin/dagger --progress plain call build\n" +
 		"```\n" +
 		"```mermaid\n" +
 		"a[\"dagger call build\"] --> b\n" +
 		"```\n" +
 		"`dagger functions` is not a call.\n"
 	calls := DocumentedCalls(md)
-	if len(calls) != 2 {
-		t.Fatalf("calls = %+v, want the span and the joined block line", calls)
+	if len(calls) != 3 {
+		t.Fatalf("calls = %+v, want the span, the joined block line and the call with CLI flags", calls)
 	}
 	if calls[0].Line != 1 || calls[1].Line != 3 || !strings.Contains(calls[1].Text, "--stacks a,b") {
 		t.Errorf("calls = %+v", calls)
