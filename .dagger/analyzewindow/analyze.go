@@ -19,6 +19,14 @@ const (
 	NewGreen = "green"
 )
 
+// CheckNewRevision refuses a target group other than auto, blue or green.
+func CheckNewRevision(newGroup string) error {
+	if newGroup != NewAuto && newGroup != NewBlue && newGroup != NewGreen {
+		return fmt.Errorf("new revision's target group %q is not accepted: %s (the one with fewer requests), %s or %s", newGroup, NewAuto, NewBlue, NewGreen)
+	}
+	return nil
+}
+
 // Result is the judgment with the side each revision was on.
 type Result struct {
 	Verdict analysis.Verdict
@@ -31,8 +39,8 @@ type Result struct {
 // Analyze reads both target groups over the window and judges the new
 // revision's against the old's with the policy.
 func Analyze(ctx context.Context, cw lifecyclehook.MetricReader, t Targets, w Window, newGroup string, p analysis.Policy) (Result, error) {
-	if newGroup != NewAuto && newGroup != NewBlue && newGroup != NewGreen {
-		return Result{}, fmt.Errorf("new revision's target group %q is not accepted: %s (the one with fewer requests), %s or %s", newGroup, NewAuto, NewBlue, NewGreen)
+	if err := CheckNewRevision(newGroup); err != nil {
+		return Result{}, err
 	}
 	if err := p.Validate(); err != nil {
 		return Result{}, err

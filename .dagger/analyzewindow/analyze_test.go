@@ -26,7 +26,9 @@ const (
 )
 
 // stackResources answers ListStackResources from a fixed list, two pages.
-type stackResources struct{ pages [][]cftypes.StackResourceSummary }
+type stackResources struct {
+	pages [][]cftypes.StackResourceSummary
+}
 
 func (s stackResources) ListStackResources(_ context.Context, in *cloudformation.ListStackResourcesInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
 	i := 0

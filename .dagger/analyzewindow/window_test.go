@@ -1,6 +1,8 @@
 package analyzewindow
 
 import (
+	"dagger/ecs-bluegreen/analysis"
+
 	"strings"
 	"testing"
 	"time"
@@ -47,5 +49,21 @@ func TestParseWindowRefuses(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("since %q until %q last %q: %v, want %q", tc.since, tc.until, tc.last, err, tc.want)
 		}
+	}
+}
+
+func TestParsePolicy(t *testing.T) {
+	p, err := ParsePolicy(`{"maxErrorRate":0.02,"minRequests":200}`)
+	if err != nil || p.MaxErrorRate != 0.02 || p.MinRequests != 200 {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if p, err := ParsePolicy(""); err != nil || p != (analysis.Policy{}) {
+		t.Fatalf("empty: %+v %v", p, err)
+	}
+	if _, err := ParsePolicy(`{"maxErrorRatio":0.02}`); err == nil || !strings.Contains(err.Error(), "is not accepted") {
+		t.Errorf("misspelt field: %v", err)
+	}
+	if _, err := ParsePolicy(`{"badWindows":99}`); err == nil || !strings.Contains(err.Error(), "badWindows 99 is out of range") {
+		t.Errorf("out of range: %v", err)
 	}
 }
