@@ -14,9 +14,6 @@ import (
 // needs: an ELF executable for aarch64, statically linked (no interpreter,
 // no shared libraries), named bootstrap.
 func TestCrossCompiledFunctionIsStaticArm64(t *testing.T) {
-	if testing.Short() {
-		t.Skip("cross-compiles the function: not in -short")
-	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("go toolchain: %v", err)
