@@ -218,6 +218,55 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 	switch parentName {
 	case "EcsBluegreen":
 		switch fnName {
+		case "Analyze":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var last string
+			if inputArgs["last"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["last"]), &last)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg last", err))
+				}
+			}
+			var since string
+			if inputArgs["since"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["since"]), &since)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg since", err))
+				}
+			}
+			var until string
+			if inputArgs["until"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["until"]), &until)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg until", err))
+				}
+			}
+			var stack string
+			if inputArgs["stack"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["stack"]), &stack)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg stack", err))
+				}
+			}
+			var newRevision string
+			if inputArgs["newRevision"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["newRevision"]), &newRevision)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg newRevision", err))
+				}
+			}
+			var policy string
+			if inputArgs["policy"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["policy"]), &policy)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg policy", err))
+				}
+			}
+			return (*EcsBluegreen).Analyze(&parent, ctx, last, since, until, stack, newRevision, policy)
 		case "Build":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

@@ -69,7 +69,7 @@ func (m *EcsBluegreen) Synth(
 		}
 	}
 	synth, err := cdkcmd.Build(cdkcmd.Options{
-		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: values,
+		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: withHookAsset(values),
 		Account: account, Region: m.Region, Endpoint: endpoints.Container,
 	})
 	if err != nil {
@@ -176,7 +176,7 @@ func (m *EcsBluegreen) synthWithAccount(ctx context.Context, source *dagger.Dire
 		return cdkcmd.Command{}, livestate.Run{}, err
 	}
 	synth, err := cdkcmd.Build(cdkcmd.Options{
-		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: live.Context,
+		Command: cdkcmd.Synth, Output: assemblyDir, Quiet: true, Context: withHookAsset(live.Context),
 		Region: m.Region, Endpoint: endpoint,
 	})
 	return synth, live, err
@@ -206,8 +206,9 @@ func (m *EcsBluegreen) liveRun(ctx context.Context, source *dagger.Directory, va
 
 // cdkToolbox is the container every CDK command runs in: Node.js with the
 // pinned CDK CLI, the Go toolchain copied from the Go image, Go module and
-// build caches on volumes, and infra/ in /src/infra with its modules
-// downloaded before the sources are copied (so edits keep that layer).
+// build caches on volumes, infra/ in /src/infra with its modules
+// downloaded before the sources are copied (so edits keep that layer), and
+// the deployment check function's asset (see hookAsset).
 func (m *EcsBluegreen) cdkToolbox(source *dagger.Directory, nodeImage, goImage string) *dagger.Container {
 	infra := source.Directory("infra")
 	return dag.Container().From(nodeImage).
@@ -225,7 +226,8 @@ func (m *EcsBluegreen) cdkToolbox(source *dagger.Directory, nodeImage, goImage s
 		WithFile(infraDir+"/go.mod", infra.File("go.mod")).
 		WithFile(infraDir+"/go.sum", infra.File("go.sum")).
 		WithExec([]string{"go", "mod", "download"}).
-		WithDirectory(infraDir, infra)
+		WithDirectory(infraDir, infra).
+		WithDirectory(hookAssetDir, hookAsset(source, goImage))
 }
 
 // withCredentials adds the module's credentials as secret variables: never

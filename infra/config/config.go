@@ -154,6 +154,8 @@ type Config struct {
 	KeepImages int
 	// Live is the deployed state deploy-infra reads before a synth.
 	Live Live
+	// Analysis is the automated deployment check (analysis=on).
+	Analysis Analysis
 }
 
 // Profile selects the defaults of the safety settings that cost money or

@@ -81,6 +81,9 @@ type ECSDeployment struct {
 	// PRE_PRODUCTION_TRAFFIC_SHIFT runs before every step of a linear or
 	// canary deployment (preProductionHookPerStep).
 	PreProductionPerStep bool
+	// AnalysisWaitMinutes is the deployment check's longest wait per stage
+	// (analysisMaxWaitMinutes; 0 with analysis off).
+	AnalysisWaitMinutes int
 }
 
 // String describes the strategy for humans.

@@ -43,10 +43,10 @@ func (d ECSDeployment) Shifts() int {
 // limit: (100 ÷ StepPercent) − 1 when it divides, else the floor).
 func (d ECSDeployment) StepWaits() int { return d.Shifts() - 1 }
 
-// preProductionHooked reports a hook (Lambda or PAUSE) at
-// PRE_PRODUCTION_TRAFFIC_SHIFT.
+// preProductionHooked reports a hook (Lambda, PAUSE or the deployment
+// check) at PRE_PRODUCTION_TRAFFIC_SHIFT.
 func (d ECSDeployment) preProductionHooked() bool {
-	return slices.Contains(d.PauseStages, PreProductionStage) ||
+	return d.AnalysisWaitMinutes > 0 || slices.Contains(d.PauseStages, PreProductionStage) ||
 		slices.ContainsFunc(d.LambdaHooks, func(h LambdaHook) bool { return h.Stage == PreProductionStage })
 }
 
@@ -59,6 +59,12 @@ func (d ECSDeployment) LongestMinutes() (int, string) {
 	parts := []string{}
 	if w := d.StepWaits(); w > 0 {
 		parts = append(parts, fmt.Sprintf("%d step wait(s) × %d min", w, d.StepMinutes))
+	}
+	if d.AnalysisWaitMinutes > 0 {
+		// The check waits for a verdict before every step but the first (no
+		// production traffic on the new revision yet) and after the last.
+		total += d.Shifts() * d.AnalysisWaitMinutes
+		parts = append(parts, fmt.Sprintf("deployment check %d × %d min", d.Shifts(), d.AnalysisWaitMinutes))
 	}
 	for _, st := range d.PauseStages {
 		n := 1

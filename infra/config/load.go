@@ -186,6 +186,18 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 	c.TestListenerSources = r.trafficSources(KeyTestListenerSources, c.VpcCidr, c.NatGateways)
 	c.MaxRequestSeconds = r.integer(KeyMaxRequestSeconds, DefaultMaxRequestSeconds, 1, MaxMaxRequestSeconds)
 	c.HookFunctions = r.list(KeyHookFunctions)
+	c.Analysis = r.analysis()
+	if c.Analysis.Enabled && c.Mode == ModeECS {
+		c.ECS.AnalysisWaitMinutes = c.Analysis.MaxWaitMinutes
+	}
+	if c.Analysis.Enabled && c.Mode == ModeHook && c.AfterAllowTestTrafficHook == "" {
+		// The deployment check is the smoke test once test traffic arrives.
+		c.AfterAllowTestTrafficHook = c.AnalysisFunctionName()
+	}
+	if c.Analysis.Enabled && c.Mode == ModeCodeDeploy && !slices.Contains(c.HookFunctions, c.AnalysisFunctionName()) {
+		// CodeDeploy invokes it as the AfterAllowTestTraffic hook (release --hooks).
+		c.HookFunctions = append(c.HookFunctions, c.AnalysisFunctionName())
+	}
 	if c.Mode == ModeHook && c.AfterAllowTestTrafficHook != "" && !slices.Contains(c.HookFunctions, c.AfterAllowTestTrafficHook) {
 		c.HookFunctions = append(c.HookFunctions, c.AfterAllowTestTrafficHook)
 	}

@@ -80,6 +80,7 @@ func validate(c Config, errs *Errors) {
 	validateSource(c.Source, errs)
 	validateSafety(c, errs)
 	validateLive(c, errs)
+	validateAnalysis(c, errs)
 }
 
 // validateImage checks the digest pin and, for ECR images, that the image

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/ecs-bluegreen/ecs-bluegreen/infra/config"
 )
 
 // alarms adds an unhealthy-host and a target-5xx alarm per target group and a
@@ -37,6 +39,13 @@ func (s *ServiceStack) alarms() {
 			threshold: cfg.HTTP5xxThreshold, periods: 1,
 		})
 		s.Alarms = append(s.Alarms, unhealthy, errors)
+	}
+	if cfg.Analysis.Enabled && cfg.Mode != config.ModeECS {
+		// CodeDeploy (codedeploy mode) and CloudFormation's rollback
+		// triggers (hook mode) roll back on it; in ecs mode the check
+		// function judges the revisions itself.
+		s.ComparisonAlarm = s.comparisonAlarm()
+		s.Alarms = append(s.Alarms, s.ComparisonAlarm)
 	}
 	rules := make([]awscloudwatch.IAlarmRule, len(s.Alarms))
 	for i, a := range s.Alarms {

@@ -82,6 +82,31 @@ func TestNoAdminReach(t *testing.T) {
 	if passRoles < 5 {
 		t.Errorf("only %d iam:PassRole statements seen", passRoles)
 	}
+	// The deployment check reads metrics and the one service's revisions,
+	// reports to CodeDeploy, writes its logs and manages its ENIs: nothing
+	// that leads anywhere else.
+	checked := 0
+	for _, sc := range scenarioNames {
+		s := synth(t, sc)
+		if !s.cfg.Analysis.Enabled {
+			continue
+		}
+		checked++
+		for action, st := range checkStatements(t, s.json["service"]) {
+			service, _, _ := strings.Cut(action, ":")
+			switch {
+			case service == "iam" || service == "sts" || service == "lambda" || service == "ssm" || service == "s3":
+				t.Errorf("%s: the check role may %s: %v", sc, action, st)
+			case service == "ecs" && (action != "ecs:DescribeServiceRevisions" || onStar(st)):
+				t.Errorf("%s: the check role may %s on %v", sc, action, st["Resource"])
+			case service == "logs" && onStar(st):
+				t.Errorf("%s: the check role writes every log group: %v", sc, st)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no scenario with the deployment check")
+	}
 	allTemplates(t, func(name string, tpl map[string]any) {
 		if walkFind(tpl, func(_ string, v any) bool {
 			return strings.Contains(fmt.Sprint(v), "AWSCodeDeployRoleForECS")
@@ -173,6 +198,9 @@ func TestLogsAndBucketsKept(t *testing.T) {
 		}
 		if cfg.AccessLogs {
 			wantBuckets++
+		}
+		if cfg.Analysis.Enabled {
+			wantGroups++
 		}
 	}
 	if groups != wantGroups || buckets != wantBuckets {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -20,7 +21,18 @@ func TestMain(m *testing.M) {
 	if _, err := exec.LookPath("node"); err != nil && os.Getenv("CI") != "true" {
 		fmt.Println("skipping CDK tests: node not found on PATH")
 	} else {
+		asset, err := standInHookAsset()
+		if err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		for _, sc := range scenarios {
+			if sc["analysis"] == "on" {
+				sc["hookAsset"] = asset
+			}
+		}
 		code = m.Run()
+		os.RemoveAll(asset)
 	}
 	jsii.Close()
 	os.Exit(code)
@@ -72,6 +84,24 @@ var scenarios = map[string]map[string]any{
 		"account": "123456789012", "region": "us-east-1", "deploymentMode": "hook",
 		"liveDeploymentMode": "hook", "liveProductionTarget": "green", "liveTestTarget": "green", "liveImage": liveImage,
 	},
+	// The deployment check in each mode (hookAsset is set by TestMain).
+	"codedeploy-analysis": {
+		"account": "123456789012", "region": "us-east-1", "appName": "shop",
+		"deploymentConfig": "CANARY_10PERCENT_5MINUTES", "analysis": "on",
+		"analysisMaxErrorRate": "0.02", "analysisMaxP99Ratio": 2, "analysisMinRequests": 100, "analysisWindowMinutes": 1,
+		"smokeChecks": `[{"path":"/healthz"},{"path":"/","bodyContains":"shop"}]`,
+	},
+	"hook-analysis": {
+		"account": "123456789012", "region": "us-east-1",
+		"deploymentMode": "hook", "deploymentConfig": "CUSTOM_CANARY", "trafficPercent": 10, "trafficMinutes": 10,
+		"analysis": "on", "onInconclusive": "continue",
+	},
+	"ecs-analysis": {
+		"account": "123456789012", "region": "us-east-1",
+		"deploymentMode": "ecs", "deploymentConfig": "CANARY_10PERCENT_5MINUTES", "preProductionHookPerStep": true,
+		"hookLambdas": "POST_SCALE_UP=arn:aws:lambda:us-east-1:123456789012:function:warm",
+		"analysis":    "on", "analysisBadWindows": 3,
+	},
 	// Environment-agnostic, no NAT, GitHub source, custom linear shifting.
 	"agnostic": {
 		"appName": "shop", "natGateways": 0, "containerPort": 8000, "cpu": 1024, "memory": 2048, "cpuArchitecture": "arm64",
@@ -89,6 +119,18 @@ var scenarios = map[string]map[string]any{
 	},
 }
 
+// standInHookAsset writes a stand-in for the deployment check function's
+// bootstrap into a temporary directory: the synth only packages it (the
+// real binary is cross-compiled and checked in .dagger, where its source
+// lives).
+func standInHookAsset() (string, error) {
+	dir, err := os.MkdirTemp("", "hook-asset-")
+	if err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("#!stand-in for the linux/arm64 deployment check\n"), 0o755)
+}
+
 // liveTaskDefinition is the revision the live scenarios' service runs (a
 // release's, not the stack's own).
 const liveTaskDefinition = "arn:aws:ecs:us-east-1:123456789012:task-definition/webapp:17"
@@ -102,7 +144,7 @@ const ecsHookLambdas = "POST_SCALE_UP=arn:aws:lambda:us-east-1:123456789012:func
 	"POST_PRODUCTION_TRAFFIC_SHIFT=arn:aws:lambda:us-east-1:123456789012:function:smoke"
 
 // scenarioNames lists every scenario, for the tests that walk them all.
-var scenarioNames = []string{"codedeploy", "hook", "hook-live", "agnostic", "ecs", "ecs-bluegreen"}
+var scenarioNames = []string{"codedeploy", "hook", "hook-live", "agnostic", "ecs", "ecs-bluegreen", "codedeploy-analysis", "hook-analysis", "ecs-analysis"}
 
 // hookImage is the digest the hook scenario deploys.
 const hookImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

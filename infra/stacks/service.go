@@ -78,6 +78,8 @@ type ServiceStack struct {
 
 	// ecsParts are the listener rules and roles of ecs mode.
 	ecsParts
+	// analysisParts are the deployment check's resources (analysis=on).
+	analysisParts
 
 	cfg     config.Config
 	net     netRefs
@@ -120,6 +122,9 @@ func NewServiceStack(scope constructs.Construct, cfg config.Config, ecr *EcrStac
 	s.loadBalancer()
 	s.tasks()
 	s.alarms()
+	if cfg.Analysis.Enabled {
+		s.checkFunction()
+	}
 	switch cfg.Mode {
 	case config.ModeHook:
 		s.hookMode()

@@ -131,6 +131,15 @@ func (s *ServiceStack) ecsLifecycleHooks() {
 		}
 		stages[h.FunctionArn] = append(stages[h.FunctionArn], h.Stage)
 	}
+	if s.CheckFunction != nil {
+		// The smoke check once test traffic reaches the new revision, the
+		// analysis before every production step (the first, with no
+		// production traffic on the new revision yet, passes at once) and
+		// after the last one.
+		fn := *s.CheckFunction.FunctionArn()
+		functions = append(functions, fn)
+		stages[fn] = []string{"POST_TEST_TRAFFIC_SHIFT", config.PreProductionStage, "POST_PRODUCTION_TRAFFIC_SHIFT"}
+	}
 	if len(functions) > 0 {
 		s.HookRole = awsiam.NewRole(s.Stack, jsii.String("HookRole"), &awsiam.RoleProps{
 			AssumedBy:   awsiam.NewServicePrincipal(jsii.String("ecs.amazonaws.com"), nil),
@@ -172,7 +181,7 @@ func (s *ServiceStack) ecsLifecycleHooks() {
 		})
 		unknownToLint = append(unknownToLint, "E3002", "E3003")
 	}
-	if slices.Contains(e.PauseStages, "PRE_PRODUCTION_TRAFFIC_SHIFT") || slices.ContainsFunc(e.LambdaHooks, func(h config.LambdaHook) bool { return h.Stage == "PRE_PRODUCTION_TRAFFIC_SHIFT" }) {
+	if s.CheckFunction != nil || slices.Contains(e.PauseStages, "PRE_PRODUCTION_TRAFFIC_SHIFT") || slices.ContainsFunc(e.LambdaHooks, func(h config.LambdaHook) bool { return h.Stage == "PRE_PRODUCTION_TRAFFIC_SHIFT" }) {
 		unknownToLint = append(unknownToLint, "E3030")
 	}
 	if len(unknownToLint) > 0 {
