@@ -9,6 +9,10 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	pemlib "encoding/pem"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"dagger/ecs-bluegreen/internal/awstest"
+	"dagger/ecs-bluegreen/internal/testtool"
 )
 
 // The PAE is the DSSE protocol's, byte for byte (the example of the DSSE
@@ -32,18 +37,24 @@ func TestPAEIsTheDSSEEncoding(t *testing.T) {
 	}
 }
 
-// motoKey creates an ECC_NIST_P256 signing key in moto and returns the KMS
-// client and the key's ARN.
+// motoKey resets moto, creates a signing key of spec in its KMS and returns
+// the KMS client and the key's ARN.
 func motoKey(t *testing.T, spec types.KeySpec) (*kms.Client, string) {
 	t.Helper()
 	client := kms.NewFromConfig(awstest.MotoConfig(t))
+	return client, createKey(t, client, spec)
+}
+
+// createKey creates another signing key in the same moto account.
+func createKey(t *testing.T, client *kms.Client, spec types.KeySpec) string {
+	t.Helper()
 	out, err := client.CreateKey(context.Background(), &kms.CreateKeyInput{
 		KeySpec: spec, KeyUsage: types.KeyUsageTypeSignVerify, Description: aws.String("provenance signing"),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return client, aws.ToString(out.KeyMetadata.Arn)
+	return aws.ToString(out.KeyMetadata.Arn)
 }
 
 // verifyIndependently checks an envelope the way a verifier without this
@@ -156,7 +167,7 @@ func TestTamperedEnvelopeFailsVerification(t *testing.T) {
 		t.Fatal("Verify accepted a tampered payload")
 	}
 	// The same statement signed by another key does not verify with ours.
-	_, otherARN := motoKey(t, types.KeySpecEccNistP256)
+	otherARN := createKey(t, client, types.KeySpecEccNistP256)
 	otherSigner, err := NewKMSSigner(ctx, client, otherARN)
 	if err != nil {
 		t.Fatal(err)
@@ -263,5 +274,74 @@ func TestLargeStatementIsSignedByDigest(t *testing.T) {
 	}
 	if len(fake.seen) != 1 || fake.seen[0] != types.MessageTypeDigest {
 		t.Fatalf("message types sent: %v", fake.seen)
+	}
+}
+
+// scripts/verify-provenance, the plain verifier the README shows, accepts
+// an envelope signed through KMS with the key's public half, and refuses a
+// tampered payload, another subject and another key.
+func TestVerifyScriptChecksTheEnvelope(t *testing.T) {
+	bash := testtool.Require(t, "bash")
+	testtool.Require(t, "openssl")
+	testtool.Require(t, "jq")
+	client, arn := motoKey(t, types.KeySpecEccNistP256)
+	otherARN := createKey(t, client, types.KeySpecEccNistP256)
+	ctx := context.Background()
+	signer, err := NewKMSSigner(ctx, client, arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statement, err := Statement(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	envelope, err := Sign(ctx, statement, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	pem := func(name, keyID string) string {
+		out, err := client.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: aws.String(keyID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, pemlib.EncodeToMemory(&pemlib.Block{Type: "PUBLIC KEY", Bytes: out.PublicKey}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ours, theirs := pem("ours.pem", arn), pem("theirs.pem", otherARN)
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("envelope.json", envelope)
+	var env Envelope
+	if err := json.Unmarshal(envelope, &env); err != nil {
+		t.Fatal(err)
+	}
+	env.Payload = base64.StdEncoding.EncodeToString([]byte(strings.Replace(string(statement), "linux/arm64", "linux/amd64", 1)))
+	forged, _ := json.Marshal(env)
+	bad := write("tampered.json", forged)
+	subject := sample().Digest
+	run := func(envelope, key, digest string) (string, error) {
+		out, err := exec.Command(bash, "../../scripts/verify-provenance", envelope, key, digest).CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run(good, ours, subject); err != nil || !strings.Contains(out, `"predicateType": "https://slsa.dev/provenance/v1"`) {
+		t.Fatalf("genuine envelope: %v\n%s", err, out)
+	}
+	for name, c := range map[string][3]string{
+		"tampered payload": {bad, ours, subject},
+		"another key":      {good, theirs, subject},
+		"another subject":  {good, ours, "sha256:" + strings.Repeat("f", 64)},
+	} {
+		if out, err := run(c[0], c[1], c[2]); err == nil {
+			t.Errorf("%s accepted:\n%s", name, out)
+		}
 	}
 }
