@@ -43,7 +43,7 @@ func CheckKeyID(id string) error {
 	case strings.ContainsAny(id, " \t\n"),
 		strings.HasPrefix(id, "arn:") && !strings.Contains(id, ":kms:"),
 		strings.HasPrefix(id, "awskms:"):
-		return fmt.Errorf("signing key %q is not accepted: give a KMS key id, key ARN, alias/<name> or alias ARN "+
+		return fmt.Errorf("--signing-key %q is not accepted: give a KMS key id, key ARN, alias/<name> or alias ARN "+
 			"(without the awskms:// prefix cosign uses)", id)
 	}
 	return nil
