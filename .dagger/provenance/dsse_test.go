@@ -332,9 +332,11 @@ func TestVerifyScriptChecksTheEnvelope(t *testing.T) {
 		out, err := exec.Command(bash, "../../scripts/verify-provenance", envelope, key, digest).CombinedOutput()
 		return string(out), err
 	}
-	if out, err := run(good, ours, subject); err != nil || !strings.Contains(out, `"predicateType": "https://slsa.dev/provenance/v1"`) {
+	out, err := run(good, ours, subject)
+	if err != nil || !strings.Contains(out, `"predicateType": "https://slsa.dev/provenance/v1"`) {
 		t.Fatalf("genuine envelope: %v\n%s", err, out)
 	}
+	t.Logf("scripts/verify-provenance envelope.json ours.pem %s:\n%s", subject, out)
 	for name, c := range map[string][3]string{
 		"tampered payload": {bad, ours, subject},
 		"another key":      {good, theirs, subject},
