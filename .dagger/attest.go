@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
 	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/bundle"
 	"dagger/ecs-bluegreen/internal/dagger"
@@ -74,11 +77,20 @@ func (c *compiled) sbom(p buildplan.Platform) ([]byte, error) {
 	})
 }
 
+// provenanceSigner reads the KMS signing key ("" = none: nil, unsigned).
+func provenanceSigner(ctx context.Context, cfg aws.Config, keyID string) (*provenance.KMSSigner, error) {
+	if keyID == "" {
+		return nil, nil
+	}
+	return provenance.NewKMSSigner(ctx, kms.NewFromConfig(cfg), keyID)
+}
+
 // attest attaches an SBOM and a SLSA provenance statement to each platform
-// manifest of a published image, as OCI referrers. A registry without the
+// manifest of a published image, as OCI referrers; the statement in a DSSE
+// envelope signed by signer when there is one. A registry without the
 // referrers API gets its explanation on stderr and no attachments; the image
 // itself is published either way.
-func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publish.Request, a publishArgs) ([]publish.Attached, error) {
+func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publish.Request, a publishArgs, signer *provenance.KMSSigner) ([]publish.Attached, error) {
 	resolved, err := dag.Container().From(img.goImage.Ref).ImageRef(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("resolving the builder image %s: %w", img.goImage.Ref, err)
@@ -103,10 +115,19 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 		if err != nil {
 			return nil, err
 		}
+		att, err := provenance.Attest(ctx, statement, signer)
+		if err != nil {
+			return nil, err
+		}
 		refs = append(refs,
 			publish.Referrer{ArtifactType: sbom.MediaType, Data: bom, Subject: subject},
-			publish.Referrer{ArtifactType: provenance.MediaType, Data: statement, Subject: subject,
-				Equivalent: func(existing []byte) bool { return provenance.Equivalent(statement, existing) }})
+			publish.Referrer{ArtifactType: att.ArtifactType, Data: att.Data, Subject: subject,
+				Annotations: att.Annotations, Equivalent: att.Covers})
+	}
+	if signer != nil {
+		fmt.Fprintf(os.Stderr, "provenance signed with KMS key %s (DSSE envelope; verify with awskms:///%s)\n", signer.KeyARN, signer.KeyARN)
+	} else {
+		fmt.Fprintln(os.Stderr, "provenance NOT signed (no --signing-key): the statement is attached bare, a record of the build, not proof")
 	}
 	attached, err := publish.Attach(ctx, target.Target, target.Auth, refs)
 	warning, err := publish.WithoutReferrers(err, target.Target, a.strictReferrers)

@@ -623,7 +623,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
 				}
 			}
-			return (*EcsBluegreen).Publish(&parent, ctx, source, pkg, port, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers)
+			var signingKey string
+			if inputArgs["signingKey"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["signingKey"]), &signingKey)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg signingKey", err))
+				}
+			}
+			return (*EcsBluegreen).Publish(&parent, ctx, source, pkg, port, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey)
 		case "Release":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -805,7 +812,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg strictReferrers", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, pkg, port, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers)
+			var signingKey string
+			if inputArgs["signingKey"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["signingKey"]), &signingKey)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg signingKey", err))
+				}
+			}
+			return (*EcsBluegreen).Release(&parent, ctx, source, pkg, port, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

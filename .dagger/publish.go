@@ -86,6 +86,12 @@ func (m *EcsBluegreen) Publish(
 	// pushing the image without them and printing a warning.
 	// +optional
 	strictReferrers bool,
+	// AWS KMS key that signs the provenance (key id, key ARN, alias/<name> or alias ARN; an ECC_NIST_P256
+	// signing key, as deploy-infra creates with signingKey=create): the statement is attached as a DSSE
+	// envelope a verifier checks with the key's public half. Without it the statement is attached unsigned,
+	// and the output says so.
+	// +optional
+	signingKey string,
 ) (string, error) {
 	limit, err := publish.ParseTimeout(registryTimeout)
 	if err != nil {
@@ -101,6 +107,9 @@ func (m *EcsBluegreen) Publish(
 	if _, _, err := (imageArgs{pkg: pkg, port: port}).service(); err != nil {
 		return "", err
 	}
+	if err := provenance.CheckKeyID(signingKey); err != nil {
+		return "", err
+	}
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err
@@ -112,7 +121,7 @@ func (m *EcsBluegreen) Publish(
 		stack: stack, repository: repository, version: version, tag: tag,
 		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port},
-		strictReferrers: strictReferrers, builderID: builderId,
+		strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey,
 	}, nil)
 	if err != nil {
 		return "", err
@@ -158,6 +167,8 @@ type publishArgs struct {
 	strictReferrers bool
 	// builderID is the provenance's builder id ("" = a local build).
 	builderID string
+	// signingKey is the KMS key that signs the provenance ("" = unsigned).
+	signingKey string
 }
 
 // publish builds the image, writes it as an OCI layout tar inside this
@@ -186,6 +197,12 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 		return publish.Result{}, err
 	}
 	target.Log = os.Stderr
+	// The key is read and checked before the build, so a wrong key stops
+	// the call before anything is pushed.
+	signer, err := provenanceSigner(ctx, cfg, a.signingKey)
+	if err != nil {
+		return publish.Result{}, err
+	}
 
 	img, err := m.assemble(ctx, a.source, a.image)
 	if err != nil {
@@ -205,6 +222,6 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	if err != nil {
 		return res, err
 	}
-	res.Referrers, err = m.attest(ctx, img, target, a)
+	res.Referrers, err = m.attest(ctx, img, target, a, signer)
 	return res, err
 }

@@ -133,6 +133,10 @@ func (m *EcsBluegreen) Release(
 	// provenance (see publish).
 	// +optional
 	strictReferrers bool,
+	// AWS KMS key that signs the provenance (see publish); the CI entry points pass the stack's
+	// ProvenanceSigningKeyArn output. Without it the provenance is attached unsigned.
+	// +optional
+	signingKey string,
 ) (*dagger.Directory, error) {
 	// Every argument is checked before AWS is touched.
 	regLimit, err := publish.ParseTimeout(registryTimeout)
@@ -144,6 +148,9 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 	if err := provenance.CheckBuilderID(builderId); err != nil {
+		return nil, err
+	}
+	if err := provenance.CheckKeyID(signingKey); err != nil {
 		return nil, err
 	}
 	mode := bundle.ModePipeline
@@ -235,7 +242,7 @@ func (m *EcsBluegreen) Release(
 			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
 			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port},
-			strictReferrers: strictReferrers, builderID: builderId,
+			strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey,
 		}, preflight)
 		if err != nil {
 			return nil, err

@@ -135,9 +135,13 @@ func TestBuildStepExportsCredentialsWithoutPrintingThem(t *testing.T) {
 	}
 	want := "--progress plain call --region eu-west-1 --aws-access-key-id env:AWS_ACCESS_KEY_ID --aws-secret-access-key env:AWS_SECRET_ACCESS_KEY " +
 		"--aws-session-token env:AWS_SESSION_TOKEN release --stack webapp-service --version 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432 " +
-		"--builder-id arn:aws:codebuild:eu-west-1:123456789012:build/webapp-release:0b1c2d3e-1111-2222-3333-444455556666 export --path dist --wipe"
+		"--builder-id arn:aws:codebuild:eu-west-1:123456789012:build/webapp-release:0b1c2d3e-1111-2222-3333-444455556666 --signing-key export --path dist --wipe"
 	if got := strings.Join(strings.Fields(string(args)), " "); got != want {
 		t.Errorf("dagger argv = %q\nwant          %q", got, want)
+	}
+	// Without SIGNING_KEY the key is the empty argument: unsigned provenance.
+	if !strings.Contains(string(args), "\n--signing-key\n\nexport\n") {
+		t.Errorf("--signing-key is not given as empty without SIGNING_KEY:\n%s", args)
 	}
 }
 
@@ -169,5 +173,25 @@ func TestBuildStepFailsClearly(t *testing.T) {
 				t.Error("dagger ran although the credentials were not available")
 			}
 		})
+	}
+}
+
+// The stack's signing key reaches the release as --signing-key; without it
+// the argument is left out (see the argv above).
+func TestBuildStepPassesTheSigningKey(t *testing.T) {
+	endpoint := credentialsEndpoint(map[string]string{
+		"AccessKeyId": ciAccessKey, "SecretAccessKey": ciSecretKey, "Token": ciToken, "Expiration": "2030-01-01T00:00:00Z",
+	})
+	key := "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	out, stub, err := runBuildStep(t, endpoint, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI="+relativeURI, "SIGNING_KEY="+key)
+	if err != nil {
+		t.Fatalf("build step failed: %v\n%s", err, out)
+	}
+	args, err := os.ReadFile(filepath.Join(stub, "args"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(args), "\n--signing-key\n"+key+"\nexport\n") {
+		t.Errorf("dagger argv = %q, want --signing-key %s", strings.Fields(string(args)), key)
 	}
 }

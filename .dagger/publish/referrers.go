@@ -32,11 +32,15 @@ type Referrer struct {
 	// Subject is the platform image manifest it describes (ECR refuses an
 	// image index as a subject with 405).
 	Subject v1.Descriptor
+	// Annotations go on the manifest and its layer (e.g. the predicate type
+	// of a DSSE envelope, which its artifact type does not tell).
+	Annotations map[string]string
 	// Equivalent, when set, says whether a payload already attached to the
-	// subject with the same artifact type states the same thing; then
-	// nothing is attached (a re-run of the same build). Without it only a
-	// byte-identical referrer counts as already there.
-	Equivalent func(existing []byte) bool
+	// subject (with its artifact type) makes this one redundant; then
+	// nothing is attached (a re-run of the same build, which signs anew and
+	// so never gives the same bytes). Without it only a byte-identical
+	// referrer counts as already there.
+	Equivalent func(artifactType string, existing []byte) bool
 }
 
 // Attached is a pushed referrer, as release.json lists it.
@@ -90,8 +94,9 @@ func ArtifactManifest(r Referrer) ([]byte, error) {
 		MediaType:     types.OCIManifestSchema1,
 		ArtifactType:  r.ArtifactType,
 		Config:        v1.Descriptor{MediaType: types.MediaType("application/vnd.oci.empty.v1+json"), Digest: cfg, Size: int64(len(emptyConfig))},
-		Layers:        []v1.Descriptor{{MediaType: types.MediaType(r.ArtifactType), Digest: payload, Size: int64(len(r.Data))}},
+		Layers:        []v1.Descriptor{{MediaType: types.MediaType(r.ArtifactType), Digest: payload, Size: int64(len(r.Data)), Annotations: r.Annotations}},
 		Subject:       &subject,
+		Annotations:   r.Annotations,
 	}
 	return json.Marshal(m)
 }
@@ -200,7 +205,7 @@ func findEquivalent(r name.Repository, ref Referrer, opts []remote.Option) (stri
 			return "", err
 		}
 		var m v1.Manifest
-		if json.Unmarshal(desc.Manifest, &m) != nil || m.ArtifactType != ref.ArtifactType || len(m.Layers) != 1 || m.Layers[0].Size > maxReferrerPayload {
+		if json.Unmarshal(desc.Manifest, &m) != nil || m.ArtifactType == "" || len(m.Layers) != 1 || m.Layers[0].Size > maxReferrerPayload {
 			continue
 		}
 		layer, err := remote.Layer(r.Digest(m.Layers[0].Digest.String()), opts...)
@@ -216,7 +221,7 @@ func findEquivalent(r name.Repository, ref Referrer, opts []remote.Option) (stri
 		if err != nil {
 			return "", err
 		}
-		if ref.Equivalent(payload) {
+		if ref.Equivalent(m.ArtifactType, payload) {
 			return d.Digest.String(), nil
 		}
 	}

@@ -152,6 +152,8 @@ type Config struct {
 	// KeepImages is how many tagged images the repository keeps; older ones
 	// expire.
 	KeepImages int
+	// Signing is how release provenance is signed (signingKey).
+	Signing Signing
 	// Live is the deployed state deploy-infra reads before a synth.
 	Live Live
 	// Analysis is the automated deployment check (analysis=on).

@@ -210,8 +210,10 @@ func Load(get Lookup, getenv Getenv) (Config, error) {
 	c.RestrictDefaultSecurityGroup = r.boolean(KeyRestrictDefaultSG, production)
 	c.FlowLogs = r.boolean(KeyFlowLogs, production)
 	c.KeepImages = r.integer(KeyKeepImages, DefaultKeepImages, 1, 10000)
+	c.Signing = r.signing()
 	c.Live = r.live()
 	validate(c, errs)
+	validateSigning(c, errs)
 	if errs.Len() > 0 {
 		return c, errs
 	}

@@ -22,6 +22,8 @@ type EcrStack struct {
 	awscdk.Stack
 	// Repository is named after the app.
 	Repository awsecr.Repository
+	// SigningKeyArn is the provenance signing key's ARN (nil: signing off).
+	SigningKeyArn *string
 }
 
 // NewEcrStack creates <app>-ecr.
@@ -49,5 +51,5 @@ func NewEcrStack(scope constructs.Construct, cfg config.Config) *EcrStack {
 		// Images are the release history: keep them if the stack goes away.
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
-	return &EcrStack{Stack: stack, Repository: repo}
+	return &EcrStack{Stack: stack, Repository: repo, SigningKeyArn: newSigningKey(stack, cfg)}
 }

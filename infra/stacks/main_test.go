@@ -64,6 +64,8 @@ var scenarios = map[string]map[string]any{
 		"pauseTimeoutMinutes": 15, "pauseTimeoutAction": "ROLLBACK",
 		// The smoke hook runs before both canary steps, knowingly.
 		"preProductionHookPerStep": true,
+		// Provenance signed with a key the ECR stack creates; the GitHub release role may sign too.
+		"signingKey": "create", "releaseRoleArn": releaseRole,
 	},
 	// ECS-native blue/green with the defaults, environment-agnostic, HTTPS;
 	// deployed, an odd number of releases ago: both rules on green, the
@@ -116,6 +118,8 @@ var scenarios = map[string]map[string]any{
 		// Deployed, with production moved to green by an odd number of releases.
 		"liveProductionTarget": "green", "liveTestTarget": "blue", "liveDeploymentMode": "codedeploy",
 		"liveTaskDefinition": liveTaskDefinition,
+		// Provenance signed with a key made elsewhere.
+		"signingKey": existingSigningKey,
 	},
 }
 
@@ -130,6 +134,12 @@ func standInHookAsset() (string, error) {
 	}
 	return dir, os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("#!stand-in for the linux/arm64 deployment check\n"), 0o755)
 }
+
+// releaseRole is the GitHub release role of the ecs scenario.
+const releaseRole = "arn:aws:iam::123456789012:role/github-release"
+
+// existingSigningKey is the agnostic scenario's own signing key.
+const existingSigningKey = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 // liveTaskDefinition is the revision the live scenarios' service runs (a
 // release's, not the stack's own).

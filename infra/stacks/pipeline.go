@@ -36,8 +36,23 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 	source := awscodepipeline.NewArtifact(jsii.String("Source"), nil)
 	built := awscodepipeline.NewArtifact(jsii.String("Release"), nil)
 
+	env := map[string]*awscodebuild.BuildEnvironmentVariable{
+		"APP_NAME":        plain(jsii.String(cfg.AppName)),
+		"AWS_REGION_NAME": plain(stack.Region()),
+		"SERVICE_STACK":   plain(jsii.String(cfg.StackName("service"))),
+		"DEPLOYMENT_MODE": plain(jsii.String(string(cfg.Mode))),
+		"REPOSITORY_URI":  plain(ecr.Repository.RepositoryUri()),
+	}
+	if ecr.SigningKeyArn != nil {
+		env["SIGNING_KEY"] = plain(ecr.SigningKeyArn)
+	}
 	project := awscodebuild.NewPipelineProject(stack, jsii.String("Build"), &awscodebuild.PipelineProjectProps{
 		ProjectName: jsii.String(cfg.AppName + "-release"),
+		// Named, so the signing key's policy (ECR stack) can name it.
+		Role: awsiam.NewRole(stack, jsii.String("BuildRole"), &awsiam.RoleProps{
+			RoleName:  jsii.String(cfg.BuildRoleName()),
+			AssumedBy: awsiam.NewServicePrincipal(jsii.String("codebuild.amazonaws.com"), nil),
+		}),
 		Description: jsii.String("Builds, pushes and renders the release artifacts of " + cfg.AppName),
 		BuildSpec:   awscodebuild.BuildSpec_FromSourceFilename(jsii.String(BuildSpecPath)),
 		Environment: &awscodebuild.BuildEnvironment{
@@ -46,17 +61,14 @@ func NewPipelineStack(scope constructs.Construct, cfg config.Config, ecr *EcrSta
 			Privileged:  jsii.Bool(true),
 			ComputeType: awscodebuild.ComputeType_MEDIUM,
 		},
-		EnvironmentVariables: &map[string]*awscodebuild.BuildEnvironmentVariable{
-			"APP_NAME":        plain(jsii.String(cfg.AppName)),
-			"AWS_REGION_NAME": plain(stack.Region()),
-			"SERVICE_STACK":   plain(jsii.String(cfg.StackName("service"))),
-			"DEPLOYMENT_MODE": plain(jsii.String(string(cfg.Mode))),
-			"REPOSITORY_URI":  plain(ecr.Repository.RepositoryUri()),
-		},
-		Timeout: awscdk.Duration_Minutes(jsii.Number(60)),
-		Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: buildLogs(stack, cfg)}},
+		EnvironmentVariables: &env,
+		Timeout:              awscdk.Duration_Minutes(jsii.Number(60)),
+		Logging:              &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: buildLogs(stack, cfg)}},
 	})
 	grantBuild(stack, cfg, ecr, project)
+	if ecr.SigningKeyArn != nil {
+		grantSigning(project, ecr.SigningKeyArn)
+	}
 	pipelineRole := awsiam.NewRole(stack, jsii.String("PipelineRole"), &awsiam.RoleProps{
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("codepipeline.amazonaws.com"), nil),
 	})
