@@ -58,7 +58,8 @@ func CheckServiceFree(ctx context.Context, api ServiceDeployer, cluster, service
 
 // DeployNative releases the image with the ECS controller's own blue/green,
 // linear or canary: it registers the task definition derived from the
-// running one (tagged with the release id, safe to retry), updates the
+// template of record, the one the stack registered (tagged with the release
+// id, safe to retry), updates the
 // service to it, and (unless NoWait) follows the service deployment ECS
 // starts with deploy.WaitService. Outcome.DeploymentID is the service
 // deployment ARN.
