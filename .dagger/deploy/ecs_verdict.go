@@ -219,7 +219,9 @@ const verdictEvery = time.Minute
 // reading it at most every verdictEvery. A failed read is noted and never
 // fails the poll: the deployment's own state is what the wait decides on.
 func (e *ecsTracker) hookVerdict(ctx context.Context, d ecstypes.ServiceDeployment, r *Report) {
-	if e.verdicts == nil || d.ServiceArn == nil {
+	if e.verdicts == nil || d.ServiceArn == nil || !hasLambdaHook(d) {
+		// Without a Lambda hook there is no verdict to read: a release with
+		// the analysis off makes no CloudWatch call and shows no note.
 		return
 	}
 	now := e.now()
@@ -247,4 +249,18 @@ func (e *ecsTracker) hookVerdict(ctx context.Context, d ecstypes.ServiceDeployme
 	if e.verdictErr != "" {
 		r.Notes = append(r.Notes, "hook verdicts unreadable: "+e.verdictErr)
 	}
+}
+
+// hasLambdaHook reports whether d's deployment configuration runs a Lambda
+// lifecycle hook (a hook without a target type is one).
+func hasLambdaHook(d ecstypes.ServiceDeployment) bool {
+	if d.DeploymentConfiguration == nil {
+		return false
+	}
+	for _, h := range d.DeploymentConfiguration.LifecycleHooks {
+		if h.TargetType == "" || h.TargetType == ecstypes.DeploymentLifecycleHookTargetTypeAwsLambda {
+			return true
+		}
+	}
+	return false
 }

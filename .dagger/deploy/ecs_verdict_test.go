@@ -149,9 +149,14 @@ func (s *scriptedVerdicts) LatestVerdict(_ context.Context, service string, sinc
 	return v, call.found, nil
 }
 
-// withService is sd with the service and creation time a real answer has.
+// withService is sd with the service, creation time and Lambda hook a real
+// answer of a service with the analysis on has.
 func withService(d ecstypes.ServiceDeployment, created time.Time) ecstypes.ServiceDeployment {
 	d.ServiceArn, d.CreatedAt = aws.String(verdictService), aws.Time(created)
+	cfg := *d.DeploymentConfiguration
+	cfg.LifecycleHooks = []ecstypes.DeploymentLifecycleHook{{HookTargetArn: aws.String("arn:aws:lambda:us-east-1:123456789012:function:analysis"),
+		LifecycleStages: []ecstypes.DeploymentLifecycleHookStage{ecstypes.DeploymentLifecycleHookStage("PRE_PRODUCTION_TRAFFIC_SHIFT")}}}
+	d.DeploymentConfiguration = &cfg
 	return d
 }
 
@@ -227,5 +232,33 @@ func TestWaitServiceVerdictReadFailureIsANote(t *testing.T) {
 	mustContain(t, out, "PRODUCTION_TRAFFIC_SHIFT · hook verdicts unreadable: cloudwatch GetMetricData failed: AccessDenied")
 	if strings.Contains(out, "request 1f2e") {
 		t.Errorf("the error message reached the progress:\n%s", out)
+	}
+}
+
+// TestWaitServiceReadsNoVerdictsWithoutALambdaHook: with the analysis off
+// (no Lambda hook, or only a PAUSE hook) no verdict is read, and a release
+// without cloudwatch:GetMetricData sees no note about it.
+func TestWaitServiceReadsNoVerdictsWithoutALambdaHook(t *testing.T) {
+	plain := sd(inProgress, prodShift, 10)
+	plain.ServiceArn, plain.CreatedAt = aws.String(verdictService), aws.Time(newFakeClock().start)
+	paused := plain
+	cfg := *paused.DeploymentConfiguration
+	cfg.LifecycleHooks = []ecstypes.DeploymentLifecycleHook{{TargetType: ecstypes.DeploymentLifecycleHookTargetTypePause,
+		LifecycleStages: []ecstypes.DeploymentLifecycleHookStage{ecstypes.DeploymentLifecycleHookStage("POST_TEST_TRAFFIC_SHIFT")}}}
+	paused.DeploymentConfiguration = &cfg
+	for name, d := range map[string]ecstypes.ServiceDeployment{"no hook": plain, "pause hook": paused} {
+		t.Run(name, func(t *testing.T) {
+			clock := newFakeClock()
+			done := d
+			done.Status, done.LifecycleStage = ecstypes.ServiceDeploymentStatusSuccessful, ecstypes.ServiceDeploymentLifecycleStageCleanUp
+			s := newSimECS(t, clock, simState{At: 0, D: d}, simState{At: 90 * time.Second, D: done})
+			vs := &scriptedVerdicts{clock: clock, err: &smithy.GenericAPIError{Code: "AccessDenied"}}
+			if _, err, out := runWaitService(t, context.Background(), s, Options{Verdicts: vs}); err != nil || strings.Contains(out, "verdict") {
+				t.Fatalf("err %v; progress:\n%s", err, out)
+			}
+			if len(vs.calls) != 0 {
+				t.Errorf("%d verdict reads without a Lambda hook", len(vs.calls))
+			}
+		})
 	}
 }
