@@ -61,10 +61,10 @@
 //	Lambda hooks invoked (SetHookFunction, | the payload: executionDetails (serviceArn, targetServiceRevisionArn,       | TestLambdaHookInvokedAsECSDoes,
 //	HookEndpoint)                          | testTrafficWeights, productionTrafficWeights), executionId,                | TestLambdaHookAnswersThatRollBack,
 //	                                       | lifecycleStage, resourceArn, hookDetails; the function answers hookStatus  | TestLambdaHookOverHTTP
-//	                                       | SUCCEEDED, FAILED or IN_PROGRESS, IN_PROGRESS with callBackDelay (seconds, |
-//	                                       | default 30) and hookDetails for the next call; no valid hookStatus or a    |
-//	                                       | failed invocation rolls back (Lambda hooks for Amazon ECS service          |
-//	                                       | deployments)                                                               |
+//	                                       | SUCCEEDED, FAILED or IN_PROGRESS, IN_PROGRESS with callBackDelay (seconds, | TestLambdaHookHoldsUntilItAnswers
+//	                                       | default 30) and hookDetails for the next call, holding the stage; no valid |
+//	                                       | hookStatus or a failed invocation rolls back (Lambda hooks for Amazon ECS  |
+//	                                       | service deployments)                                                       |
 //	alarms roll back                       | with alarms enabled and rollback on, an alarm in ALARM during the          | TestAlarmRollsBack, TestAlarmWithoutRollbackOnlyMonitors
 //	                                       | deployment rolls it back (DeploymentAlarms)                                |
 //	circuit breaker                        | failing tasks trip the breaker at 0.5 × desired count, at least 3 and at   | TestCircuitBreaker

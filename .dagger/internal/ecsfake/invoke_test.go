@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/document"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -211,5 +212,54 @@ func TestLambdaHookOverHTTP(t *testing.T) {
 	if final.Status != types.ServiceDeploymentStatusRollbackSuccessful || final.Rollback == nil ||
 		!strings.Contains(aws.ToString(final.Rollback.Reason), "invocation failed: HTTP 502: Task timed out after 3.00 seconds") {
 		t.Fatalf("final %s, rollback %+v", line(final), final.Rollback)
+	}
+}
+
+// TestLambdaHookHoldsUntilItAnswers: a function that keeps answering
+// IN_PROGRESS holds the stage (no Timings.Hook limit) and may read the
+// deployment through the stand-in while it runs, seeing its own run
+// IN_PROGRESS; an alarm while it holds rolls back, its run reported FAILED
+// and never invoked again.
+func TestLambdaHookHoldsUntilItAnswers(t *testing.T) {
+	e := newEnv(t)
+	cfg := hookedCanary(types.DeploymentLifecycleHookStagePostTestTrafficShift)
+	cfg.Alarms = &types.DeploymentAlarms{AlarmNames: []string{"green-5xx"}, Enable: true, Rollback: true}
+	e.CreateService(t, cfg)
+	var arn string
+	var seen []types.DeploymentLifecycleHookStatus
+	rec := &recorder{clock: e.Clock, start: e.Clock.Now(), answer: func(int, invocation) (string, error) {
+		// The function reads the deployment as the real hook reads the
+		// service revisions: through the stand-in, mid-invocation.
+		out, err := e.ECS.DescribeServiceDeployments(context.Background(), &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
+		if err != nil {
+			return "", err
+		}
+		seen = append(seen, out.ServiceDeployments[0].LifecycleHookDetails[0].Status)
+		return `{"hookStatus":"IN_PROGRESS","callBackDelay":60}`, nil
+	}}
+	e.Server.SetHookFunction(analysisFn, rec.fn)
+	arn = e.Deploy(t)
+	lines, d := e.follow(t, arn, 15*time.Second, 20*time.Minute, func(d types.ServiceDeployment) bool {
+		return len(rec.calls) >= 10
+	})
+	if d.Status != types.ServiceDeploymentStatusInProgress || d.LifecycleStage != types.ServiceDeploymentLifecycleStagePostTestTrafficShift {
+		t.Fatalf("after 10 IN_PROGRESS answers: %s\n%s", line(d), strings.Join(lines, "\n"))
+	}
+	for i, s := range seen {
+		if s != types.DeploymentLifecycleHookStatusInProgress {
+			t.Fatalf("call %d saw its run %s, want IN_PROGRESS", i, s)
+		}
+	}
+	e.Server.SetAlarm("green-5xx", true)
+	calls := len(rec.calls)
+	_, final := e.follow(t, arn, 15*time.Second, time.Hour, nil)
+	if final.Status != types.ServiceDeploymentStatusRollbackSuccessful || final.LifecycleHookDetails[0].Status != types.DeploymentLifecycleHookStatusFailed {
+		t.Fatalf("after the alarm: %s", line(final))
+	}
+	if !strings.Contains(aws.ToString(final.Rollback.Reason), "green-5xx") {
+		t.Errorf("rollback reason %q", aws.ToString(final.Rollback.Reason))
+	}
+	if len(rec.calls) != calls {
+		t.Errorf("the function was invoked %d more times after the rollback began", len(rec.calls)-calls)
 	}
 }
