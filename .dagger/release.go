@@ -15,6 +15,7 @@ import (
 	bluegreen "dagger/ecs-bluegreen/deploy"
 	"dagger/ecs-bluegreen/ecsdeploy"
 	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/lifecyclehook"
 	"dagger/ecs-bluegreen/provenance"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/release"
@@ -270,8 +271,9 @@ func (m *EcsBluegreen) Release(
 	out, err := plan.Ship(ctx, ecsClient, cd, release.DeployRequest{
 		Options: opts, ImageURI: imageURI, NoWait: noWait, ReleaseID: releaseID, CredentialsExpire: expiry,
 		Description: "release of " + imageURI,
-		Wait:        bluegreen.Options{Timeout: wait, Out: os.Stderr, Until: until},
-		DiffOut:     os.Stderr,
+		// In ecs mode the progress shows the deployment hook's verdicts.
+		Wait:    bluegreen.Options{Timeout: wait, Out: os.Stderr, Until: until, Verdicts: bluegreen.CloudWatchVerdicts{API: lifecyclehook.NewCloudWatch(cfg)}},
+		DiffOut: os.Stderr,
 	})
 	if err != nil {
 		return nil, err

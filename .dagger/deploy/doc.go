@@ -23,7 +23,10 @@
 // (core.go) and stops it with rollback; the schedule, heartbeat, read
 // budget, checkpoints (--wait-until) and the rule never to undo a finished
 // shift stay in one place. ContinueService answers PAUSE hooks and
-// RollbackService rolls a service deployment in flight back.
+// RollbackService rolls a service deployment in flight back. With
+// Options.Verdicts the progress of an ECS service deployment also shows the
+// deployment hook's latest verdict, read from the metrics its log lines
+// make (ecs_verdict.go).
 //
 // What it creates carries a release id (marker.go), so a call whose answer
 // was lost is recognised instead of repeated, and its own rollbacks are

@@ -57,7 +57,7 @@ func waitService(ctx context.Context, api ServiceDeploymentWatcher, arn string, 
 	if err != nil {
 		return Result{}, err
 	}
-	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn, now: opts.Clock.Now}, keep: redeploy}
+	w := &waiter{id: arn, opts: opts, trk: &ecsTracker{api: api, arn: arn, now: opts.Clock.Now, verdicts: opts.Verdicts}, keep: redeploy}
 	return w.run(ctx)
 }
 
@@ -78,11 +78,19 @@ func ServiceStatus(ctx context.Context, api ServiceDeploymentWatcher, arn string
 }
 
 // ecsTracker follows an ECS service deployment; now dates the time left
-// on a holding hook.
+// on a holding hook. With verdicts, it also follows the deployment hook's
+// verdicts (see hookVerdict).
 type ecsTracker struct {
 	api ServiceDeploymentWatcher
 	arn string
 	now func() time.Time
+
+	verdicts HookVerdicts
+	// verdict is the latest verdict read, readAt when it was read and
+	// verdictErr why the last read failed.
+	verdict    *HookVerdict
+	readAt     time.Time
+	verdictErr string
 }
 
 func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
@@ -92,7 +100,9 @@ func (e *ecsTracker) observe(ctx context.Context) (Report, error) {
 	}
 	for _, d := range out.ServiceDeployments {
 		if aws.ToString(d.ServiceDeploymentArn) == e.arn {
-			return ServiceReportAt(d, e.now()), nil
+			r := ServiceReportAt(d, e.now())
+			e.hookVerdict(ctx, d, &r)
+			return r, nil
 		}
 	}
 	reasons := make([]string, 0, len(out.Failures))
@@ -118,7 +128,13 @@ func (e *ecsTracker) permanent(err error) bool {
 	return errors.Is(err, errNoServiceDeployment) || errors.As(err, &missing) || errors.As(err, &denied)
 }
 
-func (e *ecsTracker) failure(r Report) string { return serviceFailure(r) }
+func (e *ecsTracker) failure(r Report) string {
+	why := serviceFailure(r)
+	if e.verdict != nil {
+		why += "; " + verdictReason(*e.verdict)
+	}
+	return why
+}
 
 func (e *ecsTracker) service() string { return "ECS" }
 

@@ -56,6 +56,11 @@ type Options struct {
 	// stage) Wait returns nil with Result.Checkpoint set and the deployment
 	// goes on by itself.
 	Until ecsdeploy.Checkpoint
+	// Verdicts, when set, reads the ECS deployment hook's verdicts: the
+	// progress of an ECS service deployment shows the latest with both
+	// revisions' numbers, and a failed release's error names it. Nil: not
+	// read.
+	Verdicts HookVerdicts
 }
 
 func (o Options) withDefaults() (Options, error) {

@@ -43,6 +43,8 @@ type lifecycleHook struct {
 	LifecycleStages      []string       `json:"lifecycleStages"`
 	TargetType           string         `json:"targetType,omitempty"`
 	TimeoutConfiguration *timeoutConfig `json:"timeoutConfiguration,omitempty"`
+	// HookDetails is handed to the function's first invocation.
+	HookDetails json.RawMessage `json:"hookDetails,omitempty"`
 }
 
 type timeoutConfig struct {

@@ -58,6 +58,13 @@
 //	                                       | TIMED_OUT, targetType, timeoutAction, expiresAt (the time the hook times   |
 //	                                       | out) (DeploymentLifecycleHookDetail)                                       |
 //	a failed Lambda hook rolls back        | a hook that fails rolls the deployment back (blue/green lifecycle hooks)   | TestFailingLambdaHookRollsBack
+//	Lambda hooks invoked (SetHookFunction, | the payload: executionDetails (serviceArn, targetServiceRevisionArn,       | TestLambdaHookInvokedAsECSDoes,
+//	HookEndpoint)                          | testTrafficWeights, productionTrafficWeights), executionId,                | TestLambdaHookAnswersThatRollBack,
+//	                                       | lifecycleStage, resourceArn, hookDetails; the function answers hookStatus  | TestLambdaHookOverHTTP
+//	                                       | SUCCEEDED, FAILED or IN_PROGRESS, IN_PROGRESS with callBackDelay (seconds, | TestLambdaHookHoldsUntilItAnswers
+//	                                       | default 30) and hookDetails for the next call, holding the stage; no valid |
+//	                                       | hookStatus or a failed invocation rolls back (Lambda hooks for Amazon ECS  |
+//	                                       | service deployments)                                                       |
 //	alarms roll back                       | with alarms enabled and rollback on, an alarm in ALARM during the          | TestAlarmRollsBack, TestAlarmWithoutRollbackOnlyMonitors
 //	                                       | deployment rolls it back (DeploymentAlarms)                                |
 //	circuit breaker                        | failing tasks trip the breaker at 0.5 × desired count, at least 3 and at   | TestCircuitBreaker
@@ -107,9 +114,15 @@
 //     it was when the rollback began and the service on the failed release;
 //     what a real failed rollback leaves behind is not documented.
 //   - Alarms are not read from CloudWatch: a test sets them with SetAlarm.
-//   - Lambda hooks are not invoked: each succeeds after Timings.Hook unless
-//     FailHook says otherwise; hook payloads and IN_PROGRESS re-invocations
-//     are not modelled.
+//   - A Lambda hook is invoked only when a test registers its function
+//     (SetHookFunction, HookEndpoint); otherwise it succeeds after
+//     Timings.Hook unless FailHook says otherwise. An invocation is dated
+//     when it was due: a clock advanced past several callBackDelays makes
+//     the calls one after another, each answer applied at its due time,
+//     while the function reads the clock as it is. An invoked hook has no
+//     timeout of its own (the function decides when to stop); one running
+//     when the deployment rolls back is reported FAILED. The payload
+//     carries no roleArn and the function is never given the hook's role.
 //   - Configuration problems are refused on CreateService and UpdateService
 //     (one at a time, as ECS answers); ECS may report some of them only as a
 //     failed deployment.

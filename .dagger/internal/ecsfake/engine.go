@@ -151,6 +151,17 @@ func (s *Server) progress(d *deployment, now time.Time) bool {
 		}
 		next = expiring.expiresAt
 	}
+	// A Lambda hook being invoked holds the step too: the step goes no
+	// further than its next invocation, which catchUp makes outside the
+	// lock.
+	call, calling := d.pendingCall()
+	if calling && (expiring == nil || !call.After(next)) {
+		expiring = nil
+		next = call
+		if call.IsZero() { // an invocation under way
+			next = now
+		}
+	}
 	horizon := now
 	if next.Before(horizon) {
 		horizon = next
@@ -163,7 +174,7 @@ func (s *Server) progress(d *deployment, now time.Time) bool {
 		s.startRollback(d, at, fmt.Sprintf("CloudWatch alarm %s went into ALARM during the deployment.", alarm))
 		return true
 	}
-	if now.Before(next) {
+	if now.Before(next) || calling && expiring == nil {
 		return false
 	}
 	if expiring != nil {
@@ -220,6 +231,10 @@ func (s *Server) enter(d *deployment, i int, at time.Time) {
 				hd.expiresAt = at.Add(time.Duration(minutes) * time.Minute)
 			case s.failing[hd.targetArn]:
 				hd.status = "FAILED"
+			case s.functions[hd.targetArn] != nil:
+				// The function decides: the stage holds until it answers.
+				hd.status, hd.invoked, hd.stage, hd.execution = "IN_PROGRESS", true, st.hookStage, hookID()
+				hd.details, hd.nextCall = h.HookDetails, at
 			default:
 				// A Lambda hook takes a while; the stage lasts at least that.
 				d.stepDur = max(d.stepDur, s.timings.Hook)

@@ -33,7 +33,7 @@ func (s *Server) startRollback(d *deployment, at time.Time, reason string) {
 	d.prodBefore, d.testBefore = d.prod, d.test
 	d.status, d.rollbackStarted, d.rollbackReason, d.reason, d.updated = "ROLLBACK_IN_PROGRESS", at, reason, reason, at
 	for _, h := range d.hooks {
-		if h.status == "AWAITING_ACTION" {
+		if h.status == "AWAITING_ACTION" || h.status == "IN_PROGRESS" && h.invoked {
 			h.status = "FAILED"
 		}
 	}

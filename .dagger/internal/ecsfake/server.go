@@ -45,9 +45,10 @@ type Server struct {
 	mu        sync.Mutex
 	services  map[string]*service // "cluster/service" → state
 	byArn     map[string]*deployment
-	revisions map[string]*revision // service revision ARN → revision
-	alarms    map[string]time.Time // alarms in ALARM → since when
-	failing   map[string]bool      // Lambda hook functions that answer FAILED
+	revisions map[string]*revision    // service revision ARN → revision
+	alarms    map[string]time.Time    // alarms in ALARM → since when
+	failing   map[string]bool         // Lambda hook functions that answer FAILED
+	functions map[string]HookFunction // Lambda hook functions invoked (SetHookFunction)
 	// failingTasks are task definitions whose tasks fail to start;
 	// failRollbacks makes every rollback end ROLLBACK_FAILED.
 	failingTasks  map[string]bool
@@ -83,6 +84,7 @@ func Start(opts Options) (*Server, error) {
 		revisions: map[string]*revision{},
 		alarms:    map[string]time.Time{},
 		failing:   map[string]bool{},
+		functions: map[string]HookFunction{},
 
 		failingTasks: map[string]bool{},
 	}
@@ -161,11 +163,10 @@ func (s *Server) Failures() []error {
 
 // ServeHTTP answers the ECS operations the stand-in owns and forwards the
 // rest. Every request first brings the deployments up to the clock's now, so
-// what moto answers (listener rule weights) matches what ECS would have done.
+// what moto answers (listener rule weights) matches what ECS would have done;
+// the Lambda hook functions due on the way are invoked.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.advanceAll(s.clock.Now())
-	s.mu.Unlock()
+	s.catchUp(r.Context())
 
 	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
 	handler := map[string]func(*http.Request, []byte) (any, *apiError){

@@ -37,6 +37,17 @@ type hookDetail struct {
 	status        string // IN_PROGRESS, AWAITING_ACTION, SUCCEEDED, FAILED, TIMED_OUT
 	timeoutAction string
 	expiresAt     time.Time
+
+	// A Lambda hook whose function is registered (SetHookFunction) is
+	// invoked: stage and execution go into every payload, details are the
+	// hookDetails of the next one, nextCall is when it is due and calling
+	// says an invocation is under way.
+	invoked   bool
+	stage     string
+	execution string
+	details   json.RawMessage
+	nextCall  time.Time
+	calling   bool
 }
 
 // deployment is a service deployment and where it stands.
