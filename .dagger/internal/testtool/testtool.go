@@ -6,6 +6,7 @@ package testtool
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -32,4 +33,18 @@ func Missing(t testing.TB, reason string) {
 		t.Fatalf("required tool missing under CI=true: %s", reason)
 	}
 	t.Skipf("skipping: %s (install it to run this test)", reason)
+}
+
+// CacheDir is the project's cache directory, where pinned tools are
+// installed once per machine and kept across runs: $ECS_BLUEGREEN_CACHE,
+// else $XDG_CACHE_HOME/ecs-bluegreen or ~/.cache/ecs-bluegreen.
+func CacheDir() (string, error) {
+	if dir := os.Getenv("ECS_BLUEGREEN_CACHE"); dir != "" {
+		return dir, nil
+	}
+	user, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(user, "ecs-bluegreen"), nil
 }
