@@ -13,11 +13,19 @@ type ScaledClock struct {
 	wall  func() time.Time
 }
 
+// CheckTimeScale refuses a time scale the stand-in does not run at.
+func CheckTimeScale(scale float64) error {
+	if scale < 1 || scale > 10000 {
+		return fmt.Errorf("time scale %v is invalid: expected a number from 1 (real time) to 10000", scale)
+	}
+	return nil
+}
+
 // NewScaledClock starts a clock running scale times faster than wall (nil:
 // time.Now). scale must be at least 1.
 func NewScaledClock(scale float64, wall func() time.Time) (*ScaledClock, error) {
-	if scale < 1 || scale > 10000 {
-		return nil, fmt.Errorf("time scale %v is invalid: expected a number from 1 (real time) to 10000", scale)
+	if err := CheckTimeScale(scale); err != nil {
+		return nil, err
 	}
 	if wall == nil {
 		wall = time.Now
