@@ -57,7 +57,7 @@ func Start(opts Options) (*StandIn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", opts.Listen, err)
 	}
-	s := &StandIn{URL: "http://" + ln.Addr().String(), Clock: clock, logs: &bytes.Buffer{}}
+	s := &StandIn{URL: "http://" + clientAddr(ln.Addr().(*net.TCPAddr)), Clock: clock, logs: &bytes.Buffer{}}
 	motoURL, err := s.startMoto(opts.Moto)
 	s.MotoURL = motoURL
 	if err != nil {
@@ -79,6 +79,15 @@ func Start(opts Options) (*StandIn, error) {
 	s.srv = &http.Server{Handler: NewRouter(s.cd, s.ecs), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
+}
+
+// clientAddr is where a client on this machine reaches a listener: the
+// loopback address when it listens on every interface.
+func clientAddr(a *net.TCPAddr) string {
+	if a.IP.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(a.Port))
+	}
+	return a.String()
 }
 
 func (s *StandIn) startMoto(bin string) (string, error) {
