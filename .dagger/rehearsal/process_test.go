@@ -226,6 +226,81 @@ func TestRehearsalCodeDeployReleaseStatusRollback(t *testing.T) {
 	}
 }
 
+// statusUntil reads the current deployment's status until it shows want.
+func statusUntil(t *testing.T, cfg aws.Config, want string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	s := status(t, cfg)
+	for !strings.Contains(s, want) && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		s = status(t, cfg)
+	}
+	if !strings.Contains(s, want) {
+		t.Fatalf("status without an id never showed %q:\n%s", want, s)
+	}
+	return s
+}
+
+// continueCurrent acts as `continue` without a deployment: on the service's
+// current service deployment.
+func continueCurrent(t *testing.T, cfg aws.Config) string {
+	t.Helper()
+	ctx := context.Background()
+	ref, err := release.ResolveDeployment(ctx, "", func(ctx context.Context) (*release.Plan, error) {
+		return release.Load(ctx, cfg, ecs.NewFromConfig(cfg), "webapp-service")
+	})
+	if err != nil {
+		t.Fatalf("ResolveDeployment: %v", err)
+	}
+	out, err := deploy.ContinueService(ctx, ecs.NewFromConfig(cfg), ref.ID, false)
+	if err != nil {
+		t.Fatalf("continue %s: %v", ref.ID, err)
+	}
+	return out
+}
+
+// The README's ecs sequence: a canary held by the PAUSE hook, continued,
+// then rolled back by redeploying the seeded release, continued again.
+func TestRehearsalECSContinueThenRollbackRedeploys(t *testing.T) {
+	cfg := standIn(t, "ecs", 600)
+	ctx := context.Background()
+	ecsClient := ecs.NewFromConfig(cfg)
+	plan, err := release.Load(ctx, cfg, ecsClient, "webapp-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeded := imageOf(t, cfg, serviceTaskDefinition(t, cfg))
+	v2 := image(plan, 2)
+	res, _ := ship(t, cfg, v2, true)
+	statusUntil(t, cfg, "AWAITING_ACTION")
+	if out := continueCurrent(t, cfg); !strings.Contains(out, res.DeploymentID) || !strings.Contains(out, "CONTINUE") {
+		t.Fatalf("continue = %q, want CONTINUE sent to %s", out, res.DeploymentID)
+	}
+	statusUntil(t, cfg, "SUCCESSFUL")
+	if got := imageOf(t, cfg, serviceTaskDefinition(t, cfg)); got != v2 {
+		t.Fatalf("after the canary the service runs %s, want %s", got, v2)
+	}
+
+	if plan, err = release.Load(ctx, cfg, ecsClient, "webapp-service"); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	rb, err := plan.RollbackNative(ctx, ecsClient, release.RollbackRequest{NoWait: true, Wait: fastWait(&out)})
+	if err != nil {
+		t.Fatalf("rollback --no-wait: %v\n%s", err, out.String())
+	}
+	s := statusUntil(t, cfg, "AWAITING_ACTION")
+	if strings.Contains(s, res.DeploymentID) {
+		t.Fatalf("after the rollback the current deployment is still the release's:\n%s\nrollback: %s", s, rb.String())
+	}
+	continueCurrent(t, cfg)
+	statusUntil(t, cfg, "SUCCESSFUL")
+	if got := imageOf(t, cfg, serviceTaskDefinition(t, cfg)); got != seeded {
+		t.Fatalf("after the rollback the service runs %s, want the seeded %s", got, seeded)
+	}
+}
+
+// A rollback while the canary is held stops it with ROLLBACK.
 func TestRehearsalECSReleaseStatusRollback(t *testing.T) {
 	cfg := standIn(t, "ecs", 600)
 	ctx := context.Background()
