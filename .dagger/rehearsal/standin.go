@@ -23,8 +23,6 @@ import (
 type Options struct {
 	// Moto is the moto_server executable (default: found on PATH).
 	Moto string
-	// Listen is the address to serve on, e.g. 127.0.0.1:4566.
-	Listen string
 	// TimeScale speeds the deployments up (1: real time).
 	TimeScale float64
 }
@@ -32,7 +30,8 @@ type Options struct {
 // StandIn is a running stand-in: moto_server underneath, the engines in
 // front, one endpoint.
 type StandIn struct {
-	// URL is the endpoint for AWS clients.
+	// URL is the stand-in's own loopback endpoint for AWS clients (Serve
+	// adds the public one).
 	URL   string
 	Clock *ScaledClock
 
@@ -46,16 +45,18 @@ type StandIn struct {
 	srv  *http.Server
 }
 
-// Start starts moto_server on a free loopback port, the engines in front of
-// it, and serves them on opts.Listen until Close.
+// Start starts moto_server on a free loopback port and the engines in front
+// of it, and serves them on another free loopback port (URL) until Close.
+// Serve opens the address clients are told about, once the state they
+// expect (Seed) is in place.
 func Start(opts Options) (*StandIn, error) {
 	clock, err := NewScaledClock(opts.TimeScale, nil)
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", opts.Listen)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("listening on %s: %w", opts.Listen, err)
+		return nil, fmt.Errorf("listening on loopback: %w", err)
 	}
 	s := &StandIn{URL: "http://" + clientAddr(ln.Addr().(*net.TCPAddr)), Clock: clock, logs: &bytes.Buffer{}}
 	motoURL, err := s.startMoto(opts.Moto)
@@ -79,6 +80,18 @@ func Start(opts Options) (*StandIn, error) {
 	s.srv = &http.Server{Handler: NewRouter(s.cd, s.ecs), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
+}
+
+// Serve serves the stand-in on addr as well, and returns the URL a client
+// on this machine reaches it at. Opening the port last makes it the
+// readiness signal: a Dagger service is up when its port answers.
+func (s *StandIn) Serve(addr string) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	go func() { _ = s.srv.Serve(ln) }()
+	return "http://" + clientAddr(ln.Addr().(*net.TCPAddr)), nil
 }
 
 // clientAddr is where a client on this machine reaches a listener: the

@@ -6,8 +6,9 @@
 //
 //	aws-standin [--listen 127.0.0.1:4566] [--seed codedeploy|ecs] [--app webapp] [--time-scale 60] [--moto PATH]
 //
-// It prints "ready <endpoint>" once it serves, and stops on SIGINT or
-// SIGTERM.
+// It opens --listen only once moto answers and the seed is in place, so the
+// port answering means ready; it then prints "ready <endpoint>", and stops
+// on SIGINT or SIGTERM.
 package main
 
 import (
@@ -49,7 +50,7 @@ func run(args []string) error {
 			return err
 		}
 	}
-	s, err := rehearsal.Start(rehearsal.Options{Moto: *moto, Listen: *listen, TimeScale: *scale})
+	s, err := rehearsal.Start(rehearsal.Options{Moto: *moto, TimeScale: *scale})
 	if err != nil {
 		return err
 	}
@@ -63,7 +64,11 @@ func run(args []string) error {
 		}
 		fmt.Printf("seeded stack %s (%s mode)\n", seeded.Stack, *seed)
 	}
-	fmt.Printf("ready %s (time scale %v)\n", s.URL, *scale)
+	url, err := s.Serve(*listen)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("ready %s (time scale %v)\n", url, *scale)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	<-stop
