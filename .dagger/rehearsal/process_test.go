@@ -181,6 +181,22 @@ func TestRehearsalCodeDeployReleaseStatusRollback(t *testing.T) {
 	blue := prodTargetGroup(t, cfg)
 	v2, v3 := image(plan, 2), image(plan, 3)
 
+	// `release` without --deploy: the pipeline's artifacts, which `validate`
+	// accepts. The image is where a registry service inside the engine has it.
+	files, err := plan.Artifacts(release.Options{Mode: bundle.ModePipeline, GitRevision: "rehearsal-1", Now: time.Now().UTC()},
+		"10.87.0.12:5000/webapp:rehearsal-1@sha256:"+strings.Repeat("1", 64))
+	if err != nil {
+		t.Fatalf("Artifacts: %v", err)
+	}
+	for _, name := range []string{"imageDetail.json", "taskdef.json", "appspec.yaml", "release.json"} {
+		if _, ok := files[name]; !ok {
+			t.Errorf("the pipeline artifacts lack %s: %v", name, files)
+		}
+	}
+	if r := bundle.Check(files, bundle.CheckOptions{}); r.Errors() != 0 {
+		t.Errorf("validate finds %d errors in the pipeline artifacts: %+v", r.Errors(), r)
+	}
+
 	_, progress := ship(t, cfg, v2, false)
 	if !strings.Contains(progress, "Succeeded") {
 		t.Errorf("the release's progress never reports Succeeded:\n%s", progress)

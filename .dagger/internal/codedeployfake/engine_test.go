@@ -163,8 +163,12 @@ func TestCanaryDeploymentRunsItsLifecycleAndMovesTheListener(t *testing.T) {
 	if wt := w.prodWeights(t); wt["webapp-green"] != 10 || wt["webapp-blue"] != 90 {
 		t.Fatalf("during the canary production weights = %v, want green 10 blue 90", wt)
 	}
-	if green := tg.TaskSetsInfo[1]; green.TaskSetLabel != "Green" || green.TrafficWeight != 10 {
-		t.Fatalf("green task set = %+v, want traffic weight 10", green)
+	if green := tg.TaskSetsInfo[1]; green.TaskSetLabel != "Green" || green.TrafficWeight != 10 || aws.ToString(green.TargetGroup.Name) != "webapp-green" {
+		t.Fatalf("green task set = %+v, want traffic weight 10 on webapp-green", green)
+	}
+	one, err := w.cd.GetDeploymentTarget(context.Background(), &codedeploy.GetDeploymentTargetInput{DeploymentId: aws.String(id), TargetId: aws.String("webapp:webapp")})
+	if err != nil || one.DeploymentTarget.EcsTarget.Status != cdtypes.TargetStatusInProgress || events(*one.DeploymentTarget.EcsTarget) != events(tg) {
+		t.Fatalf("GetDeploymentTarget = %+v, %v; want the target BatchGetDeploymentTargets reports", one, err)
 	}
 	w.clock.Advance(10 * time.Minute) // the canary interval ends
 	if wt := w.prodWeights(t); wt["webapp-green"] != 100 || wt["webapp-blue"] != 0 {

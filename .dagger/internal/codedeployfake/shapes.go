@@ -1,6 +1,9 @@
 package codedeployfake
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // info is d as GetDeployment's deploymentInfo.
 func (s *Server) info(d *deployment) map[string]any {
@@ -116,8 +119,19 @@ func (s *Server) target(d *deployment) map[string]any {
 	}
 }
 
-func taskSet(id, label, status string, weight float64, tg string) map[string]any {
+func taskSet(id, label, status string, weight float64, tgArn string) map[string]any {
 	// "identifer" is CodeDeploy's own spelling of the key.
 	return map[string]any{"identifer": id, "taskSetLabel": label, "status": status, "trafficWeight": weight,
-		"desiredCount": 2, "runningCount": 2, "pendingCount": 0, "targetGroup": map[string]any{"name": tg}}
+		"desiredCount": 2, "runningCount": 2, "pendingCount": 0, "targetGroup": map[string]any{"name": targetGroupName(tgArn)}}
+}
+
+// targetGroupName is the name in a target group ARN
+// (…:targetgroup/<name>/<id>).
+func targetGroupName(arn string) string {
+	_, rest, ok := strings.Cut(arn, ":targetgroup/")
+	if !ok {
+		return arn
+	}
+	name, _, _ := strings.Cut(rest, "/")
+	return name
 }
