@@ -165,4 +165,3 @@ func (s *Server) listDeploymentGroups(in map[string]any) (any, *APIError) {
 	sort.Strings(names)
 	return map[string]any{"applicationName": a.name, "deploymentGroups": names}, nil
 }
-
