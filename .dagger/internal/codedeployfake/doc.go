@@ -66,6 +66,12 @@
 //   - A rollback deployment takes Timings.Event per event and moves the
 //     traffic back at once; its revision is the one of the group's last
 //     successful deployment before the stopped one.
+//   - A stopped deployment's target reports status Failed, its running
+//     event Skipped; the listeners stay where the stop found them unless a
+//     rollback moves them. A ready wait of 0 minutes with STOP_DEPLOYMENT
+//     waits until ContinueDeployment; with CONTINUE_DEPLOYMENT there is no
+//     wait at all.
+//   - Deployment ids are d-STDIN and a four-digit sequence number.
 //   - ListDeployments lists in creation order, oldest first (CodeDeploy
 //     documents no order).
 //   - Tags, on-premises instances, EC2/Lambda compute platforms, triggers
