@@ -267,6 +267,55 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*EcsBluegreen).Analyze(&parent, ctx, last, since, until, stack, newRevision, policy)
+		case "AwsStandin":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var seed string
+			if inputArgs["seed"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["seed"]), &seed)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg seed", err))
+				}
+			}
+			var app string
+			if inputArgs["app"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["app"]), &app)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg app", err))
+				}
+			}
+			var timeScale int
+			if inputArgs["timeScale"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["timeScale"]), &timeScale)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeScale", err))
+				}
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
+			}
+			var pythonImage string
+			if inputArgs["pythonImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["pythonImage"]), &pythonImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pythonImage", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			return (*EcsBluegreen).AwsStandin(&parent, ctx, seed, app, timeScale, source, pythonImage, goImage)
 		case "Build":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

@@ -1,6 +1,10 @@
 package deploy
 
-import "time"
+import (
+	"time"
+
+	"dagger/ecs-bluegreen/internal/codedeployfake"
+)
 
 // info is GetDeployment's deploymentInfo for the scripted deployment in phase p.
 func (s *scriptedCodeDeploy) info(p phase) map[string]any {
@@ -11,15 +15,15 @@ func (s *scriptedCodeDeploy) info(p phase) map[string]any {
 		"deploymentGroupName":                s.group,
 		"status":                             p.Status,
 		"computePlatform":                    "ECS",
-		"createTime":                         epoch(t0.Add(s.createOffset())),
+		"createTime":                         codedeployfake.Epoch(t0.Add(s.createOffset())),
 		"description":                        s.describe(),
 		"instanceTerminationWaitTimeStarted": p.TermWait,
 	}
 	if p.Status != "Created" && p.Status != "Queued" {
-		d["startTime"] = epoch(t0.Add(time.Second))
+		d["startTime"] = codedeployfake.Epoch(t0.Add(time.Second))
 	}
 	if p.Status == "Succeeded" || p.Status == "Failed" || p.Status == "Stopped" {
-		d["completeTime"] = epoch(t0.Add(p.At))
+		d["completeTime"] = codedeployfake.Epoch(t0.Add(p.At))
 	}
 	if c := s.appSpec; c != "" || s.revisionARN != "" {
 		if c == "" {
@@ -56,18 +60,18 @@ func (s *scriptedCodeDeploy) info(p phase) map[string]any {
 
 func (s *scriptedCodeDeploy) target(p phase) map[string]any {
 	var events []any
-	for i, name := range ecsEvents {
+	for i, name := range codedeployfake.LifecycleEvents {
 		st := "Pending"
 		if i < len(p.Events) {
 			st = p.Events[i]
 		}
 		e := map[string]any{"lifecycleEventName": name, "status": st}
 		if st != "Pending" {
-			e["startTime"] = epoch(s.clock.start.Add(time.Duration(i+1) * time.Second))
+			e["startTime"] = codedeployfake.Epoch(s.clock.start.Add(time.Duration(i+1) * time.Second))
 		}
 		if st == "Succeeded" && name == "AfterAllowTraffic" && (p.TermWait || p.Status == "Baking") {
 			// The termination wait starts when the last traffic event ends.
-			e["endTime"] = epoch(s.clock.start.Add(p.At))
+			e["endTime"] = codedeployfake.Epoch(s.clock.start.Add(p.At))
 		}
 		if st == "Failed" {
 			e["diagnostics"] = map[string]any{"errorCode": p.Diagnostic[0], "message": p.Diagnostic[1]}
@@ -84,7 +88,7 @@ func (s *scriptedCodeDeploy) target(p phase) map[string]any {
 		"targetArn":       "arn:aws:ecs:us-east-1:123456789012:service/webapp-cluster/webapp",
 		"status":          status,
 		"lifecycleEvents": events,
-		"lastUpdatedAt":   epoch(s.clock.Now()),
+		"lastUpdatedAt":   codedeployfake.Epoch(s.clock.Now()),
 	}
 	if p.TaskSets {
 		t["taskSetsInfo"] = []any{

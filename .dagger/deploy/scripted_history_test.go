@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"dagger/ecs-bluegreen/internal/codedeployfake"
 )
 
 // pastDeployment is another deployment of the scripted group: what the
@@ -133,11 +135,11 @@ func (s *scriptedCodeDeploy) pastInfo(p pastDeployment) map[string]any {
 		"computePlatform":     "ECS",
 		"creator":             creator,
 		"description":         p.Description,
-		"createTime":          epoch(t0.Add(p.Created)),
-		"startTime":           epoch(t0.Add(p.Created + time.Second)),
+		"createTime":          codedeployfake.Epoch(t0.Add(p.Created)),
+		"startTime":           codedeployfake.Epoch(t0.Add(p.Created + time.Second)),
 	}
 	if !isActive(p.status(s.clock.offset())) {
-		d["completeTime"] = epoch(t0.Add(p.Created + 10*time.Minute))
+		d["completeTime"] = codedeployfake.Epoch(t0.Add(p.Created + 10*time.Minute))
 	}
 	switch c := p.AppSpec; {
 	case p.S3 != nil:
@@ -230,7 +232,7 @@ func (s *scriptedCodeDeploy) serveHistory(w http.ResponseWriter, op string, in m
 		return true
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	_ = writeJSON(w, out)
+	codedeployfake.WriteJSON(w, out)
 	return true
 }
 

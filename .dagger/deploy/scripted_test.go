@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+
+	"dagger/ecs-bluegreen/internal/codedeployfake"
 )
 
 // Recognisable fake credentials: tests assert they never reach output or errors.
@@ -67,14 +69,11 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 
 func (c *fakeClock) offset() time.Duration { return c.Now().Sub(c.start) }
 
-// ecsEvents is the lifecycle event order CodeDeploy reports for ECS.
-var ecsEvents = []string{"BeforeInstall", "Install", "AfterInstall", "AllowTestTraffic", "AfterAllowTestTraffic", "BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"}
-
 // phase is the deployment's state from offset At on.
 type phase struct {
 	At           time.Duration
 	Status       string
-	Events       []string // statuses in ecsEvents order; the rest are Pending
+	Events       []string // statuses in codedeployfake.LifecycleEvents order; the rest are Pending
 	Diagnostic   [2]string
 	Green        float64
 	TaskSets     bool
@@ -195,8 +194,6 @@ func (s *scriptedCodeDeploy) current() phase {
 	return cur
 }
 
-func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
-
 func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "CodeDeploy_20141006.")
 	body, _ := io.ReadAll(r.Body)
@@ -210,9 +207,7 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	fail := func(code int, typ, msg string) {
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		w.WriteHeader(code)
-		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, typ, msg)
+		codedeployfake.WriteError(w, &codedeployfake.APIError{Status: code, Code: typ, Message: msg})
 	}
 	s.mu.Lock()
 	busy := s.unavailable[op] > 0
@@ -330,10 +325,8 @@ func (s *scriptedCodeDeploy) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	_ = writeJSON(w, out)
+	codedeployfake.WriteJSON(w, out)
 }
-
-func writeJSON(w io.Writer, v any) error { return json.NewEncoder(w).Encode(v) }
 
 func (s *scriptedCodeDeploy) stopCalls() []stopCall {
 	s.mu.Lock()
@@ -347,7 +340,7 @@ func (s *scriptedCodeDeploy) getTimes() []time.Duration {
 	return append([]time.Duration(nil), s.getAt...)
 }
 
-// evs builds an event status list: n statuses in ecsEvents order.
+// evs builds an event status list: n statuses in codedeployfake.LifecycleEvents order.
 func evs(statuses ...string) []string { return statuses }
 
 // rep repeats status n times.
