@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+
+	"dagger/ecs-bluegreen/buildplan"
+	"dagger/ecs-bluegreen/internal/dagger"
+	"dagger/ecs-bluegreen/stackout"
+	"dagger/ecs-bluegreen/weightproxy"
+)
+
+// Ports of the rehearsal's production and test endpoints.
+const (
+	rehearsalProductionPort = 8000
+	rehearsalTestPort       = 8080
+)
+
+// RehearsalTraffic runs the app the way a rehearsed release serves it: the
+// release that serves now and the one being released, each built from
+// --source and running as a service, behind a weighted proxy that follows the
+// AWS stand-in's production and test routes (the listener rules in ecs mode,
+// the listeners in codedeploy mode). Production answers on port 8000 and test
+// on 8080, so /watch shows the cutover as the stand-in moves traffic:
+// `dagger call … --aws-endpoint-service tcp://localhost:4566 rehearsal-traffic
+// --serving-version v1 --releasing-version v2 up --ports 8000:8000 --ports
+// 8080:8080`, then open http://localhost:8000/watch. Start it on a settled
+// service, before the release.
+func (m *EcsBluegreen) RehearsalTraffic(
+	ctx context.Context,
+	// The app source (see build).
+	// +defaultPath="/"
+	// +ignore=[".git", "dist", "**/cdk.out", "bin", "**/node_modules", ".cache", ".dagger", "infra", "buildspec", ".github", ".ci", "scripts", "**/*.md"]
+	source *dagger.Directory,
+	// The module's source, whose cmd/weight-proxy is built into the proxy.
+	// +defaultPath="/.dagger"
+	// +ignore=["ecs-bluegreen", "internal/dagger", "dagger.gen.go", "**/testdata"]
+	moduleSource *dagger.Directory,
+	// Version of the release serving production now; its build answers where production is.
+	servingVersion string,
+	// Version being released; its build answers where the deployment shifts traffic to.
+	releasingVersion string,
+	// Service stack whose routes the proxy follows.
+	// +optional
+	// +default="webapp-service"
+	stack string,
+	// Main package to build (see build).
+	// +optional
+	pkg string,
+	// Port the app listens on (see build); default 3000.
+	// +optional
+	port int,
+	// Builder image with the Go toolchain; default: the builder image pinned in buildplan/goimage.go.
+	// +optional
+	goImage string,
+) (*dagger.Service, error) {
+	if m.AwsEndpointService == nil {
+		return nil, errors.New("rehearsal-traffic follows the AWS stand-in's routes: pass --aws-endpoint-service (the aws-standin service, or tcp://localhost:4566) before the function name")
+	}
+	if servingVersion == releasingVersion {
+		return nil, fmt.Errorf("invalid releasing-version %q: it must differ from --serving-version, or the cutover shows nothing", releasingVersion)
+	}
+	if port == 0 {
+		port = buildplan.DefaultPort
+	}
+	cfg, err := m.awsConfig(ctx, "rehearsal-traffic")
+	if err != nil {
+		return nil, err
+	}
+	outputs, err := stackout.Outputs(ctx, cfg, stack)
+	if err != nil {
+		return nil, err
+	}
+	routes, err := weightproxy.FindRoutes(ctx, elbv2.NewFromConfig(cfg), outputs)
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: %w", stack, err)
+	}
+	endpoints, err := m.awsEndpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	native, err := dag.Container().Platform(ctx)
+	if err != nil {
+		return nil, err
+	}
+	upstreams := map[string]string{weightproxy.Serving: servingVersion, weightproxy.Releasing: releasingVersion}
+	builder, err := goBuilder(ctx, goImage, moduleSource)
+	if err != nil {
+		return nil, err
+	}
+	// A static binary on an empty root filesystem: the proxy speaks plain
+	// HTTP to the apps and the stand-in, so it needs no base image.
+	proxy := dag.Container().
+		WithFile("/weight-proxy", builder.WithEnvVariable("CGO_ENABLED", "0").
+			WithExec([]string{"go", "build", "-trimpath", "-o", "/out/weight-proxy", "./cmd/weight-proxy"}).
+			File("/out/weight-proxy"))
+	args := []string{"/weight-proxy", "-aws-endpoint", endpoints.Container, "-aws-region", m.Region,
+		"-production-rule", routes.Production, "-test-rule", routes.Test,
+		"-production-addr", ":" + strconv.Itoa(rehearsalProductionPort), "-test-addr", ":" + strconv.Itoa(rehearsalTestPort)}
+	for tg, name := range routes.TargetGroups {
+		img, err := m.Build(ctx, source, pkg, port, string(native), upstreams[name], goImage, "", 0)
+		if err != nil {
+			return nil, err
+		}
+		proxy = proxy.WithServiceBinding(name, img.AsService(dagger.ContainerAsServiceOpts{Args: []string{buildplan.BinaryPath}}))
+		args = append(args, "-upstream", name+"=http://"+name+":"+strconv.Itoa(port), "-target-group", name+"="+tg)
+	}
+	return m.withAWSService(proxy).
+		WithExposedPort(rehearsalProductionPort).
+		WithExposedPort(rehearsalTestPort).
+		AsService(dagger.ContainerAsServiceOpts{Args: args}), nil
+}
