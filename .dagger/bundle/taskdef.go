@@ -140,7 +140,7 @@ func RegisterFromDescribed(td *ecstypes.TaskDefinition, tags []ecstypes.Tag) *ec
 
 // encodeTaskDef renders a RegisterTaskDefinition input as taskdef.json.
 func encodeTaskDef(in *ecs.RegisterTaskDefinitionInput) ([]byte, error) {
-	wire, err := wireRequest(in)
+	wire, err := WireJSON(in)
 	if err != nil {
 		return nil, err
 	}

@@ -28,8 +28,9 @@ var (
 		schemas.DescribeTaskDefinitionRequest, schemas.DescribeTaskDefinitionResponse)
 )
 
-// wireRequest returns the awsJson body the SDK would send for in.
-func wireRequest(in *ecs.RegisterTaskDefinitionInput) ([]byte, error) {
+// WireJSON returns the awsJson body the SDK would send for in: taskdef.json's
+// member names for every member the SDK in use knows.
+func WireJSON(in *ecs.RegisterTaskDefinitionInput) ([]byte, error) {
 	req := smithyhttp.NewStackRequest().(*smithyhttp.Request)
 	if err := ecsProtocol.SerializeRequest(context.Background(), registerOp, in, req); err != nil {
 		return nil, fmt.Errorf("serializing the task definition: %w", err)

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"dagger/ecs-bluegreen/bundle"
 )
 
 // sep joins the segments of an internal key; it never occurs in a member
@@ -76,13 +78,15 @@ func (a at) entry(list, label, id string) at {
 	return b
 }
 
-// flattenInput serializes in as taskdef.json and flattens it.
+// flattenInput serializes in as taskdef.json and flattens it. The SDK's own
+// protocol names every member as taskdef.json does and knows every member of
+// the SDK in use, so the diff never misses one.
 func flattenInput(in *ecs.RegisterTaskDefinitionInput) (*flat, error) {
 	f := &flat{leaves: map[string]node{}, entries: map[string]node{}}
 	if in == nil {
 		return f, nil
 	}
-	body, err := wireJSON(in)
+	body, err := bundle.WireJSON(in)
 	if err != nil {
 		return nil, err
 	}
