@@ -11,12 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"dagger/ecs-bluegreen/buildplan"
-	"dagger/ecs-bluegreen/bundle"
 	bluegreen "dagger/ecs-bluegreen/deploy"
-	"dagger/ecs-bluegreen/ecsdeploy"
 	"dagger/ecs-bluegreen/internal/dagger"
 	"dagger/ecs-bluegreen/lifecyclehook"
-	"dagger/ecs-bluegreen/provenance"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/release"
 )
@@ -145,53 +142,15 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 	ctx = publish.WithTimeout(ctx, regLimit)
-	if err := buildplan.CheckSourceURL(sourceURL); err != nil {
-		return nil, err
-	}
-	if err := provenance.CheckBuilderID(builderId); err != nil {
-		return nil, err
-	}
-	if err := provenance.CheckKeyID(signingKey); err != nil {
-		return nil, err
-	}
-	mode := bundle.ModePipeline
-	if deploy {
-		mode = bundle.ModeDirect
-	}
-	hookMap, err := release.ParseHooks(hooks)
+	in, err := release.Inputs{
+		Deploy: deploy, NoWait: noWait, Hooks: hooks, Timeout: timeout, CredentialsExpireAt: credentialsExpireAt,
+		WaitUntil: waitUntil, SourceURL: sourceURL, BuilderID: builderId, SigningKey: signingKey, Image: image, Platforms: platform,
+	}.Check(time.Now())
 	if err != nil {
 		return nil, err
-	}
-	wait, err := bluegreen.ParseTimeout(timeout)
-	if err != nil {
-		return nil, err
-	}
-	expiry, err := bluegreen.ParseExpiry(credentialsExpireAt)
-	if err != nil {
-		return nil, err
-	}
-	until, err := ecsdeploy.ParseCheckpoint(waitUntil)
-	if err != nil {
-		return nil, err
-	}
-	waits := deploy && !noWait
-	if waits {
-		if err := bluegreen.CheckCredentials(time.Now(), wait, expiry); err != nil {
-			return nil, err
-		}
 	}
 	if _, _, err := (imageArgs{pkg: pkg, port: port}).service(); err != nil {
 		return nil, err
-	}
-	if len(platform) > 0 {
-		if _, err := buildplan.ParsePlatforms(platform); err != nil {
-			return nil, err
-		}
-	}
-	if image != "" {
-		if _, err := bundle.ParseImage(image); err != nil {
-			return nil, err
-		}
 	}
 	cfg, err := m.awsConfig(ctx, "release")
 	if err != nil {
@@ -219,8 +178,8 @@ func (m *EcsBluegreen) Release(
 	}
 	cd := codedeploy.NewFromConfig(cfg)
 	// A wait that cannot work is refused before the build, not only before registering.
-	if waits {
-		if err := plan.CheckWaitFits(ctx, cd, bluegreen.Options{Timeout: wait, Until: until}, expiry); err != nil {
+	if in.Waits {
+		if err := plan.CheckWaitFits(ctx, cd, bluegreen.Options{Timeout: in.Wait, Until: in.Until}, in.Expiry); err != nil {
 			return nil, err
 		}
 	}
@@ -229,7 +188,7 @@ func (m *EcsBluegreen) Release(
 			return nil, err
 		}
 	}
-	opts := release.Options{Mode: mode, Hooks: hookMap, PlatformVersion: platformVersion, GitRevision: version, Now: time.Now().UTC()}
+	opts := release.Options{Mode: in.Mode, Hooks: in.Hooks, PlatformVersion: platformVersion, GitRevision: version, Now: time.Now().UTC()}
 
 	imageURI := image
 	if imageURI == "" {
@@ -269,10 +228,10 @@ func (m *EcsBluegreen) Release(
 	releaseID := bluegreen.NewReleaseID(time.Now())
 	fmt.Fprintln(os.Stderr, plan.WatchNote())
 	out, err := plan.Ship(ctx, ecsClient, cd, release.DeployRequest{
-		Options: opts, ImageURI: imageURI, NoWait: noWait, ReleaseID: releaseID, CredentialsExpire: expiry,
+		Options: opts, ImageURI: imageURI, NoWait: noWait, ReleaseID: releaseID, CredentialsExpire: in.Expiry,
 		Description: "release of " + imageURI,
 		// In ecs mode the progress shows the deployment hook's verdicts.
-		Wait:    bluegreen.Options{Timeout: wait, Out: os.Stderr, Until: until, Verdicts: bluegreen.CloudWatchVerdicts{API: lifecyclehook.NewCloudWatch(cfg)}},
+		Wait:    bluegreen.Options{Timeout: in.Wait, Out: os.Stderr, Until: in.Until, Verdicts: bluegreen.CloudWatchVerdicts{API: lifecyclehook.NewCloudWatch(cfg)}},
 		DiffOut: os.Stderr,
 	})
 	if err != nil {

@@ -1,0 +1,86 @@
+package release
+
+import (
+	"time"
+
+	"dagger/ecs-bluegreen/buildplan"
+	"dagger/ecs-bluegreen/bundle"
+	"dagger/ecs-bluegreen/deploy"
+	"dagger/ecs-bluegreen/ecsdeploy"
+	"dagger/ecs-bluegreen/provenance"
+)
+
+// Inputs are the release function's arguments that need no AWS to check,
+// as given on the command line.
+type Inputs struct {
+	Deploy, NoWait                          bool
+	Hooks                                   []string
+	Timeout, CredentialsExpireAt, WaitUntil string
+	SourceURL, BuilderID, SigningKey, Image string
+	Platforms                               []string
+}
+
+// Checked is what Check made of Inputs.
+type Checked struct {
+	// Mode is the bundle's mode: the pipeline's artifacts, or a direct deployment.
+	Mode bundle.Mode
+	// Hooks are the appspec's lifecycle hooks by event.
+	Hooks map[string]string
+	// Wait is the deployment's timeout, Expiry when the credentials end
+	// (zero when unknown), Until the checkpoint the wait ends at.
+	Wait   time.Duration
+	Expiry time.Time
+	Until  ecsdeploy.Checkpoint
+	// Waits is true when the call follows the deployment.
+	Waits bool
+}
+
+// Check validates every argument that needs no AWS, so a bad one is
+// refused before anything is read, built or pushed; now is the time the
+// credentials' expiry is judged against.
+func (in Inputs) Check(now time.Time) (Checked, error) {
+	var c Checked
+	var err error
+	if err = buildplan.CheckSourceURL(in.SourceURL); err != nil {
+		return c, err
+	}
+	if err = provenance.CheckBuilderID(in.BuilderID); err != nil {
+		return c, err
+	}
+	if err = provenance.CheckKeyID(in.SigningKey); err != nil {
+		return c, err
+	}
+	c.Mode = bundle.ModePipeline
+	if in.Deploy {
+		c.Mode = bundle.ModeDirect
+	}
+	if c.Hooks, err = ParseHooks(in.Hooks); err != nil {
+		return c, err
+	}
+	if c.Wait, err = deploy.ParseTimeout(in.Timeout); err != nil {
+		return c, err
+	}
+	if c.Expiry, err = deploy.ParseExpiry(in.CredentialsExpireAt); err != nil {
+		return c, err
+	}
+	if c.Until, err = ecsdeploy.ParseCheckpoint(in.WaitUntil); err != nil {
+		return c, err
+	}
+	c.Waits = in.Deploy && !in.NoWait
+	if c.Waits {
+		if err = deploy.CheckCredentials(now, c.Wait, c.Expiry); err != nil {
+			return c, err
+		}
+	}
+	if len(in.Platforms) > 0 {
+		if _, err = buildplan.ParsePlatforms(in.Platforms); err != nil {
+			return c, err
+		}
+	}
+	if in.Image != "" {
+		if _, err = bundle.ParseImage(in.Image); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}

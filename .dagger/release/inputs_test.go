@@ -1,0 +1,49 @@
+package release
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"dagger/ecs-bluegreen/bundle"
+)
+
+func TestInputsCheckRefusesEachBadArgumentBeforeAWS(t *testing.T) {
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	good := Inputs{Deploy: true, Timeout: "30m", CredentialsExpireAt: "2026-12-05T14:00:00Z", WaitUntil: "traffic-shifted",
+		Hooks: []string{"AfterAllowTestTraffic=smoke"}, Platforms: []string{"linux/arm64"}}
+	c, err := good.Check(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mode != bundle.ModeDirect || !c.Waits || c.Wait != 30*time.Minute || c.Hooks["AfterAllowTestTraffic"] != "smoke" || c.Expiry.IsZero() {
+		t.Errorf("checked = %+v", c)
+	}
+	if c, err := (Inputs{Deploy: true, NoWait: true, Timeout: "60m"}).Check(now); err != nil || c.Waits {
+		t.Errorf("--no-wait: %+v, %v", c, err)
+	}
+	if c, err := (Inputs{Timeout: "60m"}).Check(now); err != nil || c.Mode != bundle.ModePipeline || c.Waits {
+		t.Errorf("pipeline release: %+v, %v", c, err)
+	}
+	for name, bad := range map[string]Inputs{
+		"timeout":        {Timeout: "soon"},
+		"no timeout":     {Timeout: "0s"},
+		"expiry":         {CredentialsExpireAt: "tomorrow"},
+		"outlived":       {Deploy: true, Timeout: "3h", CredentialsExpireAt: "2026-12-05T13:00:00Z"},
+		"checkpoint":     {WaitUntil: "halfway"},
+		"hook":           {Hooks: []string{"smoke"}},
+		"platform":       {Platforms: []string{"windows/amd64"}},
+		"image":          {Image: "webapp:latest"},
+		"source url":     {SourceURL: "ftp://example.org/shop"},
+		"signing key id": {SigningKey: "not a key"},
+	} {
+		if bad.Timeout == "" {
+			bad.Timeout = "60m" // the function's default
+		}
+		if _, err := bad.Check(now); err == nil {
+			t.Errorf("%s: %+v accepted", name, bad)
+		} else if strings.TrimSpace(err.Error()) == "" {
+			t.Errorf("%s: empty error", name)
+		}
+	}
+}
