@@ -680,6 +680,90 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*EcsBluegreen).Publish(&parent, ctx, source, pkg, port, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey)
+		case "Rehearsal":
+			var parent EcsBluegreen
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var source *dagger.Directory
+			if inputArgs["source"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["source"]), &source)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg source", err))
+				}
+			}
+			var moduleSource *dagger.Directory
+			if inputArgs["moduleSource"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["moduleSource"]), &moduleSource)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg moduleSource", err))
+				}
+			}
+			var seed string
+			if inputArgs["seed"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["seed"]), &seed)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg seed", err))
+				}
+			}
+			var servingVersion string
+			if inputArgs["servingVersion"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["servingVersion"]), &servingVersion)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg servingVersion", err))
+				}
+			}
+			var releasingVersion string
+			if inputArgs["releasingVersion"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["releasingVersion"]), &releasingVersion)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg releasingVersion", err))
+				}
+			}
+			var app string
+			if inputArgs["app"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["app"]), &app)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg app", err))
+				}
+			}
+			var timeScale int
+			if inputArgs["timeScale"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["timeScale"]), &timeScale)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg timeScale", err))
+				}
+			}
+			var pkg string
+			if inputArgs["pkg"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["pkg"]), &pkg)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pkg", err))
+				}
+			}
+			var port int
+			if inputArgs["port"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["port"]), &port)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg port", err))
+				}
+			}
+			var pythonImage string
+			if inputArgs["pythonImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["pythonImage"]), &pythonImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg pythonImage", err))
+				}
+			}
+			var goImage string
+			if inputArgs["goImage"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["goImage"]), &goImage)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goImage", err))
+				}
+			}
+			return (*EcsBluegreen).Rehearsal(&parent, ctx, source, moduleSource, seed, servingVersion, releasingVersion, app, timeScale, pkg, port, pythonImage, goImage)
 		case "RehearsalTraffic":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

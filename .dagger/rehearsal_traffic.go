@@ -59,8 +59,26 @@ func (m *EcsBluegreen) RehearsalTraffic(
 	goImage string,
 ) (*dagger.Service, error) {
 	if m.AwsEndpointService == nil {
-		return nil, errors.New("rehearsal-traffic follows the AWS stand-in's routes: pass --aws-endpoint-service (the aws-standin service, or tcp://localhost:4566) before the function name")
+		return nil, errors.New("rehearsal-traffic follows the AWS stand-in's routes: pass --aws-endpoint-service (the aws-standin service, or tcp://localhost:4566) before the function name, or start everything at once with rehearsal")
 	}
+	return m.rehearsalProxy(ctx, rehearsalApps{source: source, moduleSource: moduleSource, stack: stack,
+		serving: servingVersion, releasing: releasingVersion, pkg: pkg, port: port, goImage: goImage}, false)
+}
+
+// rehearsalApps are the two releases a rehearsal serves and where they come from.
+type rehearsalApps struct {
+	source, moduleSource      *dagger.Directory
+	stack, serving, releasing string
+	pkg, goImage              string
+	port                      int
+}
+
+// rehearsalProxy is the weighted proxy in front of the serving and the
+// releasing build, following the routes of the stand-in m points at. With
+// passThrough it also exposes the stand-in itself on its own port.
+func (m *EcsBluegreen) rehearsalProxy(ctx context.Context, a rehearsalApps, passThrough bool) (*dagger.Service, error) {
+	source, moduleSource, stack := a.source, a.moduleSource, a.stack
+	servingVersion, releasingVersion, pkg, port, goImage := a.serving, a.releasing, a.pkg, a.port, a.goImage
 	if servingVersion == releasingVersion {
 		return nil, fmt.Errorf("invalid releasing-version %q: it must differ from --serving-version, or the cutover shows nothing", releasingVersion)
 	}
@@ -109,8 +127,10 @@ func (m *EcsBluegreen) RehearsalTraffic(
 		proxy = proxy.WithServiceBinding(name, img.AsService(dagger.ContainerAsServiceOpts{Args: []string{buildplan.BinaryPath}}))
 		args = append(args, "-upstream", name+"=http://"+name+":"+strconv.Itoa(port), "-target-group", name+"="+tg)
 	}
-	return m.withAWSService(proxy).
-		WithExposedPort(rehearsalProductionPort).
-		WithExposedPort(rehearsalTestPort).
-		AsService(dagger.ContainerAsServiceOpts{Args: args}), nil
+	proxy = m.withAWSService(proxy).WithExposedPort(rehearsalProductionPort).WithExposedPort(rehearsalTestPort)
+	if passThrough {
+		args = append(args, "-pass-through", ":"+strconv.Itoa(standInPort)+"="+endpoints.Container)
+		proxy = proxy.WithExposedPort(standInPort)
+	}
+	return proxy.AsService(dagger.ContainerAsServiceOpts{Args: args}), nil
 }

@@ -69,7 +69,7 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	var c config
 	prod := endpointConfig{name: "production"}
 	test := endpointConfig{name: "test"}
-	var prodWeights, testWeights string
+	var prodWeights, testWeights, passThrough string
 	fs.Var(&ups, "upstream", "NAME=URL of an upstream app, e.g. blue=http://blue:3000 (repeat for each)")
 	fs.Var(&tgs, "target-group", "NAME=ARN: the target group that stands for upstream NAME in the rules (repeat for each)")
 	fs.StringVar(&prod.addr, "production-addr", ":8000", "address the production endpoint listens on")
@@ -78,6 +78,7 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&testWeights, "test-weights", "", "fixed test weights, NAME=WEIGHT,… (0–999 each)")
 	fs.StringVar(&prod.arn, "production-rule", "", "ARN of the production listener rule (or listener) whose weights to follow")
 	fs.StringVar(&test.arn, "test-rule", "", "ARN of the test listener rule (or listener) whose weights to follow")
+	fs.StringVar(&passThrough, "pass-through", "", "ADDR=URL: one more endpoint, listening on ADDR, that sends every request to URL, e.g. :4566=http://aws-localhost:4566 (so one service exposes the stand-in too)")
 	fs.StringVar(&c.awsEndpoint, "aws-endpoint", "", "ELBv2 endpoint to read rules from (the stand-in), e.g. http://standin:4566")
 	fs.StringVar(&c.awsRegion, "aws-region", "us-east-1", "AWS region of the rules")
 	fs.DurationVar(&c.poll, "poll", weightproxy.DefaultPoll, "how often the rules are read (100ms to 1m)")
@@ -131,6 +132,12 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 		c.endpoints = append(c.endpoints, e)
 	}
 
+	if passThrough != "" {
+		if err := c.addPassThrough(passThrough, known); err != nil {
+			return config{}, err
+		}
+	}
+
 	c.targetGroups = map[string]string{}
 	for _, p := range tgs {
 		name, arn, ok := strings.Cut(p, "=")
@@ -166,6 +173,36 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 		}
 	}
 	return c, nil
+}
+
+// passThroughName names the pass-through endpoint and its one upstream.
+const passThroughName = "pass-through"
+
+// addPassThrough adds the -pass-through endpoint: ADDR=URL, every request
+// to the one upstream URL.
+func (c *config) addPassThrough(v string, known map[string]bool) error {
+	addr, raw, ok := strings.Cut(v, "=")
+	if !ok || addr == "" || raw == "" {
+		return fmt.Errorf("-pass-through %q is not ADDR=URL: want e.g. :4566=http://aws-localhost:4566", v)
+	}
+	if known[passThroughName] {
+		return fmt.Errorf("-pass-through: an -upstream is already named %q; name it otherwise", passThroughName)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		u = &url.URL{Opaque: raw}
+	}
+	if err := weightproxy.CheckUpstreamURL("-pass-through", u); err != nil {
+		return err
+	}
+	for _, e := range c.endpoints {
+		if e.addr == addr {
+			return fmt.Errorf("-pass-through %q listens on %s, where the %s endpoint listens already", v, addr, e.name)
+		}
+	}
+	c.upstreams = append(c.upstreams, weightproxy.Upstream{Name: passThroughName, URL: u})
+	c.endpoints = append(c.endpoints, endpointConfig{name: passThroughName, addr: addr, fixed: weightproxy.Fixed{passThroughName: 1}})
+	return nil
 }
 
 // check requires exactly one source.

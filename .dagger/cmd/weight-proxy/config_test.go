@@ -50,6 +50,10 @@ func TestBadCommandLines(t *testing.T) {
 		{"poll too fast", with(ups, "-production-weights", "blue=1", "-test-weights", "blue=1", "-poll", "1ms"), "Poll 1ms is out of range: want 100ms to 1m0s"},
 		{"stray argument", with(ups, "-production-weights", "blue=1", "extra"), `unexpected arguments ["extra"]`},
 		{"unknown flag", []string{"-weights", "x"}, "flag provided but not defined: -weights"},
+		{"pass-through not ADDR=URL", with(ups, "-production-weights", "blue=1", "-test-weights", "blue=1", "-pass-through", ":4566"), `-pass-through ":4566" is not ADDR=URL`},
+		{"pass-through not a URL", with(ups, "-production-weights", "blue=1", "-test-weights", "blue=1", "-pass-through", ":4566=aws:4566"), `-pass-through "aws:4566" is not an upstream URL`},
+		{"pass-through on a taken address", with(ups, "-production-weights", "blue=1", "-test-weights", "blue=1", "-production-addr", ":9000", "-pass-through", ":9000=http://aws:4566"), "where the production endpoint listens already"},
+		{"pass-through name taken", []string{"-upstream", "pass-through=http://a:1", "-production-weights", "pass-through=1", "-test-addr", "", "-pass-through", ":4566=http://aws:4566"}, `an -upstream is already named "pass-through"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

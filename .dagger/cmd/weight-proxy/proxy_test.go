@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -96,4 +98,39 @@ func TestFollowsListenerRulesWithTwoApps(t *testing.T) {
 		wantCounts(t, s.log, versions(t, p.production, s.n, blue, green), s.want)
 	}
 	wantCounts(t, "test traffic after the rollback of production", versions(t, p.test, 10, blue, green), map[string]int{"v2": 10})
+}
+
+// The pass-through endpoint sends every request to its one URL (the AWS
+// stand-in in a rehearsal), whatever the weights of the other endpoints.
+func TestPassThroughSendsEverythingToItsURL(t *testing.T) {
+	aws := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "stand-in saw %s %s", r.Method, r.URL.Path)
+	}))
+	defer aws.Close()
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "app") }))
+	defer app.Close()
+	port := freePort(t)
+	p := startProxy(t, "-upstream", "blue="+app.URL, "-production-weights", "blue=1", "-test-weights", "blue=1",
+		"-pass-through", fmt.Sprintf("127.0.0.1:%d=%s", port, aws.URL))
+	p.waitForLine(t, "pass-through endpoint listening on 127.0.0.1:")
+	for i := 0; i < 5; i++ {
+		resp, err := client.Post(fmt.Sprintf("http://127.0.0.1:%d/", port), "application/x-amz-json-1.1", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != "stand-in saw POST /" || resp.Header.Get("X-Weightproxy-Upstream") != "pass-through" {
+			t.Fatalf("through the pass-through: %q (upstream %q)", body, resp.Header.Get("X-Weightproxy-Upstream"))
+		}
+	}
+	resp, err := client.Get(p.production + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "app" {
+		t.Errorf("production answered %q: the pass-through upstream must never take its traffic", body)
+	}
 }
