@@ -210,8 +210,6 @@ func TestCosignVerifiesTheAttachedProvenance(t *testing.T) {
 	}
 	if out, err := verifyAttestation(ourKey); err != nil || !strings.Contains(out, "verified against the specified public key") {
 		t.Fatalf("cosign verify-attestation of the envelope under the .att tag: %v\n%s", err, out)
-	} else {
-		t.Logf("cosign verify-attestation --key ours.pem %s:\n%s", image, out)
 	}
 	if out, err := verifyAttestation(theirKey); err == nil || !strings.Contains(out, "no matching attestations") {
 		t.Fatalf("cosign verify-attestation with another key: %v, want no matching attestations:\n%s", err, out)
@@ -221,6 +219,8 @@ func TestCosignVerifiesTheAttachedProvenance(t *testing.T) {
 		"--insecure-ignore-tlog=true", "--allow-insecure-registry", "--allow-http-registry", image); err != nil ||
 		!strings.Contains(out, "verified against the specified public key") {
 		t.Fatalf("cosign verify-attestation --key awskms:///%s: %v\n%s", ours.KeyARN, err, out)
+	} else {
+		t.Logf("cosign verify-attestation --key awskms:///%s %s:\n%s", ours.KeyARN, image, out)
 	}
 
 	// A re-run signs anew (other signature bytes) and writes nothing.
