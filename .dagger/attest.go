@@ -96,6 +96,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 		return nil, fmt.Errorf("resolving the builder image %s: %w", img.goImage.Ref, err)
 	}
 	var refs []publish.Referrer
+	var tags []publish.CosignAttestation
 	for i, p := range img.platforms {
 		subject := img.manifests[i]
 		bom, err := img.sbom(p)
@@ -123,6 +124,11 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 			publish.Referrer{ArtifactType: sbom.MediaType, Data: bom, Subject: subject},
 			publish.Referrer{ArtifactType: att.ArtifactType, Data: att.Data, Subject: subject,
 				Annotations: att.Annotations, Equivalent: att.Covers})
+		if a.cosignTags && att.Signed != "" {
+			covers := att.Covers
+			tags = append(tags, publish.CosignAttestation{Subject: subject, Envelope: att.Data, PredicateType: provenance.PredicateType,
+				Covers: func(env []byte) bool { return covers(provenance.EnvelopeMediaType, env) }})
+		}
 	}
 	if signer != nil {
 		fmt.Fprintf(os.Stderr, "provenance signed with KMS key %s (DSSE envelope; verify with awskms:///%s)\n", signer.KeyARN, signer.KeyARN)
@@ -133,6 +139,18 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 	warning, err := publish.WithoutReferrers(err, target.Target, a.strictReferrers)
 	if err != nil {
 		return nil, err
+	}
+	// The cosign tags need no referrers API: they are written either way.
+	for _, t := range tags {
+		w, err := publish.WriteCosignAttestation(ctx, target.Target, target.Auth, t, target.Immutable)
+		if err != nil {
+			return nil, err
+		}
+		if w.Existing {
+			fmt.Fprintf(os.Stderr, "%s already holds an equivalent signed provenance of %s (%s): nothing written\n", w.Tag, w.Subject, w.Platform)
+			continue
+		}
+		fmt.Fprintf(os.Stderr, "wrote the signed provenance of %s (%s) under %s (%d attestation(s) there), for cosign verify-attestation\n", w.Subject, w.Platform, w.Tag, w.Layers)
 	}
 	if warning != "" {
 		fmt.Fprintln(os.Stderr, warning)

@@ -679,7 +679,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg signingKey", err))
 				}
 			}
-			return (*EcsBluegreen).Publish(&parent, ctx, source, pkg, port, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey)
+			var cosignTags bool
+			if inputArgs["cosignTags"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["cosignTags"]), &cosignTags)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignTags", err))
+				}
+			}
+			return (*EcsBluegreen).Publish(&parent, ctx, source, pkg, port, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey, cosignTags)
 		case "Rehearsal":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -1015,7 +1022,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg signingKey", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, pkg, port, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey)
+			var cosignTags bool
+			if inputArgs["cosignTags"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["cosignTags"]), &cosignTags)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignTags", err))
+				}
+			}
+			return (*EcsBluegreen).Release(&parent, ctx, source, pkg, port, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey, cosignTags)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

@@ -92,6 +92,12 @@ func (m *EcsBluegreen) Publish(
 	// and the output says so.
 	// +optional
 	signingKey string,
+	// Also store each platform's signed provenance under the tag cosign verify-attestation reads
+	// (sha256-<platform manifest hex>.att), beside the OCI referrer it does not look at; needs --signing-key.
+	// Opt-in: it adds one such tag per platform manifest to the repository, and on an immutable ECR
+	// repository that tag is written once (a re-run of the same build writes nothing).
+	// +optional
+	cosignTags bool,
 ) (string, error) {
 	limit, err := publish.ParseTimeout(registryTimeout)
 	if err != nil {
@@ -110,6 +116,9 @@ func (m *EcsBluegreen) Publish(
 	if err := provenance.CheckKeyID(signingKey); err != nil {
 		return "", err
 	}
+	if err := publish.CheckCosignTags(cosignTags, signingKey); err != nil {
+		return "", err
+	}
 	cfg, err := m.awsConfig(ctx, "publish")
 	if err != nil {
 		return "", err
@@ -121,7 +130,7 @@ func (m *EcsBluegreen) Publish(
 		stack: stack, repository: repository, version: version, tag: tag,
 		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port},
-		strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey,
+		strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey, cosignTags: cosignTags,
 	}, nil)
 	if err != nil {
 		return "", err
@@ -169,6 +178,9 @@ type publishArgs struct {
 	builderID string
 	// signingKey is the KMS key that signs the provenance ("" = unsigned).
 	signingKey string
+	// cosignTags also stores the signed provenance under cosign's
+	// sha256-<hex>.att tags.
+	cosignTags bool
 }
 
 // publish builds the image, writes it as an OCI layout tar inside this

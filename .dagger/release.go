@@ -135,6 +135,10 @@ func (m *EcsBluegreen) Release(
 	// ProvenanceSigningKeyArn output. Without it the provenance is attached unsigned.
 	// +optional
 	signingKey string,
+	// Also store the signed provenance under the sha256-<hex>.att tags cosign verify-attestation reads
+	// (see publish); needs --signing-key.
+	// +optional
+	cosignTags bool,
 ) (*dagger.Directory, error) {
 	// Every argument is checked before AWS is touched.
 	regLimit, err := publish.ParseTimeout(registryTimeout)
@@ -147,6 +151,9 @@ func (m *EcsBluegreen) Release(
 		WaitUntil: waitUntil, SourceURL: sourceURL, BuilderID: builderId, SigningKey: signingKey, Image: image, Platforms: platform,
 	}.Check(time.Now())
 	if err != nil {
+		return nil, err
+	}
+	if err := publish.CheckCosignTags(cosignTags, signingKey); err != nil {
 		return nil, err
 	}
 	if _, _, err := (imageArgs{pkg: pkg, port: port}).service(); err != nil {
@@ -202,7 +209,7 @@ func (m *EcsBluegreen) Release(
 			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
 			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port},
-			strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey,
+			strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey, cosignTags: cosignTags,
 		}, preflight)
 		if err != nil {
 			return nil, err

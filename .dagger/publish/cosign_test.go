@@ -15,11 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/static"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"dagger/ecs-bluegreen/internal/awstest"
 	"dagger/ecs-bluegreen/internal/moto"
@@ -88,9 +85,15 @@ func cosignRun(t *testing.T, bin string, reg *testRegistry, extraEnv []string, a
 //     without --experimental-oci11: cosign 2.4.1 reads attestations only from
 //     its `sha256-<digest>.att` tag. The same envelope pushed under that tag
 //     verifies, so what cosign lacks is the discovery, not the format.
+//   - what WriteCosignAttestation (publish --cosign-tags) writes under that
+//     tag passes `cosign verify-attestation` with the key as PEM and as
+//     `awskms:///<arn>`, not with another key; a re-run (signed anew)
+//     writes nothing; a tampered envelope there fails, and the good one
+//     appended beside it verifies.
 func TestCosignVerifiesTheAttachedProvenance(t *testing.T) {
 	bin := cosignBinary(t)
 	reg := startReferrersRegistry(t)
+	reg.immutable = false // appending to a cosign tag moves it; immutable tags: TestCosignTagOnImmutableRepository
 	auth := Auth{Username: "AWS", Password: "pw"}
 	subjects := pushedIndex(t, reg, auth)
 	subject := subjects[0]
@@ -188,14 +191,98 @@ func TestCosignVerifiesTheAttachedProvenance(t *testing.T) {
 		}
 	}
 
-	// Control: the same envelope under cosign's own tag is found and verifies.
-	pushAttTag(t, repo, auth, subject.Digest.Hex, envelope)
+	// What publish --cosign-tags writes: the envelope under cosign's own tag
+	// is found and verifies with our key, not with another.
+	covers := func(a provenance.Attestation) func([]byte) bool {
+		return func(env []byte) bool { return a.Covers(provenance.EnvelopeMediaType, env) }
+	}
+	writeTag := func(s v1.Descriptor, env []byte, cover func([]byte) bool) CosignTagged {
+		t.Helper()
+		got, err := WriteCosignAttestation(ctx, repo, auth, CosignAttestation{Subject: s, Envelope: env,
+			PredicateType: provenance.PredicateType, Covers: cover}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if w := writeTag(subject, envelope, covers(a)); w.Existing || w.Layers != 1 {
+		t.Fatalf("first write of the cosign tag: %+v", w)
+	}
 	if out, err := verifyAttestation(ourKey); err != nil || !strings.Contains(out, "verified against the specified public key") {
 		t.Fatalf("cosign verify-attestation of the envelope under the .att tag: %v\n%s", err, out)
 	}
-	if out, err := verifyAttestation(theirKey); err == nil {
-		t.Fatalf("cosign verify-attestation accepted another key:\n%s", out)
+	if out, err := verifyAttestation(theirKey); err == nil || !strings.Contains(out, "no matching attestations") {
+		t.Fatalf("cosign verify-attestation with another key: %v, want no matching attestations:\n%s", err, out)
 	}
+	// The README's form, the key read from the KMS stand-in.
+	if out, err := cosignRun(t, bin, reg, kmsEnv, "verify-attestation", "--key", "awskms:///"+ours.KeyARN, "--type", "slsaprovenance1",
+		"--insecure-ignore-tlog=true", "--allow-insecure-registry", "--allow-http-registry", image); err != nil ||
+		!strings.Contains(out, "verified against the specified public key") {
+		t.Fatalf("cosign verify-attestation --key awskms:///%s: %v\n%s", ours.KeyARN, err, out)
+	} else {
+		t.Logf("cosign verify-attestation --key awskms:///%s %s:\n%s", ours.KeyARN, image, out)
+	}
+
+	// A re-run signs anew (other signature bytes) and writes nothing.
+	before := tagDigest(t, repo, auth, subject.Digest)
+	again, err := provenance.Attest(ctx, statement, ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(again.Data, a.Data) {
+		t.Fatal("a second signing gave the same envelope bytes: the re-run case is not exercised")
+	}
+	if w := writeTag(subject, again.Data, covers(again)); !w.Existing || w.Layers != 1 {
+		t.Fatalf("re-run of the cosign tag: %+v, want nothing written", w)
+	}
+	if after := tagDigest(t, repo, auth, subject.Digest); after != before {
+		t.Fatalf("the re-run moved %s from %s to %s", CosignAttestationTag(subject.Digest), before, after)
+	}
+
+	// Another platform: a tampered envelope under its tag fails; the good
+	// one is appended beside it (kept, as cosign attest keeps what is there)
+	// and verifies.
+	other := subjects[1]
+	st2, err := provenance.Statement(provenance.Build{
+		Subject: "webapp", Digest: other.Digest.String(), Platform: other.Platform.String(), Version: "abc1234",
+		GoImage: "golang:1.26-bookworm", GoBuild: []string{"go", "build", "./app"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, err := provenance.Attest(ctx, st2, ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTag(other, tamper(t, a2.Data, "abc1234", "abc1235"), covers(a2))
+	otherImage := repo.Name() + "@" + other.Digest.String()
+	verifyOther := func() (string, error) {
+		return cosignRun(t, bin, reg, nil, "verify-attestation", "--key", ourKey, "--type", "slsaprovenance1",
+			"--insecure-ignore-tlog=true", "--allow-insecure-registry", "--allow-http-registry", otherImage)
+	}
+	if out, err := verifyOther(); err == nil || !strings.Contains(out, "no matching attestations") {
+		t.Fatalf("cosign verify-attestation of a tampered envelope: %v, want no matching attestations:\n%s", err, out)
+	}
+	if w := writeTag(other, a2.Data, covers(a2)); w.Existing || w.Layers != 2 {
+		t.Fatalf("appending to a tag holding a tampered envelope: %+v, want 2 layers", w)
+	}
+	if out, err := verifyOther(); err != nil || !strings.Contains(out, "verified against the specified public key") {
+		t.Fatalf("cosign verify-attestation after the append: %v\n%s", err, out)
+	}
+}
+
+// tagDigest is the digest the cosign tag of subject holds.
+func tagDigest(t *testing.T, repo Reference, auth Auth, subject v1.Hash) string {
+	t.Helper()
+	tag, err := name.NewTag(repo.Name()+":"+CosignAttestationTag(subject), name.StrictValidation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc, err := remote.Head(tag, auth.options(context.Background())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return desc.Digest.String()
 }
 
 // tamper returns the envelope with old replaced by new in its payload, the
@@ -216,27 +303,4 @@ func tamper(t *testing.T, envelope []byte, old, new string) []byte {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// pushAttTag writes envelope the way cosign 2 stores an attestation: one
-// DSSE layer of an image tagged sha256-<hex>.att beside the subject. Only
-// this test does that; the module never writes such tags.
-func pushAttTag(t *testing.T, repo Reference, auth Auth, hex string, envelope []byte) {
-	t.Helper()
-	img, err := mutate.Append(empty.Image, mutate.Addendum{
-		Layer: static.NewLayer(envelope, types.MediaType(provenance.EnvelopeMediaType)),
-		// cosign reads the signature from this annotation; an attestation's
-		// is empty (the signature is inside the envelope).
-		Annotations: map[string]string{"predicateType": provenance.PredicateType, "dev.cosignproject.cosign/signature": ""},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tag, err := name.NewTag(repo.Name()+":sha256-"+hex+".att", name.StrictValidation)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(tag, img, auth.options(context.Background())...); err != nil {
-		t.Fatal(err)
-	}
 }

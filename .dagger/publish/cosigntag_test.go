@@ -1,0 +1,147 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"dagger/ecs-bluegreen/internal/awstest"
+	"dagger/ecs-bluegreen/provenance"
+)
+
+// On an immutable repository (the test registry refuses to move a tag, as
+// ECR IMMUTABLE does) the cosign tag is written once: a re-run with an
+// equivalent envelope writes nothing, and an envelope the tag does not
+// cover (another key) is refused before any write, naming the tag.
+func TestCosignTagOnImmutableRepository(t *testing.T) {
+	reg := startReferrersRegistry(t)
+	auth := Auth{Username: "AWS", Password: "pw"}
+	subject := pushedIndex(t, reg, auth)[0]
+	repo := reg.ref("webapp", "")
+	statement, err := provenance.Statement(provenance.Build{
+		Subject: "webapp", Digest: subject.Digest.String(), Platform: subject.Platform.String(), Version: "abc1234",
+		GoImage: "golang:1.26-bookworm", GoBuild: []string{"go", "build", "./app"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kmsClient := kms.NewFromConfig(awstest.MotoConfig(t))
+	ours, theirs := signingKey(t, kmsClient), signingKey(t, kmsClient)
+	ctx := context.Background()
+	write := func(s *provenance.KMSSigner) (CosignTagged, error) {
+		a, err := provenance.Attest(ctx, statement, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return WriteCosignAttestation(ctx, repo, auth, CosignAttestation{Subject: subject, Envelope: a.Data,
+			PredicateType: provenance.PredicateType,
+			Covers:        func(env []byte) bool { return a.Covers(provenance.EnvelopeMediaType, env) }}, true)
+	}
+	if w, err := write(ours); err != nil || w.Existing || w.Layers != 1 || !strings.HasSuffix(w.Tag, ":sha256-"+subject.Digest.Hex+".att") {
+		t.Fatalf("first write: %+v %v", w, err)
+	}
+	before := tagDigest(t, repo, auth, subject.Digest)
+	if w, err := write(ours); err != nil || !w.Existing {
+		t.Fatalf("re-run: %+v %v, want nothing written", w, err)
+	}
+	_, err = write(theirs)
+	var imm *ImmutableAttestationTagError
+	if !errors.As(err, &imm) || !strings.Contains(err.Error(), CosignAttestationTag(subject.Digest)) {
+		t.Fatalf("another key on an immutable repository: %v, want an ImmutableAttestationTagError naming the tag", err)
+	}
+	if reg.refused != 0 {
+		t.Fatalf("the registry refused %d manifest PUTs: the refusal must come before any write", reg.refused)
+	}
+	if after := tagDigest(t, repo, auth, subject.Digest); after != before {
+		t.Fatalf("the tag moved from %s to %s", before, after)
+	}
+}
+
+// On a mutable repository a tag holding another attestation keeps it: this
+// one is appended, as cosign attest does, each layer in cosign's layout.
+func TestCosignTagAppendsToOtherAttestations(t *testing.T) {
+	reg := startReferrersRegistry(t)
+	reg.immutable = false
+	auth := Auth{Username: "AWS", Password: "pw"}
+	subject := pushedIndex(t, reg, auth)[0]
+	repo := reg.ref("webapp", "")
+	statement, err := provenance.Statement(provenance.Build{
+		Subject: "webapp", Digest: subject.Digest.String(), Platform: subject.Platform.String(), Version: "abc1234",
+		GoImage: "golang:1.26-bookworm", GoBuild: []string{"go", "build", "./app"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kmsClient := kms.NewFromConfig(awstest.MotoConfig(t))
+	ctx := context.Background()
+	var envelopes [][]byte
+	for i, s := range []*provenance.KMSSigner{signingKey(t, kmsClient), signingKey(t, kmsClient)} {
+		a, err := provenance.Attest(ctx, statement, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := WriteCosignAttestation(ctx, repo, auth, CosignAttestation{Subject: subject, Envelope: a.Data,
+			PredicateType: provenance.PredicateType,
+			Covers:        func(env []byte) bool { return a.Covers(provenance.EnvelopeMediaType, env) }}, false)
+		if err != nil || w.Existing || w.Layers != i+1 {
+			t.Fatalf("write %d: %+v %v", i+1, w, err)
+		}
+		envelopes = append(envelopes, a.Data)
+	}
+	tag, err := name.NewTag(repo.Name()+":"+CosignAttestationTag(subject.Digest), name.StrictValidation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := remote.Image(tag, auth.options(ctx)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := img.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Layers) != len(envelopes) {
+		t.Fatalf("the tag holds %d layers, want %d", len(m.Layers), len(envelopes))
+	}
+	for i, l := range m.Layers {
+		sig, ok := l.Annotations["dev.cosignproject.cosign/signature"]
+		if l.MediaType != provenance.EnvelopeMediaType || l.Annotations["predicateType"] != provenance.PredicateType || !ok || sig != "" {
+			t.Errorf("layer %d is not in cosign's layout: %+v", i, l)
+		}
+		layer, err := img.LayerByDigest(l.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := layer.Compressed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(rc)
+		rc.Close()
+		if !bytes.Equal(got, envelopes[i]) {
+			t.Errorf("layer %d is not envelope %d", i, i)
+		}
+	}
+}
+
+func TestCosignTagsNeedASigningKey(t *testing.T) {
+	err := CheckCosignTags(true, "")
+	if err == nil || !strings.Contains(err.Error(), "--signing-key") || !strings.Contains(err.Error(), "--cosign-tags") {
+		t.Fatalf("--cosign-tags without a key: %v", err)
+	}
+	for _, c := range []struct {
+		on  bool
+		key string
+	}{{false, ""}, {true, "alias/webapp-provenance"}, {false, "alias/webapp-provenance"}} {
+		if err := CheckCosignTags(c.on, c.key); err != nil {
+			t.Errorf("CheckCosignTags(%v, %q): %v", c.on, c.key, err)
+		}
+	}
+}
