@@ -149,6 +149,7 @@ func (m *EcsBluegreen) Release(
 	in, err := release.Inputs{
 		Deploy: deploy, NoWait: noWait, Hooks: hooks, Timeout: timeout, CredentialsExpireAt: credentialsExpireAt,
 		WaitUntil: waitUntil, SourceURL: sourceURL, BuilderID: builderId, SigningKey: signingKey, Image: image, Platforms: platform,
+		CosignTags: cosignTags,
 	}.Check(time.Now())
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package release
 
 import (
+	"errors"
 	"time"
 
 	"dagger/ecs-bluegreen/buildplan"
@@ -13,7 +14,7 @@ import (
 // Inputs are the release function's arguments that need no AWS to check,
 // as given on the command line.
 type Inputs struct {
-	Deploy, NoWait                          bool
+	Deploy, NoWait, CosignTags              bool
 	Hooks                                   []string
 	Timeout, CredentialsExpireAt, WaitUntil string
 	SourceURL, BuilderID, SigningKey, Image string
@@ -80,6 +81,11 @@ func (in Inputs) Check(now time.Time) (Checked, error) {
 	if in.Image != "" {
 		if _, err = bundle.ParseImage(in.Image); err != nil {
 			return c, err
+		}
+		// An image released as it is gets no new provenance: what signs or
+		// tags one would be ignored, so it is refused instead.
+		if in.SigningKey != "" || in.CosignTags {
+			return c, errors.New("invalid signing-key or cosign-tags with image: a release of an image pushed earlier builds and attests nothing; sign its provenance when it is published")
 		}
 	}
 	return c, nil

@@ -26,16 +26,18 @@ func TestInputsCheckRefusesEachBadArgumentBeforeAWS(t *testing.T) {
 		t.Errorf("pipeline release: %+v, %v", c, err)
 	}
 	for name, bad := range map[string]Inputs{
-		"timeout":        {Timeout: "soon"},
-		"no timeout":     {Timeout: "0s"},
-		"expiry":         {CredentialsExpireAt: "tomorrow"},
-		"outlived":       {Deploy: true, Timeout: "3h", CredentialsExpireAt: "2026-12-05T13:00:00Z"},
-		"checkpoint":     {WaitUntil: "halfway"},
-		"hook":           {Hooks: []string{"smoke"}},
-		"platform":       {Platforms: []string{"windows/amd64"}},
-		"image":          {Image: "webapp:latest"},
-		"source url":     {SourceURL: "ftp://example.org/shop"},
-		"signing key id": {SigningKey: "not a key"},
+		"timeout":         {Timeout: "soon"},
+		"no timeout":      {Timeout: "0s"},
+		"expiry":          {CredentialsExpireAt: "tomorrow"},
+		"outlived":        {Deploy: true, Timeout: "3h", CredentialsExpireAt: "2026-12-05T13:00:00Z"},
+		"checkpoint":      {WaitUntil: "halfway"},
+		"hook":            {Hooks: []string{"smoke"}},
+		"platform":        {Platforms: []string{"windows/amd64"}},
+		"image":           {Image: "webapp:latest"},
+		"source url":      {SourceURL: "ftp://example.org/shop"},
+		"signing key id":  {SigningKey: "not a key"},
+		"key with image":  {Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + strings.Repeat("a", 64), SigningKey: "alias/webapp-provenance"},
+		"tags with image": {Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + strings.Repeat("a", 64), CosignTags: true},
 	} {
 		if bad.Timeout == "" {
 			bad.Timeout = "60m" // the function's default
@@ -44,6 +46,15 @@ func TestInputsCheckRefusesEachBadArgumentBeforeAWS(t *testing.T) {
 			t.Errorf("%s: %+v accepted", name, bad)
 		} else if strings.TrimSpace(err.Error()) == "" {
 			t.Errorf("%s: empty error", name)
+		}
+	}
+	image := "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + strings.Repeat("a", 64)
+	if _, err := (Inputs{Timeout: "60m", Image: image}).Check(now); err != nil {
+		t.Fatalf("--image alone: %v", err)
+	}
+	for _, bad := range []Inputs{{Timeout: "60m", Image: image, SigningKey: "alias/webapp-provenance"}, {Timeout: "60m", Image: image, CosignTags: true}} {
+		if _, err := bad.Check(now); err == nil || !strings.Contains(err.Error(), "builds and attests nothing") {
+			t.Errorf("%+v: err = %v, want the refusal of provenance options with --image", bad, err)
 		}
 	}
 }
