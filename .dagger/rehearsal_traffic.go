@@ -29,7 +29,9 @@ const (
 // `dagger call … --aws-endpoint-service tcp://localhost:4566 rehearsal-traffic
 // --serving-version v1 --releasing-version v2 up --ports 8000:8000 --ports
 // 8080:8080`, then open http://localhost:8000/watch. Start it on a settled
-// service, before the release.
+// service, before the release. Never cached: which side serves is read
+// from the stand-in at each call.
+// +cache="never"
 func (m *EcsBluegreen) RehearsalTraffic(
 	ctx context.Context,
 	// The app source (see build).

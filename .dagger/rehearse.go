@@ -15,7 +15,9 @@ import (
 // --releasing-version rehearsal-2 up --ports 4566:4566 --ports 8000:8000
 // --ports 8080:8080`, then release from another terminal with
 // --aws-endpoint-service tcp://localhost:4566 and watch
-// http://localhost:8000/watch move from one version to the other.
+// http://localhost:8000/watch move from one version to the other. Never
+// cached: each call starts a freshly seeded stand-in.
+// +cache="never"
 func (m *EcsBluegreen) Rehearsal(
 	ctx context.Context,
 	// The app source (see build).
