@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 
+	"dagger/ecs-bluegreen/buildplan"
 	"dagger/ecs-bluegreen/internal/dagger"
 	"dagger/ecs-bluegreen/lambdabuild"
 )
@@ -23,11 +24,14 @@ const hookAssetKey = "hookAsset"
 func hookAsset(source *dagger.Directory, goImage string) *dagger.Directory {
 	const src, out = "/src", "/out"
 	module := source.Directory(".dagger").Filter(dagger.DirectoryFilterOpts{Exclude: []string{"ecs-bluegreen", "**/*_test.go", "**/testdata"}})
-	ctr := dag.Container().From(goImage).
+	// An empty --go-image means the pinned default, as for every build.
+	ctr := dag.Container().From(buildplan.GoImageOr(goImage)).
 		WithMountedCache("/go/pkg/mod", dag.CacheVolume("ecs-bluegreen-go-mod")).
-		WithMountedCache("/root/.cache/go-build", dag.CacheVolume("ecs-bluegreen-go-build")).
-		WithEnvVariable("GOFLAGS", "-mod=readonly").
-		WithWorkdir(src).
+		WithMountedCache("/root/.cache/go-build", dag.CacheVolume("ecs-bluegreen-go-build"))
+	for _, e := range buildplan.BuilderEnv {
+		ctr = ctr.WithEnvVariable(e.Name, e.Value)
+	}
+	ctr = ctr.WithWorkdir(src).
 		WithFile(src+"/go.mod", module.File("go.mod")).
 		WithFile(src+"/go.sum", module.File("go.sum")).
 		WithExec([]string{"go", "mod", "download"}).

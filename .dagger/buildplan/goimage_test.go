@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -163,4 +164,28 @@ func constant(t *testing.T, src []byte, name string) string {
 	}
 	t.Fatalf("no constant %s", name)
 	return ""
+}
+
+// Since --go-image has no +default, an empty value means the pinned default:
+// a module function that hands the raw argument to Container.From pulls
+// the image "" and fails on the engine. Every use goes through GoImageOr
+// (or a GoImage already resolved from it).
+func TestModuleFunctionsResolveTheBuilderImage(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("module sources: %v %v", files, err)
+	}
+	raw := regexp.MustCompile(`From\(\s*goImage\s*\)`)
+	for _, f := range files {
+		if strings.HasSuffix(f, ".gen.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc := raw.FindIndex(src); loc != nil {
+			t.Errorf("%s: Container.From(goImage) takes the raw argument; use buildplan.GoImageOr(goImage)", filepath.Base(f))
+		}
+	}
 }
