@@ -79,11 +79,10 @@ type rehearsalApps struct {
 // releasing build, following the routes of the stand-in m points at. With
 // passThrough it also exposes the stand-in itself on its own port.
 func (m *EcsBluegreen) rehearsalProxy(ctx context.Context, a rehearsalApps, passThrough bool) (*dagger.Service, error) {
-	source, moduleSource, stack := a.source, a.moduleSource, a.stack
-	servingVersion, releasingVersion, pkg, port, goImage := a.serving, a.releasing, a.pkg, a.port, a.goImage
-	if servingVersion == releasingVersion {
-		return nil, fmt.Errorf("invalid releasing-version %q: it must differ from --serving-version, or the cutover shows nothing", releasingVersion)
+	if a.serving == a.releasing {
+		return nil, fmt.Errorf("invalid releasing-version %q: it must differ from --serving-version, or the cutover shows nothing", a.releasing)
 	}
+	port := a.port
 	if port == 0 {
 		port = buildplan.DefaultPort
 	}
@@ -91,13 +90,13 @@ func (m *EcsBluegreen) rehearsalProxy(ctx context.Context, a rehearsalApps, pass
 	if err != nil {
 		return nil, err
 	}
-	outputs, err := stackout.Outputs(ctx, cfg, stack)
+	outputs, err := stackout.Outputs(ctx, cfg, a.stack)
 	if err != nil {
 		return nil, err
 	}
 	routes, err := weightproxy.FindRoutes(ctx, elbv2.NewFromConfig(cfg), outputs)
 	if err != nil {
-		return nil, fmt.Errorf("stack %s: %w", stack, err)
+		return nil, fmt.Errorf("stack %s: %w", a.stack, err)
 	}
 	endpoints, err := m.awsEndpoints(ctx)
 	if err != nil {
@@ -107,22 +106,20 @@ func (m *EcsBluegreen) rehearsalProxy(ctx context.Context, a rehearsalApps, pass
 	if err != nil {
 		return nil, err
 	}
-	upstreams := map[string]string{weightproxy.Serving: servingVersion, weightproxy.Releasing: releasingVersion}
-	builder, err := goBuilder(ctx, goImage, moduleSource)
+	bin, err := moduleCommand(ctx, a.goImage, a.moduleSource, "weight-proxy")
 	if err != nil {
 		return nil, err
 	}
 	// A static binary on an empty root filesystem: the proxy speaks plain
 	// HTTP to the apps and the stand-in, so it needs no base image.
-	proxy := dag.Container().
-		WithFile("/weight-proxy", builder.WithEnvVariable("CGO_ENABLED", "0").
-			WithExec([]string{"go", "build", "-trimpath", "-o", "/out/weight-proxy", "./cmd/weight-proxy"}).
-			File("/out/weight-proxy"))
+	proxy := dag.Container().WithFile("/weight-proxy", bin)
 	args := []string{"/weight-proxy", "-aws-endpoint", endpoints.Container, "-aws-region", m.Region,
 		"-production-rule", routes.Production, "-test-rule", routes.Test,
 		"-production-addr", ":" + strconv.Itoa(rehearsalProductionPort), "-test-addr", ":" + strconv.Itoa(rehearsalTestPort)}
-	for tg, name := range routes.TargetGroups {
-		img, err := m.Build(ctx, source, pkg, port, string(native), upstreams[name], goImage, "", 0)
+	// In a fixed order, so the same routes give the same container.
+	for _, up := range []struct{ name, version string }{{weightproxy.Serving, a.serving}, {weightproxy.Releasing, a.releasing}} {
+		name, tg := up.name, routes.TargetGroupOf(up.name)
+		img, err := m.Build(ctx, a.source, a.pkg, port, string(native), up.version, a.goImage, "", 0)
 		if err != nil {
 			return nil, err
 		}

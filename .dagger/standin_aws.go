@@ -60,13 +60,10 @@ func (m *EcsBluegreen) AwsStandin(
 	if err := rehearsal.CheckTimeScale(float64(timeScale)); err != nil {
 		return nil, err
 	}
-	builder, err := goBuilder(ctx, goImage, source)
+	bin, err := moduleCommand(ctx, goImage, source, "aws-standin")
 	if err != nil {
 		return nil, err
 	}
-	bin := builder.WithEnvVariable("CGO_ENABLED", "0").
-		WithExec([]string{"go", "build", "-trimpath", "-o", "/out/aws-standin", "./cmd/aws-standin"}).
-		File("/out/aws-standin")
 	return dag.Container().From(pythonImage).
 		WithMountedCache("/root/.cache/pip", dag.CacheVolume("ecs-bluegreen-pip")).
 		WithExec([]string{"pip", "install", "--no-input", "moto[server]==5.2.1"}).

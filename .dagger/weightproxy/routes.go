@@ -40,6 +40,16 @@ type Routes struct {
 	TargetGroups map[string]string
 }
 
+// TargetGroupOf returns the target group that stands for upstream name.
+func (r Routes) TargetGroupOf(name string) string {
+	for tg, n := range r.TargetGroups {
+		if n == name {
+			return tg
+		}
+	}
+	return ""
+}
+
 // FindRoutes reads the routes of a deployed service stack from its outputs
 // and its load balancer. In ecs mode the outputs name the rules and the
 // target groups. In codedeploy mode the load balancer is the one whose DNS

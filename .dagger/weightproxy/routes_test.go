@@ -35,6 +35,9 @@ func TestFindRoutesFollowsTheModesShiftingPoint(t *testing.T) {
 	if r.Production != alb.ProductionRule || r.Test != alb.TestRule || r.TargetGroups[alb.Blue] != Serving || r.TargetGroups[alb.Green] != Releasing {
 		t.Errorf("ecs mode: %+v, want the rules, blue serving", r)
 	}
+	if r.TargetGroupOf(Serving) != alb.Blue || r.TargetGroupOf(Releasing) != alb.Green || r.TargetGroupOf("nobody") != "" {
+		t.Errorf("TargetGroupOf: %q, %q", r.TargetGroupOf(Serving), r.TargetGroupOf(Releasing))
+	}
 	// After an odd number of releases production is on green: green is
 	// what serves, and blue gets the next release.
 	albtest.SetRule(t, api, alb.ProductionRule, map[string]int32{alb.Blue: 0, alb.Green: 999})
