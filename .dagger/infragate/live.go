@@ -2,9 +2,7 @@ package infragate
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -12,7 +10,6 @@ import (
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	"github.com/aws/smithy-go"
 
 	"dagger/ecs-bluegreen/changeset"
 	"dagger/ecs-bluegreen/stackout"
@@ -83,8 +80,7 @@ func ReadLive(ctx context.Context, c Clients, stack string, checkDeployments boo
 func stackOutputs(ctx context.Context, api CloudFormationAPI, stack string) (map[string]string, error) {
 	out, err := api.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
 	if err != nil {
-		var apiErr smithy.APIError
-		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationError" && strings.Contains(apiErr.ErrorMessage(), "does not exist") {
+		if IsNotFound(err) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("reading stack %s (cloudformation:DescribeStacks): %w", stack, err)

@@ -122,6 +122,15 @@ func TestSequenceRefusesAStackOfAnotherEnvironment(t *testing.T) {
 	if prepared {
 		t.Error("a change set was prepared out of the gate's sight")
 	}
+	// A later stack of another environment stops the run before the first
+	// stack is touched, not half-way.
+	_, err := Sequence(context.Background(), Clients{}, Plan{Stacks: []cdkcmd.Stack{
+		{ID: "shop-ecr", Name: "shop-ecr", Account: motoWhere.Account, Region: motoWhere.Region},
+		{ID: "shop-network", Name: "shop-network", Region: "eu-west-1"},
+	}, ChangeSet: "gate-env", Options: Options{Where: motoWhere, Out: &bytes.Buffer{}}}, func(context.Context, cdkcmd.Stack) error { prepared = true; return nil })
+	if err == nil || !strings.Contains(err.Error(), "stack shop-network is synthesized for") || prepared {
+		t.Errorf("a second stack of another region: prepared %t, %v", prepared, err)
+	}
 	if err := CheckEnvironment(cdkcmd.Stack{Name: "shop-ecr", Account: motoWhere.Account, Region: motoWhere.Region}, motoWhere); err != nil {
 		t.Errorf("same environment: %v", err)
 	}

@@ -58,10 +58,15 @@ func Sequence(ctx context.Context, c Clients, p Plan, prepare Prepare) (res Resu
 			}
 		}
 	}()
+	// Every stack's environment before the first is touched: a stack
+	// synthesized for another account or region found half-way would leave
+	// the run half applied.
 	for _, s := range p.Stacks {
 		if err := CheckEnvironment(s, p.Where); err != nil {
 			return res, err
 		}
+	}
+	for _, s := range p.Stacks {
 		if p.Recheck != nil {
 			if err := p.Recheck(ctx, s); err != nil {
 				return res, err
