@@ -103,10 +103,13 @@ type Hold struct {
 	// false when the service does not say.
 	TimesOutIn   time.Duration
 	TimeoutKnown bool
+	// Failed is true when the hook has failed: the service rolls the
+	// deployment back without waiting for a timeout.
+	Failed bool
 }
 
 // MayUndo reports whether the hold, left alone, can roll the release back.
-func (h Hold) MayUndo() bool { return h.OnTimeout != "CONTINUE" }
+func (h Hold) MayUndo() bool { return h.Failed || h.OnTimeout != "CONTINUE" }
 
 // ShiftEvidence is what a mode's tracker read about production traffic in
 // its latest successful read, and nothing older: a value carried over from

@@ -103,8 +103,8 @@ func hookName(h ecstypes.DeploymentLifecycleHookDetail) string {
 	return name
 }
 
-// serviceHolds are the hooks holding d now: PAUSE hooks awaiting action and
-// Lambda hooks still running, each with what ECS does when it times out and
+// serviceHolds are the hooks holding d now: PAUSE hooks awaiting action,
+// Lambda hooks still running and hooks that failed (ECS rolls back), each with what ECS does when it times out and
 // how long that is away. The hook's own record (timeoutAction, expiresAt)
 // comes first; where it is silent, the service's deployment configuration
 // says (the hook configured for the current stage, ECS's defaults: ROLLBACK
@@ -112,6 +112,13 @@ func hookName(h ecstypes.DeploymentLifecycleHookDetail) string {
 func serviceHolds(d ecstypes.ServiceDeployment, now time.Time) []Hold {
 	var holds []Hold
 	for _, h := range d.LifecycleHookDetails {
+		if h.Status == ecstypes.DeploymentLifecycleHookStatusFailed {
+			// ECS rolls back on a failed hook; until its status says so,
+			// the failure is what holds the deployment.
+			holds = append(holds, Hold{ID: aws.ToString(h.HookId), Stage: string(d.LifecycleStage),
+				OnTimeout: string(ecstypes.DeploymentLifecycleHookActionRollback), TimeoutKnown: true, Failed: true})
+			continue
+		}
 		if h.Status != ecstypes.DeploymentLifecycleHookStatusAwaitingAction && h.Status != ecstypes.DeploymentLifecycleHookStatusInProgress {
 			continue
 		}
@@ -186,6 +193,9 @@ func holdNote(h Hold, arn string, pause bool) string {
 	at := ""
 	if h.Stage != "" {
 		at = " at " + h.Stage
+	}
+	if h.Failed {
+		return fmt.Sprintf("lifecycle hook %s%s failed: ECS rolls the deployment back", h.ID, at)
 	}
 	if !pause {
 		return fmt.Sprintf("lifecycle hook %s%s is running: %s", h.ID, at, when)
