@@ -88,6 +88,13 @@ func TestCompare(t *testing.T) {
 		{"sidecar removed", func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ContainerDefinitions = in.ContainerDefinitions[:1]
 		}, []string{"container log-router: removed (was image fluent-bit:2)"}},
+		{"driver options that may hold credentials are never shown", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.ContainerDefinitions[0].LogConfiguration.Options["splunk-token"] = "tok-e3b0c442"
+			in.ContainerDefinitions[0].LogConfiguration.Options["splunk-url"] = "https://splunk.example:8088"
+		}, []string{
+			"container webapp: logConfiguration.options.splunk-token: value changed (not shown)",
+			"container webapp: logConfiguration.options.splunk-url: value changed (not shown)",
+		}},
 		{"log options", func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ContainerDefinitions[0].LogConfiguration.Options = map[string]string{"awslogs-group": "/ecs/shop", "awslogs-stream-prefix": "webapp", "mode": "non-blocking"}
 		}, []string{

@@ -112,9 +112,21 @@ func (f *flat) member(a at, name string, v any) {
 	switch v := v.(type) {
 	case nil:
 	case map[string]any:
-		if len(v) > 0 {
-			f.object(a.field(name), v)
+		if len(v) == 0 {
+			return
 		}
+		if freeForm[name] {
+			// Driver options hold credentials as often as not
+			// (splunk-token, a Datadog apikey, an auth header): every
+			// key is shown, a value only when the option is known to
+			// hold none.
+			sub := a.field(name)
+			for _, k := range sortedKeys(v) {
+				f.leaf(sub.field(k), scalar(v[k]), false, !plainOption(k))
+			}
+			return
+		}
+		f.object(a.field(name), v)
 	case []any:
 		if len(v) > 0 {
 			f.list(a, name, v)
@@ -122,6 +134,17 @@ func (f *flat) member(a at, name string, v any) {
 	default:
 		f.leaf(a.field(name), scalar(v), a.top && name == "image", false)
 	}
+}
+
+// freeForm are the string maps of a task definition whose values a log or
+// volume driver reads: logConfiguration and firelensConfiguration options,
+// a Docker volume's driverOpts.
+var freeForm = map[string]bool{"options": true, "driverOpts": true}
+
+// plainOption reports a driver option whose value is no credential: the
+// awslogs driver's own options and Docker's delivery settings.
+func plainOption(key string) bool {
+	return strings.HasPrefix(key, "awslogs-") || key == "mode" || key == "max-buffer-size"
 }
 
 func (f *flat) leaf(a at, value string, image, hidden bool) {
