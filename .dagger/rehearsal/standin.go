@@ -62,6 +62,7 @@ func Start(opts Options) (*StandIn, error) {
 	motoURL, err := s.startMoto(opts.Moto)
 	s.MotoURL = motoURL
 	if err != nil {
+		s.Close() // moto may have started without answering
 		ln.Close()
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"dagger/ecs-bluegreen/deploy"
 	"dagger/ecs-bluegreen/ecsdeploy"
 	"dagger/ecs-bluegreen/provenance"
+	"dagger/ecs-bluegreen/publish"
 )
 
 // Inputs are the release function's arguments that need no AWS to check,
@@ -49,6 +50,9 @@ func (in Inputs) Check(now time.Time) (Checked, error) {
 		return c, err
 	}
 	if err = provenance.CheckKeyID(in.SigningKey); err != nil {
+		return c, err
+	}
+	if err = publish.CheckCosignTags(in.CosignTags, in.SigningKey); err != nil {
 		return c, err
 	}
 	c.Mode = bundle.ModePipeline

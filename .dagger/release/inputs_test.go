@@ -52,9 +52,12 @@ func TestInputsCheckRefusesEachBadArgumentBeforeAWS(t *testing.T) {
 	if _, err := (Inputs{Timeout: "60m", Image: image}).Check(now); err != nil {
 		t.Fatalf("--image alone: %v", err)
 	}
-	for _, bad := range []Inputs{{Timeout: "60m", Image: image, SigningKey: "alias/webapp-provenance"}, {Timeout: "60m", Image: image, CosignTags: true}} {
+	for _, bad := range []Inputs{{Timeout: "60m", Image: image, SigningKey: "alias/webapp-provenance"}, {Timeout: "60m", Image: image, SigningKey: "alias/webapp-provenance", CosignTags: true}} {
 		if _, err := bad.Check(now); err == nil || !strings.Contains(err.Error(), "builds and attests nothing") {
 			t.Errorf("%+v: err = %v, want the refusal of provenance options with --image", bad, err)
 		}
+	}
+	if _, err := (Inputs{Timeout: "60m", CosignTags: true}).Check(now); err == nil || !strings.Contains(err.Error(), "--cosign-tags needs --signing-key") {
+		t.Errorf("--cosign-tags without a key: %v", err)
 	}
 }
