@@ -66,7 +66,7 @@ func RestoreRevision(ctx context.Context, api TaskDefinitionRegistrar, release, 
 		return r, nil
 	}
 	in := bundle.RegisterFromDescribed(td, nil)
-	in.Tags = append(keptTags(out.Tags), RollbackMark{RollbackOf: undone, Restores: release}.Tags()...)
+	in.Tags = append(CopiedTags(out.Tags), RollbackMark{RollbackOf: undone, Restores: release}.Tags()...)
 	if r.ARN, err = RegisterRelease(ctx, api, in, releaseID); err != nil {
 		return Restored{}, fmt.Errorf("registering a copy of task definition %s to roll back to: %w", release, err)
 	}
@@ -74,17 +74,18 @@ func RestoreRevision(ctx context.Context, api TaskDefinitionRegistrar, release, 
 	return r, nil
 }
 
-// keptTags are the tags of a release's task definition its copy keeps: not
-// AWS's own (aws:…, which cannot be set) nor the module's marks, which
-// RegisterRelease and the rollback mark set afresh.
-func keptTags(tags []ecstypes.Tag) []ecstypes.Tag {
+// CopiedTags are the tags a task definition derived from another keeps:
+// not AWS's own (aws:…, which cannot be set) nor any of the module's marks
+// (ecs-bluegreen:…), which the new revision's registration sets afresh, so a
+// release or a rollback copy never inherits a mark.
+func CopiedTags(tags []ecstypes.Tag) []ecstypes.Tag {
 	var kept []ecstypes.Tag
 	for _, t := range tags {
-		switch k := aws.ToString(t.Key); {
-		case strings.HasPrefix(strings.ToLower(k), "aws:"), k == ReleaseTagKey, k == RollbackOfTagKey, k == RestoresTagKey:
-		default:
-			kept = append(kept, t)
+		k := aws.ToString(t.Key)
+		if IsModuleTag(k) || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			continue
 		}
+		kept = append(kept, t)
 	}
 	return kept
 }

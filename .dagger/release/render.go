@@ -18,7 +18,7 @@ func (p *Plan) input(opts Options, imageURI, taskDefARN string) bundle.Input {
 	in := bundle.Input{
 		Mode:                     opts.Mode,
 		TaskDefinition:           p.TaskDefinition,
-		Tags:                     releaseTags(p.Tags),
+		Tags:                     deploy.CopiedTags(p.Tags),
 		ImageURI:                 imageURI,
 		ContainerName:            p.Target.ContainerName,
 		ContainerPort:            int32(p.Target.ContainerPort),

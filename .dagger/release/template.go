@@ -13,31 +13,11 @@ import (
 	"dagger/ecs-bluegreen/taskdefdiff"
 )
 
-// releaseTags are the tags a release carries over from the task definition
-// it derives from. The module's own marks are dropped, whatever revision
-// they come from: the release id and the rollback marks describe the one
-// revision that carries them, and a release that kept a rollback's marks
-// would pass for that rollback from then on (rolling it back would skip the
-// release before it). AWS's reserved aws: tags are dropped too:
-// RegisterTaskDefinition refuses them and AWS sets its own. RegisterRelease
-// then adds the release's own id.
-func releaseTags(tags []ecstypes.Tag) []ecstypes.Tag {
-	var out []ecstypes.Tag
-	for _, t := range tags {
-		k := aws.ToString(t.Key)
-		if deploy.IsModuleTag(k) || strings.HasPrefix(strings.ToLower(k), "aws:") {
-			continue
-		}
-		out = append(out, t)
-	}
-	return out
-}
-
 // derive returns a task definition as RegisterTaskDefinition takes it, with
-// the tags releaseTags keeps and, when imageURI is not empty, the app
+// the tags deploy.CopiedTags keeps and, when imageURI is not empty, the app
 // container's image replaced.
 func (p *Plan) derive(td *ecstypes.TaskDefinition, tags []ecstypes.Tag, imageURI string) *ecs.RegisterTaskDefinitionInput {
-	in := bundle.RegisterFromDescribed(td, releaseTags(tags))
+	in := bundle.RegisterFromDescribed(td, deploy.CopiedTags(tags))
 	for i := range in.ContainerDefinitions {
 		if imageURI != "" && aws.ToString(in.ContainerDefinitions[i].Name) == p.Target.ContainerName {
 			in.ContainerDefinitions[i].Image = aws.String(imageURI)

@@ -62,7 +62,7 @@ func TestReleaseTagsDropEveryModuleMark(t *testing.T) {
 		{Key: aws.String("ecs-bluegreen:some-future-mark"), Value: aws.String("x")},
 		{Key: aws.String("aws:cloudformation:stack-name"), Value: aws.String("webapp-service")},
 	}, rollbackMarks...)
-	got := releaseTags(in)
+	got := deploy.CopiedTags(in)
 	if len(got) != 1 || aws.ToString(got[0].Key) != "team" {
 		t.Fatalf("kept %+v", got)
 	}
