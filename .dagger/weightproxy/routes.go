@@ -35,17 +35,19 @@ type Routes struct {
 	// Production and Test are rule ARNs (ecs mode: ECS shifts the rules) or
 	// listener ARNs (codedeploy mode: CodeDeploy shifts the listeners).
 	Production, Test string
-	// TargetGroups maps each of the two target groups to Serving (the one
-	// production forwards to now) or Releasing.
-	TargetGroups map[string]string
+	// Serving is the target group production forwards to now; Releasing
+	// is the other one, where a deployment moves traffic.
+	Serving, Releasing string
 }
 
-// TargetGroupOf returns the target group that stands for upstream name.
+// TargetGroupOf returns the target group that stands for upstream name
+// (Serving or Releasing).
 func (r Routes) TargetGroupOf(name string) string {
-	for tg, n := range r.TargetGroups {
-		if n == name {
-			return tg
-		}
+	switch name {
+	case Serving:
+		return r.Serving
+	case Releasing:
+		return r.Releasing
 	}
 	return ""
 }
@@ -91,7 +93,7 @@ func FindRoutes(ctx context.Context, api RoutesAPI, outputs map[string]string) (
 	if w["a"] > 0 && w["b"] > 0 {
 		return Routes{}, fmt.Errorf("%s splits production between both target groups (%s): a deployment is under way; rehearse from a settled service", probe, w)
 	}
-	r.TargetGroups = map[string]string{serving: Serving, other: Releasing}
+	r.Serving, r.Releasing = serving, other
 	return r, nil
 }
 

@@ -32,7 +32,7 @@ func TestFindRoutesFollowsTheModesShiftingPoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Production != alb.ProductionRule || r.Test != alb.TestRule || r.TargetGroups[alb.Blue] != Serving || r.TargetGroups[alb.Green] != Releasing {
+	if r.Production != alb.ProductionRule || r.Test != alb.TestRule || r.Serving != alb.Blue || r.Releasing != alb.Green {
 		t.Errorf("ecs mode: %+v, want the rules, blue serving", r)
 	}
 	if r.TargetGroupOf(Serving) != alb.Blue || r.TargetGroupOf(Releasing) != alb.Green || r.TargetGroupOf("nobody") != "" {
@@ -41,7 +41,7 @@ func TestFindRoutesFollowsTheModesShiftingPoint(t *testing.T) {
 	// After an odd number of releases production is on green: green is
 	// what serves, and blue gets the next release.
 	albtest.SetRule(t, api, alb.ProductionRule, map[string]int32{alb.Blue: 0, alb.Green: 999})
-	if r, err = FindRoutes(ctx, api, ecs); err != nil || r.TargetGroups[alb.Green] != Serving || r.TargetGroups[alb.Blue] != Releasing {
+	if r, err = FindRoutes(ctx, api, ecs); err != nil || r.Serving != alb.Green || r.Releasing != alb.Blue {
 		t.Errorf("ecs mode on green: %+v, %v", r, err)
 	}
 
@@ -49,7 +49,7 @@ func TestFindRoutesFollowsTheModesShiftingPoint(t *testing.T) {
 	if r, err = FindRoutes(ctx, api, codeDeploy); err != nil {
 		t.Fatal(err)
 	}
-	if r.Production != alb.ProductionListener || r.Test != alb.TestListener || r.TargetGroups[alb.Green] != Serving || r.TargetGroups[alb.Blue] != Releasing {
+	if r.Production != alb.ProductionListener || r.Test != alb.TestListener || r.Serving != alb.Green || r.Releasing != alb.Blue {
 		t.Errorf("codedeploy mode: %+v, want the listeners, green serving", r)
 	}
 
