@@ -51,18 +51,17 @@ func codeDeployReached(r Report, c ecsdeploy.Checkpoint) bool {
 	stage, ok := c.Stage()
 	switch {
 	case c == ecsdeploy.TrafficShifted, ok && stage == ecstypes.ServiceDeploymentLifecycleStageBakeTime:
-		return r.TrafficShifted()
+		return r.Shifted
 	case !ok:
 		return false
 	}
-	name := codeDeployEvents[stage]
-	for _, e := range r.Events {
-		if e.Name == name {
-			switch cdtypes.LifecycleEventStatus(e.Status) {
-			case cdtypes.LifecycleEventStatusInProgress, cdtypes.LifecycleEventStatusSucceeded, cdtypes.LifecycleEventStatusSkipped:
-				return true
-			}
-		}
+	e, found := r.event(codeDeployEvents[stage])
+	if !found {
+		return false
+	}
+	switch cdtypes.LifecycleEventStatus(e.Status) {
+	case cdtypes.LifecycleEventStatusInProgress, cdtypes.LifecycleEventStatusSucceeded, cdtypes.LifecycleEventStatusSkipped:
+		return true
 	}
 	return false
 }

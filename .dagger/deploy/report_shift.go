@@ -55,12 +55,6 @@ func (r Report) event(name string) (Event, bool) {
 	return Event{}, false
 }
 
-// TrafficShifted reports whether production traffic has fully moved to the
-// replacement with nothing left that may move it back on its own: the
-// release is live and only the termination wait remains. It is the core's
-// Shifted, which Settle sets by the rule every mode shares.
-func (r Report) TrafficShifted() bool { return r.Shifted }
-
 // TerminationWait is the deployment's termination wait (0 when unknown).
 func (r Report) TerminationWait() time.Duration {
 	return time.Duration(r.TerminationWaitMinutes) * time.Minute
