@@ -127,7 +127,8 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 		if a.cosignTags && att.Signed != "" {
 			covers := att.Covers
 			tags = append(tags, publish.CosignAttestation{Subject: subject, Envelope: att.Data, PredicateType: provenance.PredicateType,
-				Covers: func(env []byte) bool { return covers(provenance.EnvelopeMediaType, env) }})
+				Annotations: att.Annotations,
+				Covers:      func(env []byte, ann map[string]string) bool { return covers(provenance.EnvelopeMediaType, env, ann) }})
 		}
 	}
 	if signer != nil {

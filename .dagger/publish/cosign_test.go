@@ -193,10 +193,10 @@ func TestCosignVerifiesTheAttachedProvenance(t *testing.T) {
 
 	// What publish --cosign-tags writes: the envelope under cosign's own tag
 	// is found and verifies with our key, not with another.
-	covers := func(a provenance.Attestation) func([]byte) bool {
-		return func(env []byte) bool { return a.Covers(provenance.EnvelopeMediaType, env) }
+	covers := func(a provenance.Attestation) func([]byte, map[string]string) bool {
+		return func(env []byte, ann map[string]string) bool { return a.Covers(provenance.EnvelopeMediaType, env, ann) }
 	}
-	writeTag := func(s v1.Descriptor, env []byte, cover func([]byte) bool) CosignTagged {
+	writeTag := func(s v1.Descriptor, env []byte, cover func([]byte, map[string]string) bool) CosignTagged {
 		t.Helper()
 		got, err := WriteCosignAttestation(ctx, repo, auth, CosignAttestation{Subject: s, Envelope: env,
 			PredicateType: provenance.PredicateType, Covers: cover}, false)

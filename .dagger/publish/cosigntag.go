@@ -32,12 +32,14 @@ func CosignAttestationTag(subject v1.Hash) string {
 }
 
 // CosignAttestationLayer is envelope as one layer of cosign's attestation
-// image.
-func CosignAttestationLayer(envelope []byte, predicateType string) mutate.Addendum {
-	return mutate.Addendum{
-		Layer:       static.NewLayer(envelope, types.MediaType(dsseMediaType)),
-		Annotations: map[string]string{cosignPredicateTypeAnnotation: predicateType, cosignSignatureAnnotation: ""},
+// image, with extra annotations (a keyless signature's certificate, chain
+// and transparency-log bundle, which cosign reads from there).
+func CosignAttestationLayer(envelope []byte, predicateType string, extra map[string]string) mutate.Addendum {
+	ann := map[string]string{cosignPredicateTypeAnnotation: predicateType, cosignSignatureAnnotation: ""}
+	for k, v := range extra {
+		ann[k] = v
 	}
+	return mutate.Addendum{Layer: static.NewLayer(envelope, types.MediaType(dsseMediaType)), Annotations: ann}
 }
 
 // CosignAttestation is a signed envelope to store under its subject's
@@ -49,10 +51,14 @@ type CosignAttestation struct {
 	Envelope []byte
 	// PredicateType is the statement's predicate type.
 	PredicateType string
-	// Covers says whether an envelope already under the tag makes this one
-	// redundant (an equivalent statement verifying with the same key); a
-	// re-run signs anew, so bytes never match.
-	Covers func(envelope []byte) bool
+	// Annotations go on the envelope's layer beside cosign's own: what a
+	// keyless signature needs verified (certificate, chain, log bundle).
+	Annotations map[string]string
+	// Covers says whether an envelope already under the tag (with its
+	// layer's annotations) makes this one redundant (an equivalent
+	// statement the same signer signed); a re-run signs anew, so bytes
+	// never match.
+	Covers func(envelope []byte, annotations map[string]string) bool
 }
 
 // CosignTagged is the outcome of WriteCosignAttestation.
@@ -144,7 +150,7 @@ func WriteCosignAttestation(ctx context.Context, repo Reference, auth Auth, a Co
 	} else if immutable {
 		return out, &ImmutableAttestationTagError{Tag: tagName, Layers: now.layers}
 	}
-	img, err := mutate.Append(base, CosignAttestationLayer(a.Envelope, a.PredicateType))
+	img, err := mutate.Append(base, CosignAttestationLayer(a.Envelope, a.PredicateType, a.Annotations))
 	if err != nil {
 		return out, err
 	}
@@ -160,7 +166,7 @@ func WriteCosignAttestation(ctx context.Context, repo Reference, auth Auth, a Co
 
 // coveredBy counts img's layers and reports whether one of its DSSE layers
 // is an envelope covers accepts.
-func coveredBy(img v1.Image, covers func([]byte) bool) (int, bool, error) {
+func coveredBy(img v1.Image, covers func([]byte, map[string]string) bool) (int, bool, error) {
 	m, err := img.Manifest()
 	if err != nil {
 		return 0, false, err
@@ -182,7 +188,7 @@ func coveredBy(img v1.Image, covers func([]byte) bool) (int, bool, error) {
 		if err != nil {
 			return 0, false, err
 		}
-		if covers(env) {
+		if covers(env, l.Annotations) {
 			return len(m.Layers), true, nil
 		}
 	}

@@ -42,7 +42,7 @@ func TestCosignTagOnImmutableRepository(t *testing.T) {
 		}
 		return WriteCosignAttestation(ctx, repo, auth, CosignAttestation{Subject: subject, Envelope: a.Data,
 			PredicateType: provenance.PredicateType,
-			Covers:        func(env []byte) bool { return a.Covers(provenance.EnvelopeMediaType, env) }}, true)
+			Covers:        func(env []byte, ann map[string]string) bool { return a.Covers(provenance.EnvelopeMediaType, env, ann) }}, true)
 	}
 	if w, err := write(ours); err != nil || w.Existing || w.Layers != 1 || !strings.HasSuffix(w.Tag, ":sha256-"+subject.Digest.Hex+".att") {
 		t.Fatalf("first write: %+v %v", w, err)
@@ -89,7 +89,7 @@ func TestCosignTagAppendsToOtherAttestations(t *testing.T) {
 		}
 		w, err := WriteCosignAttestation(ctx, repo, auth, CosignAttestation{Subject: subject, Envelope: a.Data,
 			PredicateType: provenance.PredicateType,
-			Covers:        func(env []byte) bool { return a.Covers(provenance.EnvelopeMediaType, env) }}, false)
+			Covers:        func(env []byte, ann map[string]string) bool { return a.Covers(provenance.EnvelopeMediaType, env, ann) }}, false)
 		if err != nil || w.Existing || w.Layers != i+1 {
 			t.Fatalf("write %d: %+v %v", i+1, w, err)
 		}

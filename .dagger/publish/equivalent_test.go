@@ -34,7 +34,7 @@ func TestRerunAttachesNothingWhenAnEquivalentStatementIsThere(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return Referrer{ArtifactType: provenance.MediaType, Data: doc, Subject: subject, Equivalent: func(_ string, existing []byte) bool {
+		return Referrer{ArtifactType: provenance.MediaType, Data: doc, Subject: subject, Equivalent: func(_ string, existing []byte, _ map[string]string) bool {
 			return provenance.Equivalent(doc, existing)
 		}}
 	}

@@ -36,11 +36,12 @@ type Referrer struct {
 	// of a DSSE envelope, which its artifact type does not tell).
 	Annotations map[string]string
 	// Equivalent, when set, says whether a payload already attached to the
-	// subject (with its artifact type) makes this one redundant; then
-	// nothing is attached (a re-run of the same build, which signs anew and
-	// so never gives the same bytes). Without it only a byte-identical
+	// subject (with its artifact type and its layer's annotations, where a
+	// keyless signature keeps its certificate) makes this one redundant;
+	// then nothing is attached (a re-run of the same build, which signs anew
+	// and so never gives the same bytes). Without it only a byte-identical
 	// referrer counts as already there.
-	Equivalent func(artifactType string, existing []byte) bool
+	Equivalent func(artifactType string, existing []byte, annotations map[string]string) bool
 }
 
 // Attached is a pushed referrer, as release.json lists it.
@@ -221,7 +222,7 @@ func findEquivalent(r name.Repository, ref Referrer, opts []remote.Option) (stri
 		if err != nil {
 			return "", err
 		}
-		if ref.Equivalent(m.ArtifactType, payload) {
+		if ref.Equivalent(m.ArtifactType, payload, m.Layers[0].Annotations) {
 			return d.Digest.String(), nil
 		}
 	}

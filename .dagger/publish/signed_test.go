@@ -55,7 +55,7 @@ func TestSignedProvenanceIsAttachedOnceAsADSSEEnvelope(t *testing.T) {
 	ours, theirs := signingKey(t, kmsClient), signingKey(t, kmsClient)
 	ctx := context.Background()
 
-	run := func(signer *provenance.KMSSigner) Attached {
+	run := func(signer provenance.AttestationSigner) Attached {
 		t.Helper()
 		a, err := provenance.Attest(ctx, statement, signer)
 		if err != nil {
@@ -70,7 +70,7 @@ func TestSignedProvenanceIsAttachedOnceAsADSSEEnvelope(t *testing.T) {
 	}
 	steps := []struct {
 		name     string
-		signer   *provenance.KMSSigner
+		signer   provenance.AttestationSigner
 		existing bool
 		count    int
 	}{

@@ -1,0 +1,231 @@
+package sigstore
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"dagger/ecs-bluegreen/provenance"
+)
+
+// The public Sigstore instance.
+const (
+	DefaultFulcioURL = "https://fulcio.sigstore.dev"
+	DefaultRekorURL  = "https://rekor.sigstore.dev"
+)
+
+// The annotations cosign reads a keyless signature's material from, on
+// the layer that holds the envelope.
+const (
+	CertificateAnnotation = "dev.sigstore.cosign/certificate"
+	ChainAnnotation       = "dev.sigstore.cosign/chain"
+	BundleAnnotation      = "dev.sigstore.cosign/bundle"
+)
+
+// ParseURL checks a Fulcio or Rekor address given as flag: https, or http
+// to a loopback host (a local instance); "" means def.
+func ParseURL(flag, value, def string) (*url.URL, error) {
+	if strings.TrimSpace(value) == "" {
+		value = def
+	}
+	u, err := url.Parse(strings.TrimSpace(value))
+	bad := err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" ||
+		(u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())))
+	if bad {
+		if err == nil {
+			value = u.Redacted()
+		}
+		return nil, fmt.Errorf("%s %q is not accepted: want an https:// URL without credentials or query (http:// only to localhost), e.g. %s", flag, value, def)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Options configure a keyless Signer.
+type Options struct {
+	// Token mints the OIDC identity token, when the certificate is asked for.
+	Token TokenSource
+	// Fulcio and Rekor are the instance's addresses (ParseURL).
+	Fulcio, Rekor *url.URL
+	// HTTP is the client for all three; nil: one with a 60 s timeout.
+	HTTP *http.Client
+	// Now is the clock (tests); nil: time.Now.
+	Now func() time.Time
+}
+
+// Signer signs keyless: its key is made for this call and certified by
+// Fulcio on first use; every envelope it signs is logged in Rekor when
+// sealed. It implements provenance.AttestationSigner.
+type Signer struct {
+	opts Options
+
+	mu     sync.Mutex
+	key    *ecdsa.PrivateKey
+	cert   *Certificate
+	logKey *ecdsa.PublicKey
+}
+
+// New returns a Signer; nothing is asked of anybody until it signs (see
+// Check).
+func New(opts Options) (*Signer, error) {
+	if opts.Token == nil || opts.Fulcio == nil || opts.Rekor == nil {
+		return nil, errors.New("keyless signing needs a token source, a Fulcio and a Rekor address")
+	}
+	if opts.HTTP == nil {
+		opts.HTTP = &http.Client{Timeout: 60 * time.Second}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Signer{opts: opts}, nil
+}
+
+// Check mints a token and reads it without using it, so a workflow without
+// id-token: write, or a token for another audience, stops the call before
+// anything is built or pushed. The token for the certificate is minted
+// again later: GitHub's live five minutes.
+func (s *Signer) Check(ctx context.Context) (Identity, error) {
+	tok, err := s.opts.Token(ctx)
+	if err != nil {
+		return Identity{}, err
+	}
+	return ParseToken(tok, s.opts.Now())
+}
+
+// Certificate returns the signing certificate, asking Fulcio for it on
+// first use.
+func (s *Signer) Certificate(ctx context.Context) (Certificate, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cert != nil {
+		return *s.cert, nil
+	}
+	tok, err := s.opts.Token(ctx)
+	if err != nil {
+		return Certificate{}, err
+	}
+	id, err := ParseToken(tok, s.opts.Now())
+	if err != nil {
+		return Certificate{}, err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return Certificate{}, err
+	}
+	c, err := RequestCertificate(ctx, s.opts.HTTP, s.opts.Fulcio, tok, id.Subject, key)
+	if err != nil {
+		return Certificate{}, err
+	}
+	s.key, s.cert = key, &c
+	return c, nil
+}
+
+// Sign implements provenance.Signer with the certified key; the key id is
+// empty, as in cosign's envelopes (the certificate names the signer).
+func (s *Signer) Sign(ctx context.Context, message []byte) ([]byte, string, error) {
+	if _, err := s.Certificate(ctx); err != nil {
+		return nil, "", err
+	}
+	digest := sha256.Sum256(message)
+	sig, err := ecdsa.SignASN1(rand.Reader, s.key, digest[:])
+	return sig, "", err
+}
+
+// Who implements provenance.AttestationSigner: the certificate's identity.
+func (s *Signer) Who() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cert == nil {
+		return "a Sigstore certificate"
+	}
+	return fmt.Sprintf("a Sigstore certificate for %s (issuer %s)", s.cert.Identity, s.cert.Issuer)
+}
+
+// Seal implements provenance.AttestationSigner: the envelope is logged in
+// Rekor and the certificate, its chain and the log entry are returned as
+// cosign's annotations.
+func (s *Signer) Seal(ctx context.Context, envelope []byte) (map[string]string, error) {
+	c, err := s.Certificate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, err := s.rekorKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e, err := Upload(ctx, s.opts.HTTP, s.opts.Rekor, key, envelope, c.PEM)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{
+		CertificateAnnotation: string(c.PEM),
+		ChainAnnotation:       string(c.ChainPEM),
+		BundleAnnotation:      e.BundleJSON(),
+	}, nil
+}
+
+func (s *Signer) rekorKey(ctx context.Context) (*ecdsa.PublicKey, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.logKey == nil {
+		k, err := LogKey(ctx, s.opts.HTTP, s.opts.Rekor)
+		if err != nil {
+			return nil, err
+		}
+		s.logKey = k
+	}
+	return s.logKey, nil
+}
+
+// Verify implements provenance.AttestationSigner: an envelope found
+// attached counts as this signer's when its annotations hold a certificate
+// of the same identity from the same issuer and root (SameAuthority), a log
+// entry of that log for that envelope and certificate, and the
+// certificate's key verifies the envelope. Keys are new on every run; the
+// identity is what stays.
+func (s *Signer) Verify(envelope []byte, annotations map[string]string) ([]byte, error) {
+	s.mu.Lock()
+	ours, logKey := s.cert, s.logKey
+	s.mu.Unlock()
+	if ours == nil || logKey == nil {
+		return nil, errors.New("nothing signed yet to compare with")
+	}
+	found, err := ParseCertificate([]byte(annotations[CertificateAnnotation] + annotations[ChainAnnotation]))
+	if err != nil {
+		return nil, err
+	}
+	e, err := ParseBundle(annotations[BundleAnnotation])
+	if err != nil {
+		return nil, err
+	}
+	if !SameAuthority(*ours, found, e.Logged()) {
+		return nil, fmt.Errorf("signed by %s (issuer %s), not by %s", found.Identity, found.Issuer, ours.Identity)
+	}
+	if err := VerifyEntry(e, logKey, envelope, found.PEM); err != nil {
+		return nil, err
+	}
+	pub, ok := found.Leaf.PublicKey.(*ecdsa.PublicKey)
+	if !ok {
+		return nil, errors.New("the certificate's key is not ECDSA")
+	}
+	return provenance.Verify(envelope, pub)
+}
+
+var _ provenance.AttestationSigner = (*Signer)(nil)
