@@ -15,6 +15,7 @@ import (
 	"dagger/ecs-bluegreen/provenance"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/sbom"
+	"dagger/ecs-bluegreen/sigstore"
 )
 
 // Sbom builds the app binary (see build) and returns its software bill of
@@ -77,12 +78,44 @@ func (c *compiled) sbom(p buildplan.Platform) ([]byte, error) {
 	})
 }
 
-// provenanceSigner reads the KMS signing key ("" = none: nil, unsigned).
-func provenanceSigner(ctx context.Context, cfg aws.Config, keyID string) (*provenance.KMSSigner, error) {
-	if keyID == "" {
-		return nil, nil
+// provenanceSigner is what signs the provenance: the KMS key, keyless
+// Sigstore signing, or nothing (nil: the statement is attached unsigned).
+// Either is checked here, before the build.
+func provenanceSigner(ctx context.Context, cfg aws.Config, a publishArgs) (provenance.AttestationSigner, error) {
+	switch {
+	case a.signingKey != "":
+		s, err := provenance.NewKMSSigner(ctx, kms.NewFromConfig(cfg), a.signingKey)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case a.keyless.req.Wanted():
+		s, err := a.keyless.signer(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
-	return provenance.NewKMSSigner(ctx, kms.NewFromConfig(cfg), keyID)
+	return nil, nil
+}
+
+// verifyHint tells how the signed provenance is verified.
+func verifyHint(s provenance.AttestationSigner, cosignTags bool) string {
+	switch s := s.(type) {
+	case *provenance.KMSSigner:
+		return "verify with awskms:///" + s.KeyARN
+	case *sigstore.Signer:
+		c, err := s.Certificate(context.Background())
+		if err != nil {
+			return ""
+		}
+		hint := fmt.Sprintf("verify with cosign verify-attestation --certificate-identity %s --certificate-oidc-issuer %s", c.Identity, c.Issuer)
+		if !cosignTags {
+			hint += ", once it is under cosign's tag (--cosign-tags)"
+		}
+		return hint
+	}
+	return ""
 }
 
 // attest attaches an SBOM and a SLSA provenance statement to each platform
@@ -90,7 +123,7 @@ func provenanceSigner(ctx context.Context, cfg aws.Config, keyID string) (*prove
 // envelope signed by signer when there is one. A registry without the
 // referrers API gets its explanation on stderr and no attachments; the image
 // itself is published either way.
-func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publish.Request, a publishArgs, signer *provenance.KMSSigner) ([]publish.Attached, error) {
+func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publish.Request, a publishArgs, signer provenance.AttestationSigner) ([]publish.Attached, error) {
 	resolved, err := dag.Container().From(img.goImage.Ref).ImageRef(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("resolving the builder image %s: %w", img.goImage.Ref, err)
@@ -132,9 +165,9 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 		}
 	}
 	if signer != nil {
-		fmt.Fprintf(os.Stderr, "provenance signed with KMS key %s (DSSE envelope; verify with awskms:///%s)\n", signer.KeyARN, signer.KeyARN)
+		fmt.Fprintf(os.Stderr, "provenance signed by %s (DSSE envelope; %s)\n", signer.Who(), verifyHint(signer, a.cosignTags))
 	} else {
-		fmt.Fprintln(os.Stderr, "provenance NOT signed (no --signing-key): the statement is attached bare, a record of the build, not proof")
+		fmt.Fprintln(os.Stderr, "provenance NOT signed (no --signing-key, no keyless signing): the statement is attached bare, a record of the build, not proof")
 	}
 	attached, err := publish.Attach(ctx, target.Target, target.Auth, refs)
 	warning, err := publish.WithoutReferrers(err, target.Target, a.strictReferrers)

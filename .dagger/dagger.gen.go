@@ -686,7 +686,42 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignTags", err))
 				}
 			}
-			return (*EcsBluegreen).Publish(&parent, ctx, source, pkg, port, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey, cosignTags)
+			var githubOidcUrl *dagger.Secret
+			if inputArgs["githubOidcUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["githubOidcUrl"]), &githubOidcUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg githubOidcUrl", err))
+				}
+			}
+			var githubOidcToken *dagger.Secret
+			if inputArgs["githubOidcToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["githubOidcToken"]), &githubOidcToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg githubOidcToken", err))
+				}
+			}
+			var sigstoreToken *dagger.Secret
+			if inputArgs["sigstoreToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sigstoreToken"]), &sigstoreToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sigstoreToken", err))
+				}
+			}
+			var fulcioUrl string
+			if inputArgs["fulcioUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["fulcioUrl"]), &fulcioUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg fulcioUrl", err))
+				}
+			}
+			var rekorUrl string
+			if inputArgs["rekorUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["rekorUrl"]), &rekorUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg rekorUrl", err))
+				}
+			}
+			return (*EcsBluegreen).Publish(&parent, ctx, source, pkg, port, stack, repository, version, tag, platform, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey, cosignTags, githubOidcUrl, githubOidcToken, sigstoreToken, fulcioUrl, rekorUrl)
 		case "Rehearsal":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)
@@ -1029,7 +1064,42 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignTags", err))
 				}
 			}
-			return (*EcsBluegreen).Release(&parent, ctx, source, pkg, port, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey, cosignTags)
+			var githubOidcUrl *dagger.Secret
+			if inputArgs["githubOidcUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["githubOidcUrl"]), &githubOidcUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg githubOidcUrl", err))
+				}
+			}
+			var githubOidcToken *dagger.Secret
+			if inputArgs["githubOidcToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["githubOidcToken"]), &githubOidcToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg githubOidcToken", err))
+				}
+			}
+			var sigstoreToken *dagger.Secret
+			if inputArgs["sigstoreToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sigstoreToken"]), &sigstoreToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sigstoreToken", err))
+				}
+			}
+			var fulcioUrl string
+			if inputArgs["fulcioUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["fulcioUrl"]), &fulcioUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg fulcioUrl", err))
+				}
+			}
+			var rekorUrl string
+			if inputArgs["rekorUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["rekorUrl"]), &rekorUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg rekorUrl", err))
+				}
+			}
+			return (*EcsBluegreen).Release(&parent, ctx, source, pkg, port, stack, version, tag, image, platform, deploy, noWait, timeout, waitUntil, credentialsExpireAt, hooks, platformVersion, registry, registryUsername, registryPassword, registryService, goImage, sourceDateEpoch, sourceUrl, builderId, registryTimeout, strictReferrers, signingKey, cosignTags, githubOidcUrl, githubOidcToken, sigstoreToken, fulcioUrl, rekorUrl)
 		case "Rollback":
 			var parent EcsBluegreen
 			err = json.Unmarshal(parentJSON, &parent)

@@ -98,6 +98,26 @@ func (m *EcsBluegreen) Publish(
 	// repository that tag is written once (a re-run of the same build writes nothing).
 	// +optional
 	cosignTags bool,
+	// Sign the provenance keyless on GitHub Actions instead of with --signing-key: the job's
+	// ACTIONS_ID_TOKEN_REQUEST_URL, given as env:ACTIONS_ID_TOKEN_REQUEST_URL with --github-oidc-token (the job needs
+	// permissions: id-token: write). After the build an identity token for the audience sigstore is minted from
+	// it, exchanged at Fulcio for a short-lived certificate naming the workflow, and the signature is logged in
+	// Rekor; the certificate and the log entry are attached beside the envelope.
+	// +optional
+	githubOidcUrl *dagger.Secret,
+	// The job's ACTIONS_ID_TOKEN_REQUEST_TOKEN, with --github-oidc-url.
+	// +optional
+	githubOidcToken *dagger.Secret,
+	// Sign the provenance keyless with this OIDC identity token (audience sigstore) instead: one minted by
+	// the caller shortly before the call, e.g. by another CI system. Its expiry is checked before the build.
+	// +optional
+	sigstoreToken *dagger.Secret,
+	// Fulcio of the Sigstore instance keyless signing uses; default https://fulcio.sigstore.dev.
+	// +optional
+	fulcioUrl string,
+	// Rekor of the Sigstore instance keyless signing uses; default https://rekor.sigstore.dev.
+	// +optional
+	rekorUrl string,
 ) (string, error) {
 	limit, err := publish.ParseTimeout(registryTimeout)
 	if err != nil {
@@ -116,7 +136,11 @@ func (m *EcsBluegreen) Publish(
 	if err := provenance.CheckKeyID(signingKey); err != nil {
 		return "", err
 	}
-	if err := publish.CheckCosignTags(cosignTags, signingKey); err != nil {
+	keyless := newKeyless(githubOidcUrl, githubOidcToken, sigstoreToken, fulcioUrl, rekorUrl)
+	if err := keyless.check(signingKey); err != nil {
+		return "", err
+	}
+	if err := publish.CheckCosignTags(cosignTags, signingKey != "" || keyless.req.Wanted()); err != nil {
 		return "", err
 	}
 	cfg, err := m.awsConfig(ctx, "publish")
@@ -130,7 +154,7 @@ func (m *EcsBluegreen) Publish(
 		stack: stack, repository: repository, version: version, tag: tag,
 		registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 		source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port},
-		strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey, cosignTags: cosignTags,
+		strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey, cosignTags: cosignTags, keyless: keyless,
 	}, nil)
 	if err != nil {
 		return "", err
@@ -181,6 +205,8 @@ type publishArgs struct {
 	// cosignTags also stores the signed provenance under cosign's
 	// sha256-<hex>.att tags.
 	cosignTags bool
+	// keyless signs the provenance through Sigstore instead of a KMS key.
+	keyless keylessArgs
 }
 
 // publish builds the image, writes it as an OCI layout tar inside this
@@ -211,7 +237,7 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	target.Log = os.Stderr
 	// The key is read and checked before the build, so a wrong key stops
 	// the call before anything is pushed.
-	signer, err := provenanceSigner(ctx, cfg, a.signingKey)
+	signer, err := provenanceSigner(ctx, cfg, a)
 	if err != nil {
 		return publish.Result{}, err
 	}

@@ -139,6 +139,22 @@ func (m *EcsBluegreen) Release(
 	// (see publish); needs --signing-key.
 	// +optional
 	cosignTags bool,
+	// Sign the provenance keyless on GitHub Actions: the job's ACTIONS_ID_TOKEN_REQUEST_URL, with
+	// --github-oidc-token (see publish). Instead of --signing-key.
+	// +optional
+	githubOidcUrl *dagger.Secret,
+	// The job's ACTIONS_ID_TOKEN_REQUEST_TOKEN, with --github-oidc-url.
+	// +optional
+	githubOidcToken *dagger.Secret,
+	// Sign the provenance keyless with this OIDC identity token (audience sigstore) instead (see publish).
+	// +optional
+	sigstoreToken *dagger.Secret,
+	// Fulcio of the Sigstore instance keyless signing uses; default https://fulcio.sigstore.dev.
+	// +optional
+	fulcioUrl string,
+	// Rekor of the Sigstore instance keyless signing uses; default https://rekor.sigstore.dev.
+	// +optional
+	rekorUrl string,
 ) (*dagger.Directory, error) {
 	// Every argument is checked before AWS is touched.
 	regLimit, err := publish.ParseTimeout(registryTimeout)
@@ -146,14 +162,16 @@ func (m *EcsBluegreen) Release(
 		return nil, err
 	}
 	ctx = publish.WithTimeout(ctx, regLimit)
+	keyless := newKeyless(githubOidcUrl, githubOidcToken, sigstoreToken, fulcioUrl, rekorUrl)
 	in, err := release.Inputs{
 		Deploy: deploy, NoWait: noWait, Hooks: hooks, Timeout: timeout, CredentialsExpireAt: credentialsExpireAt,
 		WaitUntil: waitUntil, SourceURL: sourceURL, BuilderID: builderId, SigningKey: signingKey, Image: image, Platforms: platform,
-		CosignTags: cosignTags,
+		CosignTags: cosignTags, Keyless: keyless.req,
 	}.Check(time.Now())
 	if err != nil {
 		return nil, err
 	}
+	keyless.fulcio, keyless.rekor = in.Fulcio, in.Rekor
 	if _, _, err := (imageArgs{pkg: pkg, port: port}).service(); err != nil {
 		return nil, err
 	}
@@ -207,7 +225,7 @@ func (m *EcsBluegreen) Release(
 			stack: stack, repository: plan.Target.RepositoryUri, version: version, tag: tag,
 			registry: registry, registryUsername: registryUsername, registryPassword: registryPassword,
 			source: source, image: imageArgs{platforms: platform, version: version, goImage: goImage, sourceURL: sourceURL, sourceDateEpoch: sourceDateEpoch, pkg: pkg, port: port},
-			strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey, cosignTags: cosignTags,
+			strictReferrers: strictReferrers, builderID: builderId, signingKey: signingKey, cosignTags: cosignTags, keyless: keyless,
 		}, preflight)
 		if err != nil {
 			return nil, err

@@ -239,12 +239,31 @@ func TestReleaseWorkflow(t *testing.T) {
 	if install < 0 || creds < 0 || install > creds {
 		t.Errorf("install step %d, credentials step %d: the verified install must come first", install, creds)
 	}
-	if len(calls) != 1 {
-		t.Fatalf("want exactly one release call, found %d", len(calls))
+	// One release call per way of signing, of which exactly one runs.
+	byCondition := map[string]Call{}
+	for _, c := range calls {
+		byCondition[c.If] = c.Call
 	}
-	checkReleaseCall(t, calls[0], "$RELEASE_SHA")
-	if calls[0].Chain[0].Flags["deploy"] != "true" {
-		t.Error("the workflow must run release --deploy")
+	kms, okKMS := byCondition["vars.PROVENANCE_SIGNING != 'keyless'"]
+	keyless, okKeyless := byCondition["vars.PROVENANCE_SIGNING == 'keyless'"]
+	if len(calls) != 2 || !okKMS || !okKeyless {
+		t.Fatalf("want two release calls, one with if: vars.PROVENANCE_SIGNING != 'keyless' and one with == 'keyless', found %+v", calls)
+	}
+	for _, c := range []Call{kms, keyless} {
+		checkReleaseCall(t, c, "$RELEASE_SHA")
+		if c.Chain[0].Flags["deploy"] != "true" {
+			t.Error("the workflow must run release --deploy")
+		}
+	}
+	if f := kms.Chain[0].Flags; f["signing-key"] != "$SIGNING_KEY" || f["github-oidc-url"] != "" || f["github-oidc-token"] != "" {
+		t.Errorf("the KMS release signs with %v: want --signing-key $SIGNING_KEY and no keyless flags", f)
+	}
+	if f := keyless.Chain[0].Flags; f["github-oidc-url"] != "env:ACTIONS_ID_TOKEN_REQUEST_URL" ||
+		f["github-oidc-token"] != "env:ACTIONS_ID_TOKEN_REQUEST_TOKEN" || f["cosign-tags"] != "true" {
+		t.Errorf("the keyless release passes %v: want --github-oidc-url env:ACTIONS_ID_TOKEN_REQUEST_URL "+
+			"--github-oidc-token env:ACTIONS_ID_TOKEN_REQUEST_TOKEN --cosign-tags", f)
+	} else if _, ok := f["signing-key"]; ok {
+		t.Error("the keyless release also passes --signing-key")
 	}
 	// A failed release exports nothing; the deployment's state is kept.
 	if len(failureCalls) != 1 || failureCalls[0].Chain[0].Name != "status" {
@@ -256,9 +275,15 @@ func TestReleaseWorkflow(t *testing.T) {
 	}
 }
 
+// stepCall is a dagger call of a workflow step, with the step's condition.
+type stepCall struct {
+	Call
+	If string
+}
+
 // workflowCalls parses the dagger calls of a job's run steps: those that run
 // while all is well, and those of steps that run only after a failure.
-func workflowCalls(t *testing.T, job WorkflowJob) (calls, onFailure []Call) {
+func workflowCalls(t *testing.T, job WorkflowJob) (calls []stepCall, onFailure []Call) {
 	t.Helper()
 	for _, s := range job.Steps {
 		for _, line := range daggerCallLines(s.Run) {
@@ -273,7 +298,7 @@ func workflowCalls(t *testing.T, job WorkflowJob) (calls, onFailure []Call) {
 			if s.If == "failure()" {
 				onFailure = append(onFailure, c)
 			} else {
-				calls = append(calls, c)
+				calls = append(calls, stepCall{Call: c, If: s.If})
 			}
 		}
 	}

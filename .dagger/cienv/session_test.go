@@ -48,11 +48,12 @@ func TestReleaseWorkflowSessionOutlivesTheWait(t *testing.T) {
 		t.Error("no step before the credentials step records AWS_CREDENTIAL_EXPIRATION from SESSION_SECONDS")
 	}
 	calls, _ := workflowCalls(t, w.Jobs["release"])
-	if len(calls) != 1 {
-		t.Fatalf("release job runs %d dagger calls, want the release", len(calls))
+	if len(calls) == 0 {
+		t.Fatal("release job runs no dagger call")
 	}
-	c := calls[0]
-	if f := c.Chain[0].Flags; f["timeout"] != "$RELEASE_TIMEOUT" || f["credentials-expire-at"] != "$AWS_CREDENTIAL_EXPIRATION" {
-		t.Errorf("release flags %v: want --timeout $RELEASE_TIMEOUT --credentials-expire-at $AWS_CREDENTIAL_EXPIRATION", f)
+	for _, c := range calls {
+		if f := c.Chain[0].Flags; f["timeout"] != "$RELEASE_TIMEOUT" || f["credentials-expire-at"] != "$AWS_CREDENTIAL_EXPIRATION" {
+			t.Errorf("release flags %v: want --timeout $RELEASE_TIMEOUT --credentials-expire-at $AWS_CREDENTIAL_EXPIRATION", f)
+		}
 	}
 }

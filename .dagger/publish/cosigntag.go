@@ -88,13 +88,15 @@ func (e *ImmutableAttestationTagError) Error() string {
 		"(it is attached as an OCI referrer; verify that one with cosign verify-blob-attestation)", e.Tag, e.Layers)
 }
 
-// CheckCosignTags refuses --cosign-tags without a signing key: cosign
-// verify-attestation verifies only a signed envelope, and without a key the
+// CheckCosignTags refuses --cosign-tags without a signature (signed is
+// false when neither --signing-key nor keyless signing was given): cosign
+// verify-attestation verifies only a signed envelope, and without one the
 // statement is attached bare.
-func CheckCosignTags(cosignTags bool, signingKey string) error {
-	if cosignTags && signingKey == "" {
-		return errors.New("--cosign-tags needs --signing-key: cosign verify-attestation checks a signature, and without a key " +
-			"the provenance is an unsigned statement it cannot verify; pass --signing-key <KMS key> or drop --cosign-tags")
+func CheckCosignTags(cosignTags, signed bool) error {
+	if cosignTags && !signed {
+		return errors.New("--cosign-tags needs a signed provenance: cosign verify-attestation checks a signature, and without one " +
+			"the provenance is an unsigned statement it cannot verify; pass --signing-key <KMS key>, or sign keyless " +
+			"(--github-oidc-url and --github-oidc-token on GitHub Actions), or drop --cosign-tags")
 	}
 	return nil
 }

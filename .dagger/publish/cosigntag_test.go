@@ -131,17 +131,14 @@ func TestCosignTagAppendsToOtherAttestations(t *testing.T) {
 	}
 }
 
-func TestCosignTagsNeedASigningKey(t *testing.T) {
-	err := CheckCosignTags(true, "")
-	if err == nil || !strings.Contains(err.Error(), "--signing-key") || !strings.Contains(err.Error(), "--cosign-tags") {
-		t.Fatalf("--cosign-tags without a key: %v", err)
+func TestCosignTagsNeedASignature(t *testing.T) {
+	err := CheckCosignTags(true, false)
+	if err == nil || !strings.Contains(err.Error(), "--signing-key") || !strings.Contains(err.Error(), "--github-oidc-token") || !strings.Contains(err.Error(), "--cosign-tags") {
+		t.Fatalf("--cosign-tags without a signature: %v", err)
 	}
-	for _, c := range []struct {
-		on  bool
-		key string
-	}{{false, ""}, {true, "alias/webapp-provenance"}, {false, "alias/webapp-provenance"}} {
-		if err := CheckCosignTags(c.on, c.key); err != nil {
-			t.Errorf("CheckCosignTags(%v, %q): %v", c.on, c.key, err)
+	for _, c := range [][2]bool{{false, false}, {true, true}, {false, true}} {
+		if err := CheckCosignTags(c[0], c[1]); err != nil {
+			t.Errorf("CheckCosignTags(%v, %v): %v", c[0], c[1], err)
 		}
 	}
 }

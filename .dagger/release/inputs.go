@@ -2,6 +2,7 @@ package release
 
 import (
 	"errors"
+	"net/url"
 	"time"
 
 	"dagger/ecs-bluegreen/buildplan"
@@ -10,6 +11,7 @@ import (
 	"dagger/ecs-bluegreen/ecsdeploy"
 	"dagger/ecs-bluegreen/provenance"
 	"dagger/ecs-bluegreen/publish"
+	"dagger/ecs-bluegreen/sigstore"
 )
 
 // Inputs are the release function's arguments that need no AWS to check,
@@ -20,6 +22,8 @@ type Inputs struct {
 	Timeout, CredentialsExpireAt, WaitUntil string
 	SourceURL, BuilderID, SigningKey, Image string
 	Platforms                               []string
+	// Keyless is how keyless signing was asked for (none: the zero value).
+	Keyless sigstore.Request
 }
 
 // Checked is what Check made of Inputs.
@@ -35,6 +39,8 @@ type Checked struct {
 	Until  ecsdeploy.Checkpoint
 	// Waits is true when the call follows the deployment.
 	Waits bool
+	// Fulcio and Rekor are the keyless signing instance (nil: not keyless).
+	Fulcio, Rekor *url.URL
 }
 
 // Check validates every argument that needs no AWS, so a bad one is
@@ -52,7 +58,10 @@ func (in Inputs) Check(now time.Time) (Checked, error) {
 	if err = provenance.CheckKeyID(in.SigningKey); err != nil {
 		return c, err
 	}
-	if err = publish.CheckCosignTags(in.CosignTags, in.SigningKey); err != nil {
+	if c.Fulcio, c.Rekor, err = in.Keyless.Check(in.SigningKey); err != nil {
+		return c, err
+	}
+	if err = publish.CheckCosignTags(in.CosignTags, in.SigningKey != "" || in.Keyless.Wanted()); err != nil {
 		return c, err
 	}
 	c.Mode = bundle.ModePipeline
@@ -88,8 +97,8 @@ func (in Inputs) Check(now time.Time) (Checked, error) {
 		}
 		// An image released as it is gets no new provenance: what signs or
 		// tags one would be ignored, so it is refused instead.
-		if in.SigningKey != "" || in.CosignTags {
-			return c, errors.New("invalid signing-key or cosign-tags with image: a release of an image pushed earlier builds and attests nothing; sign its provenance when it is published")
+		if in.SigningKey != "" || in.CosignTags || in.Keyless.Wanted() {
+			return c, errors.New("invalid signing-key, keyless signing or cosign-tags with image: a release of an image pushed earlier builds and attests nothing; sign its provenance when it is published")
 		}
 	}
 	return c, nil

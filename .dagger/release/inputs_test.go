@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"dagger/ecs-bluegreen/bundle"
+	"dagger/ecs-bluegreen/sigstore"
 )
 
 func TestInputsCheckRefusesEachBadArgumentBeforeAWS(t *testing.T) {
@@ -38,6 +39,12 @@ func TestInputsCheckRefusesEachBadArgumentBeforeAWS(t *testing.T) {
 		"signing key id":  {SigningKey: "not a key"},
 		"key with image":  {Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + strings.Repeat("a", 64), SigningKey: "alias/webapp-provenance"},
 		"tags with image": {Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + strings.Repeat("a", 64), CosignTags: true},
+		"keyless with image": {Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/webapp@sha256:" + strings.Repeat("a", 64),
+			Keyless: sigstore.Request{GitHubURL: true, GitHubToken: true}},
+		"keyless and a key":       {Keyless: sigstore.Request{Token: true}, SigningKey: "alias/webapp-provenance"},
+		"half the GitHub pair":    {Keyless: sigstore.Request{GitHubURL: true}},
+		"an http Fulcio":          {Keyless: sigstore.Request{Token: true, FulcioURL: "http://fulcio.example"}},
+		"a Rekor without keyless": {Keyless: sigstore.Request{RekorURL: "https://rekor.example"}},
 	} {
 		if bad.Timeout == "" {
 			bad.Timeout = "60m" // the function's default
@@ -57,7 +64,11 @@ func TestInputsCheckRefusesEachBadArgumentBeforeAWS(t *testing.T) {
 			t.Errorf("%+v: err = %v, want the refusal of provenance options with --image", bad, err)
 		}
 	}
-	if _, err := (Inputs{Timeout: "60m", CosignTags: true}).Check(now); err == nil || !strings.Contains(err.Error(), "--cosign-tags needs --signing-key") {
+	if _, err := (Inputs{Timeout: "60m", CosignTags: true}).Check(now); err == nil || !strings.Contains(err.Error(), "--cosign-tags needs a signed provenance") {
 		t.Errorf("--cosign-tags without a key: %v", err)
+	}
+	c, err = (Inputs{Timeout: "60m", CosignTags: true, Keyless: sigstore.Request{GitHubURL: true, GitHubToken: true}}).Check(now)
+	if err != nil || c.Fulcio.String() != sigstore.DefaultFulcioURL || c.Rekor.String() != sigstore.DefaultRekorURL {
+		t.Errorf("keyless with --cosign-tags: %+v, %v", c, err)
 	}
 }
