@@ -17,8 +17,9 @@ import (
 // tarball, publish), this module (the deployment check function under
 // .dagger/cmd, see hookAsset and lambdabuild) and the CDK app (the toolbox
 // copies the builder's /usr/local/go). The golang image sets
-// GOTOOLCHAIN=local, so a go line newer than its Go fails the build instead
-// of fetching a newer toolchain.
+// GOTOOLCHAIN=local, so a go line newer than its Go fails the build; the
+// CDK toolbox, which copies only /usr/local/go, would fetch another
+// toolchain and so not build with the pinned one.
 var BuilderGoModules = []string{"go.mod", ".dagger/go.mod", "infra/go.mod"}
 
 // golangTag is a golang image tag that names a Go version: 1.26.8-bookworm,

@@ -23,7 +23,7 @@ import (
 // Move both together with `scripts/builder-image --update <tag>`, which
 // checks the image's GOLANG_VERSION against the tag before writing;
 // `scripts/builder-image --check` verifies the pin against the registry
-// (README, "Moving the builder image"). Without a digest the default is
+// (README, "Checking and moving the builder image"). Without a digest the default is
 // the tag alone, which moves whenever a Go patch release or a Debian
 // update ships.
 const (
