@@ -12,16 +12,23 @@ import (
 // that takes --go-image falls back to DefaultGoImage when it is not given,
 // and TestDefaultGoImageIsNamedOnce fails when another file repeats it.
 //
-// DefaultGoImageTag is for humans: the tag the digest was read from.
-// DefaultGoImageDigest pins it: the manifest (or index) digest that tag
-// pointed at, so the same commit builds the same bytes on any runner until
-// the pin is moved on purpose. Move both together with
-// `scripts/builder-image --update` (README, "Moving the builder image").
-// Without a digest the default is the tag alone, which moves whenever a Go
-// patch release or a Debian update ships.
+// DefaultGoImageTag is for humans: the tag the digest was read from. It
+// names the Go patch release (1.26.8, not 1.26) because the digest is one
+// exact toolchain: the tag then says which, CheckBuilderGo can hold the
+// project's go lines against it, and `scripts/builder-image --update`
+// without a tag only follows Debian rebuilds of that same Go release.
+// DefaultGoImageDigest pins it: the image index digest that tag pointed at
+// (the index, so every platform's builder is pinned), so the same commit
+// builds the same bytes on any runner until the pin is moved on purpose.
+// Move both together with `scripts/builder-image --update <tag>`, which
+// checks the image's GOLANG_VERSION against the tag before writing;
+// `scripts/builder-image --check` verifies the pin against the registry
+// (README, "Checking and moving the builder image"). Without a digest the default is
+// the tag alone, which moves whenever a Go patch release or a Debian
+// update ships.
 const (
-	DefaultGoImageTag    = "public.ecr.aws/docker/library/golang:1.26-bookworm"
-	DefaultGoImageDigest = ""
+	DefaultGoImageTag    = "public.ecr.aws/docker/library/golang:1.26.8-bookworm"
+	DefaultGoImageDigest = "sha256:a688600ca24f8a4d3ca77f95b0dd40704a9fc787c826660eb7ba0b641b8b175d"
 )
 
 // DefaultGoImage is the builder image used when none is given:

@@ -225,7 +225,8 @@ func TestSourceDateAndPlatformList(t *testing.T) {
 
 func TestGoImageAndArchitecture(t *testing.T) {
 	for ref, pinned := range map[string]bool{
-		DefaultGoImageTag: DefaultGoImageDigest != "",
+		DefaultGoImageTag: false, // the tag alone follows the tag
+		DefaultGoImage():  DefaultGoImageDigest != "",
 		"":                DefaultGoImageDigest != "",
 		"golang@sha256:" + strings.Repeat("a", 64):               true,
 		"golang:1.26-bookworm@sha256:" + strings.Repeat("b", 64): true,

@@ -347,3 +347,30 @@ func TestLoadModuleReadsTheConstructor(t *testing.T) {
 		t.Error("a directory without a constructor was accepted")
 	}
 }
+
+// The ci workflow's build job checks the pinned builder image against its
+// registry (scripts/builder-image --check) before the first Dagger call, so
+// a pin that no longer resolves, or names another Go release than its tag,
+// fails CI before anything is built with it.
+func TestCIChecksThePinnedBuilderBeforeBuilding(t *testing.T) {
+	ci, err := LoadWorkflow(ciWorkflowPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, ok := ci.Jobs["build"]
+	if !ok {
+		t.Fatal("ci has no build job")
+	}
+	check, dagger := -1, -1
+	for i, s := range job.Steps {
+		if check < 0 && strings.Contains(s.Run, "scripts/builder-image --check") {
+			check = i
+		}
+		if dagger < 0 && strings.Contains(s.Run, "dagger ") && strings.Contains(s.Run, " call ") {
+			dagger = i
+		}
+	}
+	if check < 0 || dagger < 0 || check > dagger {
+		t.Errorf("build job: builder check at step %d, first dagger call at step %d; want the check first", check, dagger)
+	}
+}
