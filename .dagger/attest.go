@@ -156,7 +156,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 		refs = append(refs,
 			publish.Referrer{ArtifactType: sbom.MediaType, Data: bom, Subject: subject},
 			publish.Referrer{ArtifactType: att.ArtifactType, Data: att.Data, Subject: subject,
-				Annotations: att.Annotations, Equivalent: att.Covers})
+				Annotations: att.Annotations, Equivalent: att.Covers, Seal: att.Seal})
 		if a.cosignTags && att.Signed != "" {
 			covers := att.Covers
 			tags = append(tags, publish.CosignAttestation{Subject: subject, Envelope: att.Data, PredicateType: provenance.PredicateType,

@@ -1,6 +1,9 @@
 package provenance
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // AttestationSigner is what signs a provenance for attaching: a Signer that
 // also names itself, recognises its own envelopes among those already
@@ -37,6 +40,12 @@ type Attestation struct {
 	// payload and layer annotations) makes attaching this one pointless; see
 	// Attest.
 	Covers func(artifactType string, existing []byte, annotations map[string]string) bool
+	// Seal returns what the signer adds to Annotations for verifiers (see
+	// AttestationSigner.Seal), made on the first call only and then
+	// repeated: it is called only when the envelope is attached somewhere,
+	// so a re-run that finds its equivalent attached publishes nothing. Nil
+	// when unsigned.
+	Seal func(ctx context.Context) (map[string]string, error)
 }
 
 // Attest prepares the statement for attaching: signed with signer when there
@@ -73,13 +82,7 @@ func Attest(ctx context.Context, statement []byte, signer AttestationSigner) (At
 	if err != nil {
 		return Attestation{}, err
 	}
-	sealed, err := signer.Seal(ctx, env)
-	if err != nil {
-		return Attestation{}, err
-	}
-	for k, v := range sealed {
-		a.Annotations[k] = v
-	}
+	a.Seal = once(func(ctx context.Context) (map[string]string, error) { return signer.Seal(ctx, env) })
 	a.ArtifactType, a.Data, a.Signed = EnvelopeMediaType, env, signer.Who()
 	a.Covers = func(artifactType string, existing []byte, annotations map[string]string) bool {
 		if artifactType != EnvelopeMediaType {
@@ -89,6 +92,23 @@ func Attest(ctx context.Context, statement []byte, signer AttestationSigner) (At
 		return err == nil && Equivalent(statement, payload)
 	}
 	return a, nil
+}
+
+// once makes f run on the first call only; later calls get its result.
+func once(f func(context.Context) (map[string]string, error)) func(context.Context) (map[string]string, error) {
+	var mu sync.Mutex
+	var done bool
+	var out map[string]string
+	var err error
+	return func(ctx context.Context) (map[string]string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			out, err = f(ctx)
+			done = true
+		}
+		return out, err
+	}
 }
 
 // Who implements AttestationSigner: the key's ARN.

@@ -35,10 +35,7 @@ func CosignAttestationTag(subject v1.Hash) string {
 // image, with extra annotations (a keyless signature's certificate, chain
 // and transparency-log bundle, which cosign reads from there).
 func CosignAttestationLayer(envelope []byte, predicateType string, extra map[string]string) mutate.Addendum {
-	ann := map[string]string{cosignPredicateTypeAnnotation: predicateType, cosignSignatureAnnotation: ""}
-	for k, v := range extra {
-		ann[k] = v
-	}
+	ann := merged(extra, map[string]string{cosignPredicateTypeAnnotation: predicateType, cosignSignatureAnnotation: ""})
 	return mutate.Addendum{Layer: static.NewLayer(envelope, types.MediaType(dsseMediaType)), Annotations: ann}
 }
 
@@ -59,6 +56,9 @@ type CosignAttestation struct {
 	// statement the same signer signed); a re-run signs anew, so bytes
 	// never match.
 	Covers func(envelope []byte, annotations map[string]string) bool
+	// Seal, when set, is called only when the envelope is written, and its
+	// annotations are added (see Referrer.Seal).
+	Seal func(ctx context.Context) (map[string]string, error)
 }
 
 // CosignTagged is the outcome of WriteCosignAttestation.
@@ -152,7 +152,15 @@ func WriteCosignAttestation(ctx context.Context, repo Reference, auth Auth, a Co
 	} else if immutable {
 		return out, &ImmutableAttestationTagError{Tag: tagName, Layers: now.layers}
 	}
-	img, err := mutate.Append(base, CosignAttestationLayer(a.Envelope, a.PredicateType, a.Annotations))
+	ann := a.Annotations
+	if a.Seal != nil {
+		extra, err := a.Seal(ctx)
+		if err != nil {
+			return out, err
+		}
+		ann = merged(ann, extra)
+	}
+	img, err := mutate.Append(base, CosignAttestationLayer(a.Envelope, a.PredicateType, ann))
 	if err != nil {
 		return out, err
 	}

@@ -42,6 +42,11 @@ type Referrer struct {
 	// and so never gives the same bytes). Without it only a byte-identical
 	// referrer counts as already there.
 	Equivalent func(artifactType string, existing []byte, annotations map[string]string) bool
+	// Seal, when set, is called only when the referrer is attached (nothing
+	// equivalent is there) and its annotations are added: what a keyless
+	// signature gets by logging itself in a transparency log, a public and
+	// permanent record that a re-run which attaches nothing need not make.
+	Seal func(ctx context.Context) (map[string]string, error)
 }
 
 // Attached is a pushed referrer, as release.json lists it.
@@ -148,6 +153,9 @@ func Attach(ctx context.Context, repo Reference, auth Auth, refs []Referrer) ([]
 				continue
 			}
 		}
+		if ref, err = sealed(ctx, ref); err != nil {
+			return out, err
+		}
 		manifest, err := ArtifactManifest(ref)
 		if err != nil {
 			return out, err
@@ -172,6 +180,31 @@ func Attach(ctx context.Context, repo Reference, auth Auth, refs []Referrer) ([]
 		out = append(out, attached(ref, d.String(), there))
 	}
 	return out, nil
+}
+
+// sealed is ref with what its Seal adds to its annotations.
+func sealed(ctx context.Context, ref Referrer) (Referrer, error) {
+	if ref.Seal == nil {
+		return ref, nil
+	}
+	extra, err := ref.Seal(ctx)
+	if err != nil {
+		return ref, err
+	}
+	ref.Annotations = merged(ref.Annotations, extra)
+	return ref, nil
+}
+
+// merged is a copy of a with b's entries added.
+func merged(a, b map[string]string) map[string]string {
+	out := make(map[string]string, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
 }
 
 // attached describes a referrer of ref's subject with the given digest.

@@ -110,12 +110,18 @@ func (s *Signer) Check(ctx context.Context) (Identity, error) {
 }
 
 // Certificate returns the signing certificate, asking Fulcio for it on
-// first use.
+// first use. The log's key is read then too: it is what recognises an
+// attestation attached by an earlier run (Verify), before anything is
+// logged, and an unreachable log stops the call before it signs.
 func (s *Signer) Certificate(ctx context.Context) (Certificate, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cert != nil {
 		return *s.cert, nil
+	}
+	logKey, err := LogKey(ctx, s.opts.HTTP, s.opts.Rekor)
+	if err != nil {
+		return Certificate{}, err
 	}
 	tok, err := s.opts.Token(ctx)
 	if err != nil {
@@ -133,7 +139,7 @@ func (s *Signer) Certificate(ctx context.Context) (Certificate, error) {
 	if err != nil {
 		return Certificate{}, err
 	}
-	s.key, s.cert = key, &c
+	s.key, s.cert, s.logKey = key, &c, logKey
 	return c, nil
 }
 
@@ -166,10 +172,9 @@ func (s *Signer) Seal(ctx context.Context, envelope []byte) (map[string]string, 
 	if err != nil {
 		return nil, err
 	}
-	key, err := s.rekorKey(ctx)
-	if err != nil {
-		return nil, err
-	}
+	s.mu.Lock()
+	key := s.logKey
+	s.mu.Unlock()
 	e, err := Upload(ctx, s.opts.HTTP, s.opts.Rekor, key, envelope, c.PEM)
 	if err != nil {
 		return nil, err
@@ -179,19 +184,6 @@ func (s *Signer) Seal(ctx context.Context, envelope []byte) (map[string]string, 
 		ChainAnnotation:       string(c.ChainPEM),
 		BundleAnnotation:      e.BundleJSON(),
 	}, nil
-}
-
-func (s *Signer) rekorKey(ctx context.Context) (*ecdsa.PublicKey, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.logKey == nil {
-		k, err := LogKey(ctx, s.opts.HTTP, s.opts.Rekor)
-		if err != nil {
-			return nil, err
-		}
-		s.logKey = k
-	}
-	return s.logKey, nil
 }
 
 // Verify implements provenance.AttestationSigner: an envelope found

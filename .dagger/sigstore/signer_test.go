@@ -39,6 +39,24 @@ func (in instance) signer(t *testing.T, workflowRef string) *Signer {
 	return s
 }
 
+// attest signs and seals st as attaching does, returning the attestation
+// with the annotations it is attached with.
+func attest(t *testing.T, st []byte, s provenance.AttestationSigner) (provenance.Attestation, error) {
+	t.Helper()
+	a, err := provenance.Attest(context.Background(), st, s)
+	if err != nil {
+		return a, err
+	}
+	extra, err := a.Seal(context.Background())
+	if err != nil {
+		return a, err
+	}
+	for k, v := range extra {
+		a.Annotations[k] = v
+	}
+	return a, nil
+}
+
 func statement(t *testing.T, version string) []byte {
 	t.Helper()
 	st, err := provenance.Statement(provenance.Build{
@@ -60,7 +78,7 @@ func TestKeylessAttestation(t *testing.T) {
 	in := start(t)
 	s := in.signer(t, workflow)
 	st := statement(t, "abc1234")
-	a, err := provenance.Attest(context.Background(), st, s)
+	a, err := attest(t, st, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +119,7 @@ func TestKeylessAttestation(t *testing.T) {
 		t.Fatalf("%d certificates, %d log entries; want 1 and 1", in.fulcio.Requests(), in.rekor.Entries())
 	}
 	// A second platform's statement: the same certificate, one more entry.
-	if _, err := provenance.Attest(context.Background(), statement(t, "abc1234-arm"), s); err != nil {
+	if _, err := attest(t, statement(t, "abc1234-arm"), s); err != nil {
 		t.Fatal(err)
 	}
 	if in.fulcio.Requests() != 1 || in.rekor.Entries() != 2 {
@@ -115,26 +133,25 @@ func TestKeylessAttestation(t *testing.T) {
 // statement, a tampered bundle or a forged certificate does not.
 func TestKeylessReRunRecognisesItsOwnAttestation(t *testing.T) {
 	in := start(t)
-	ctx := context.Background()
-	first, err := provenance.Attest(ctx, statement(t, "abc1234"), in.signer(t, workflow))
+	first, err := attest(t, statement(t, "abc1234"), in.signer(t, workflow))
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := provenance.Attest(ctx, statement(t, "abc1234"), in.signer(t, workflow))
+	again, err := attest(t, statement(t, "abc1234"), in.signer(t, workflow))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !again.Covers(first.ArtifactType, first.Data, first.Annotations) {
 		t.Fatal("a re-run of the same workflow does not recognise its earlier attestation")
 	}
-	other, err := provenance.Attest(ctx, statement(t, "abc1234"), in.signer(t, "mallory/fork/.github/workflows/release.yml@refs/heads/main"))
+	other, err := attest(t, statement(t, "abc1234"), in.signer(t, "mallory/fork/.github/workflows/release.yml@refs/heads/main"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again.Covers(other.ArtifactType, other.Data, other.Annotations) {
 		t.Fatal("an attestation of another workflow counts as ours")
 	}
-	newer, err := provenance.Attest(ctx, statement(t, "def5678"), in.signer(t, workflow))
+	newer, err := attest(t, statement(t, "def5678"), in.signer(t, workflow))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +166,7 @@ func TestKeylessReRunRecognisesItsOwnAttestation(t *testing.T) {
 	}
 	// A certificate of the same identity from another authority.
 	rogue := sigstorefake.StartFulcio(t)
-	forged, err := provenance.Attest(ctx, statement(t, "abc1234"), instance{rogue, in.rekor}.signer(t, workflow))
+	forged, err := attest(t, statement(t, "abc1234"), instance{rogue, in.rekor}.signer(t, workflow))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,13 +197,13 @@ func TestKeylessRefusesBadAnswers(t *testing.T) {
 	in := start(t)
 	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	in.fulcio.OtherKey = &other.PublicKey
-	if _, err := provenance.Attest(ctx, st, in.signer(t, workflow)); err == nil || !strings.Contains(err.Error(), "another key") {
+	if _, err := attest(t, st, in.signer(t, workflow)); err == nil || !strings.Contains(err.Error(), "another key") {
 		t.Fatalf("a certificate for another key: %v", err)
 	}
 
 	in = start(t)
 	in.rekor.Tamper = func(b []byte) ([]byte, bool) { return b, true }
-	if _, err := provenance.Attest(ctx, st, in.signer(t, workflow)); err == nil || !strings.Contains(err.Error(), "signed entry timestamp") {
+	if _, err := attest(t, st, in.signer(t, workflow)); err == nil || !strings.Contains(err.Error(), "signed entry timestamp") {
 		t.Fatalf("a spoiled timestamp: %v", err)
 	}
 
@@ -198,7 +215,7 @@ func TestKeylessRefusesBadAnswers(t *testing.T) {
 		out, _ := json.Marshal(e)
 		return out, false
 	}
-	if _, err := provenance.Attest(ctx, st, in.signer(t, workflow)); err == nil || !strings.Contains(err.Error(), "another envelope") {
+	if _, err := attest(t, st, in.signer(t, workflow)); err == nil || !strings.Contains(err.Error(), "another envelope") {
 		t.Fatalf("an entry for another envelope: %v", err)
 	}
 
@@ -208,7 +225,7 @@ func TestKeylessRefusesBadAnswers(t *testing.T) {
 	if _, err := s.Check(ctx); err == nil || !strings.Contains(err.Error(), "expired") || strings.Contains(err.Error(), expired) {
 		t.Fatalf("Check of an expired token: %v", err)
 	}
-	_, err := provenance.Attest(ctx, st, s)
+	_, err := attest(t, st, s)
 	if err == nil || strings.Contains(err.Error(), expired) {
 		t.Fatalf("signing with an expired token: %v", err)
 	}
@@ -222,7 +239,7 @@ func TestKeylessRefusesBadAnswers(t *testing.T) {
 	claims = bytes.Replace(claims, []byte(`"aud":"sigstore"`), []byte(`"aud":["sigstore","x"]`), 1)
 	bad = parts[0] + "." + base64.RawURLEncoding.EncodeToString(claims) + "." + parts[2]
 	s, _ = New(Options{Token: StaticToken(bad), Fulcio: in.fulcio.URL, Rekor: in.rekor.URL})
-	_, err = provenance.Attest(ctx, st, s)
+	_, err = attest(t, st, s)
 	if err == nil || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), bad) {
 		t.Fatalf("a token Fulcio refuses: %v", err)
 	}
