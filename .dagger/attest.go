@@ -109,7 +109,7 @@ func verifyHint(s provenance.AttestationSigner, cosignTags bool) string {
 		if err != nil {
 			return ""
 		}
-		hint := fmt.Sprintf("verify with cosign verify-attestation --certificate-identity %s --certificate-oidc-issuer %s", c.Identity, c.Issuer)
+		hint := fmt.Sprintf("verify with cosign verify-attestation --type slsaprovenance1 --certificate-identity %s --certificate-oidc-issuer %s", c.Identity, c.Issuer)
 		if !cosignTags {
 			hint += ", once it is under cosign's tag (--cosign-tags)"
 		}

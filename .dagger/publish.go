@@ -93,7 +93,8 @@ func (m *EcsBluegreen) Publish(
 	// +optional
 	signingKey string,
 	// Also store each platform's signed provenance under the tag cosign verify-attestation reads
-	// (sha256-<platform manifest hex>.att), beside the OCI referrer it does not look at; needs --signing-key.
+	// (sha256-<platform manifest hex>.att), beside the OCI referrer it does not look at; needs --signing-key
+	// or keyless signing.
 	// Opt-in: it adds one such tag per platform manifest to the repository, and on an immutable ECR
 	// repository that tag is written once (a re-run of the same build writes nothing).
 	// +optional
@@ -249,6 +250,11 @@ func (m *EcsBluegreen) publish(ctx context.Context, cfg aws.Config, a publishArg
 	defer os.RemoveAll(img.dir)
 	target.Tarball = img.tarball
 	target.Revision = img.version
+	if signer != nil {
+		if err := signer.Prepare(ctx); err != nil {
+			return publish.Result{}, err
+		}
+	}
 	if check != nil {
 		ref := target.Target
 		ref.Digest = img.digest

@@ -136,7 +136,7 @@ func (m *EcsBluegreen) Release(
 	// +optional
 	signingKey string,
 	// Also store the signed provenance under the sha256-<hex>.att tags cosign verify-attestation reads
-	// (see publish); needs --signing-key.
+	// (see publish); needs --signing-key or keyless signing.
 	// +optional
 	cosignTags bool,
 	// Sign the provenance keyless on GitHub Actions: the job's ACTIONS_ID_TOKEN_REQUEST_URL, with

@@ -22,6 +22,10 @@ type AttestationSigner interface {
 	// Seal returns the annotations a fresh envelope is attached with; it
 	// may publish the signature first (to a transparency log).
 	Seal(ctx context.Context, envelope []byte) (map[string]string, error)
+	// Prepare readies the signer after the build and before anything is
+	// pushed, so what can still fail (a certificate authority refusing the
+	// identity) fails while nothing is published.
+	Prepare(ctx context.Context) error
 }
 
 // Attestation is the provenance as it is attached to an image: a DSSE
@@ -123,5 +127,9 @@ func (s *KMSSigner) Verify(envelope []byte, _ map[string]string) ([]byte, error)
 // Seal implements AttestationSigner: a KMS signature needs nothing beside
 // the envelope (the verifier holds the key).
 func (s *KMSSigner) Seal(context.Context, []byte) (map[string]string, error) { return nil, nil }
+
+// Prepare implements AttestationSigner: the key was read and checked when
+// the signer was made.
+func (s *KMSSigner) Prepare(context.Context) error { return nil }
 
 var _ AttestationSigner = (*KMSSigner)(nil)

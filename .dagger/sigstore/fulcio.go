@@ -73,6 +73,15 @@ func RequestCertificate(ctx context.Context, client *http.Client, fulcio *url.UR
 	if err != nil {
 		return Certificate{}, fmt.Errorf("Fulcio at %s: %w", fulcio.Redacted(), err)
 	}
+	// The public instance embeds the certificate transparency timestamp in
+	// the leaf; a detached one would have to travel beside it, and cosign's
+	// annotations have no place for it, so verification would fail.
+	if resp.Header.Get("SCT") != "" {
+		return Certificate{}, fmt.Errorf("Fulcio at %s answered a detached certificate transparency timestamp, which cosign's attestation layout cannot carry: use an instance that embeds it in the certificate", fulcio.Redacted())
+	}
+	if len(c.Chain) == 0 {
+		return Certificate{}, fmt.Errorf("Fulcio at %s answered a certificate without its chain: a verifier, and a later run, could not tell its authority", fulcio.Redacted())
+	}
 	if pub, ok := c.Leaf.PublicKey.(*ecdsa.PublicKey); !ok || !pub.Equal(&key.PublicKey) {
 		return Certificate{}, fmt.Errorf("Fulcio at %s issued a certificate for another key than the one it was asked to certify", fulcio.Redacted())
 	}

@@ -137,8 +137,11 @@ func Upload(ctx context.Context, client *http.Client, rekor *url.URL, logKey *ec
 // LogKey reads the log's public key (an ECDSA key, as cosign requires).
 func LogKey(ctx context.Context, client *http.Client, rekor *url.URL) (*ecdsa.PublicKey, error) {
 	answer, status, err := call(ctx, client, http.MethodGet, rekor.JoinPath("api/v1/log/publicKey").String(), nil, "application/x-pem-file")
-	if err != nil || status != http.StatusOK {
-		return nil, fmt.Errorf("reading Rekor's public key at %s: %d %v", rekor.Redacted(), status, err)
+	if err != nil {
+		return nil, fmt.Errorf("reading Rekor's public key at %s: %w", rekor.Redacted(), err)
+	}
+	if status != http.StatusOK {
+		return nil, fmt.Errorf("reading Rekor's public key at %s: answered %d: %s", rekor.Redacted(), status, excerpt(answer))
 	}
 	b, _ := pem.Decode(answer)
 	if b == nil {
@@ -163,9 +166,9 @@ func LogID(pub *ecdsa.PublicKey) string {
 }
 
 // VerifyEntry checks what cosign checks of a bundle: the signed entry
-// timestamp verifies with the log's key, the entry is of that log, and its
-// body is an intoto entry of exactly this envelope (by hash) signed by
-// exactly this certificate.
+// timestamp verifies with the log's key, the entry is of that log, its body
+// is an intoto entry of exactly this envelope (by hash) signed by exactly
+// this certificate, and it was logged while the certificate was valid.
 func VerifyEntry(e Entry, logKey *ecdsa.PublicKey, envelope, certPEM []byte) error {
 	if e.LogID != LogID(logKey) {
 		return fmt.Errorf("the log entry names log %s, not the log whose key was read (%s)", e.LogID, LogID(logKey))
@@ -190,6 +193,14 @@ func VerifyEntry(e Entry, logKey *ecdsa.PublicKey, envelope, certPEM []byte) err
 	ours, _ := pem.Decode(certPEM)
 	if logged == nil || ours == nil || !bytes.Equal(logged.Bytes, ours.Bytes) {
 		return errors.New("the log entry names another certificate")
+	}
+	cert, err := x509.ParseCertificate(ours.Bytes)
+	if err != nil {
+		return fmt.Errorf("the certificate: %w", err)
+	}
+	if at := e.Logged(); at.Before(cert.NotBefore) || at.After(cert.NotAfter) {
+		return fmt.Errorf("the entry was logged at %s, outside the certificate's validity (%s to %s)",
+			at.Format(time.RFC3339), cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
 	}
 	return nil
 }

@@ -76,14 +76,28 @@ type Options struct {
 type Signer struct {
 	opts Options
 
-	mu     sync.Mutex
-	key    *ecdsa.PrivateKey
-	cert   *Certificate
-	logKey *ecdsa.PublicKey
+	mu sync.Mutex
+	// current signs; every certificate issued in this call is kept, so an
+	// envelope is sealed with the certificate of the key that signed it
+	// even after a renewal.
+	current *certified
+	issued  []*certified
+	logKey  *ecdsa.PublicKey
 }
 
+// certified is a key and its certificate.
+type certified struct {
+	key  *ecdsa.PrivateKey
+	cert Certificate
+}
+
+// renewBefore is how much validity a certificate must have left to sign
+// with: an envelope is logged a few registry operations after it is
+// signed, and cosign refuses an entry logged after the certificate ended.
+const renewBefore = 3 * time.Minute
+
 // New returns a Signer; nothing is asked of anybody until it signs (see
-// Check).
+// Check and Prepare).
 func New(opts Options) (*Signer, error) {
 	if opts.Token == nil || opts.Fulcio == nil || opts.Rekor == nil {
 		return nil, errors.New("keyless signing needs a token source, a Fulcio and a Rekor address")
@@ -109,48 +123,75 @@ func (s *Signer) Check(ctx context.Context) (Identity, error) {
 	return ParseToken(tok, s.opts.Now())
 }
 
-// Certificate returns the signing certificate, asking Fulcio for it on
-// first use. The log's key is read then too: it is what recognises an
-// attestation attached by an earlier run (Verify), before anything is
-// logged, and an unreachable log stops the call before it signs.
+// Prepare asks for the certificate now (see Certificate): called after the
+// build and before the push, so a token Fulcio refuses, an unreachable
+// Fulcio or Rekor, or an instance that answers what cosign cannot verify
+// stops the call before anything is pushed.
+func (s *Signer) Prepare(ctx context.Context) error {
+	_, err := s.Certificate(ctx)
+	return err
+}
+
+// Certificate returns the certificate the next signature is made with:
+// Fulcio is asked for one on first use, and again (a new key) when the last
+// has less than renewBefore left. The log's key is read with the first: it
+// is what recognises an attestation attached by an earlier run (Verify)
+// before anything is logged.
 func (s *Signer) Certificate(ctx context.Context) (Certificate, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cert != nil {
-		return *s.cert, nil
-	}
-	logKey, err := LogKey(ctx, s.opts.HTTP, s.opts.Rekor)
+	c, err := s.signing(ctx)
 	if err != nil {
 		return Certificate{}, err
+	}
+	return c.cert, nil
+}
+
+func (s *Signer) signing(ctx context.Context) (*certified, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current != nil && s.opts.Now().Add(renewBefore).Before(s.current.cert.Leaf.NotAfter) {
+		return s.current, nil
+	}
+	if s.logKey == nil {
+		k, err := LogKey(ctx, s.opts.HTTP, s.opts.Rekor)
+		if err != nil {
+			return nil, err
+		}
+		s.logKey = k
 	}
 	tok, err := s.opts.Token(ctx)
 	if err != nil {
-		return Certificate{}, err
+		return nil, err
 	}
 	id, err := ParseToken(tok, s.opts.Now())
 	if err != nil {
-		return Certificate{}, err
+		return nil, err
+	}
+	principal, err := id.Principal()
+	if err != nil {
+		return nil, err
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return Certificate{}, err
+		return nil, err
 	}
-	c, err := RequestCertificate(ctx, s.opts.HTTP, s.opts.Fulcio, tok, id.Subject, key)
+	c, err := RequestCertificate(ctx, s.opts.HTTP, s.opts.Fulcio, tok, principal, key)
 	if err != nil {
-		return Certificate{}, err
+		return nil, err
 	}
-	s.key, s.cert, s.logKey = key, &c, logKey
-	return c, nil
+	s.current = &certified{key: key, cert: c}
+	s.issued = append(s.issued, s.current)
+	return s.current, nil
 }
 
 // Sign implements provenance.Signer with the certified key; the key id is
 // empty, as in cosign's envelopes (the certificate names the signer).
 func (s *Signer) Sign(ctx context.Context, message []byte) ([]byte, string, error) {
-	if _, err := s.Certificate(ctx); err != nil {
+	c, err := s.signing(ctx)
+	if err != nil {
 		return nil, "", err
 	}
 	digest := sha256.Sum256(message)
-	sig, err := ecdsa.SignASN1(rand.Reader, s.key, digest[:])
+	sig, err := ecdsa.SignASN1(rand.Reader, c.key, digest[:])
 	return sig, "", err
 }
 
@@ -158,24 +199,38 @@ func (s *Signer) Sign(ctx context.Context, message []byte) ([]byte, string, erro
 func (s *Signer) Who() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cert == nil {
+	if s.current == nil {
 		return "a Sigstore certificate"
 	}
-	return fmt.Sprintf("a Sigstore certificate for %s (issuer %s)", s.cert.Identity, s.cert.Issuer)
+	return fmt.Sprintf("a Sigstore certificate for %s (issuer %s)", s.current.cert.Identity, s.current.cert.Issuer)
+}
+
+// signedBy is the certificate of this call whose key verifies envelope.
+func (s *Signer) signedBy(envelope []byte) (Certificate, *ecdsa.PublicKey, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.issued {
+		if _, err := provenance.Verify(envelope, &c.key.PublicKey); err == nil {
+			return c.cert, s.logKey, nil
+		}
+	}
+	return Certificate{}, nil, errors.New("the envelope was not signed by this call's keys")
 }
 
 // Seal implements provenance.AttestationSigner: the envelope is logged in
-// Rekor and the certificate, its chain and the log entry are returned as
-// cosign's annotations.
+// Rekor and the certificate of the key that signed it, its chain and the
+// log entry are returned as cosign's annotations. A certificate that ended
+// before the entry could be made is refused: cosign would refuse the entry.
 func (s *Signer) Seal(ctx context.Context, envelope []byte) (map[string]string, error) {
-	c, err := s.Certificate(ctx)
+	c, logKey, err := s.signedBy(envelope)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	key := s.logKey
-	s.mu.Unlock()
-	e, err := Upload(ctx, s.opts.HTTP, s.opts.Rekor, key, envelope, c.PEM)
+	if now := s.opts.Now(); !now.Before(c.Leaf.NotAfter) {
+		return nil, fmt.Errorf("the signing certificate for %s ended at %s, before the signature could be logged: nothing was logged or attached; run the call again",
+			c.Identity, c.Leaf.NotAfter.UTC().Format(time.RFC3339))
+	}
+	e, err := Upload(ctx, s.opts.HTTP, s.opts.Rekor, logKey, envelope, c.PEM)
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +249,12 @@ func (s *Signer) Seal(ctx context.Context, envelope []byte) (map[string]string, 
 // identity is what stays.
 func (s *Signer) Verify(envelope []byte, annotations map[string]string) ([]byte, error) {
 	s.mu.Lock()
-	ours, logKey := s.cert, s.logKey
+	current, logKey := s.current, s.logKey
 	s.mu.Unlock()
-	if ours == nil || logKey == nil {
+	if current == nil || logKey == nil {
 		return nil, errors.New("nothing signed yet to compare with")
 	}
+	ours := &current.cert
 	found, err := ParseCertificate([]byte(annotations[CertificateAnnotation] + annotations[ChainAnnotation]))
 	if err != nil {
 		return nil, err

@@ -60,6 +60,7 @@ func TestParseToken(t *testing.T) {
 // service: the audience is sigstore, the request token is the bearer, and
 // neither the request token nor the URL's query reaches an error.
 func TestGitHubActionsToken(t *testing.T) {
+	defer quickRetries()()
 	const requestToken = "ghs-request-token-secret"
 	minted := sigstorefake.Token(workflow, "sigstore", time.Now().Add(5*time.Minute))
 	status := http.StatusOK
@@ -113,4 +114,55 @@ func TestParseURL(t *testing.T) {
 	if u.String() != DefaultRekorURL {
 		t.Fatalf("default %s", u)
 	}
+}
+
+// TestGitHubActionsTokenRetriesWhatMayPass: a failing or unreachable token
+// service is asked again (three times in all), a refusal is not; the
+// client speaks HTTP/1.1, which the service has been seen to require.
+func TestGitHubActionsTokenRetriesWhatMayPass(t *testing.T) {
+	defer quickRetries()()
+	minted := sigstorefake.Token(workflow, "sigstore", time.Now().Add(5*time.Minute))
+	var calls int
+	answers := []int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		status := http.StatusOK
+		if calls < len(answers) {
+			status = answers[calls]
+		}
+		calls++
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(map[string]string{"value": minted})
+	}))
+	defer srv.Close()
+	src, err := GitHubActionsToken(srv.Client(), srv.URL+"/idtoken?api-version=2.0", "request-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		answers []int
+		calls   int
+		ok      bool
+	}{
+		{[]int{http.StatusServiceUnavailable}, 2, true},
+		{[]int{http.StatusBadGateway, http.StatusInternalServerError, http.StatusServiceUnavailable}, 3, false},
+		{[]int{http.StatusForbidden}, 1, false},
+	} {
+		calls, answers = 0, c.answers
+		got, err := src(context.Background())
+		if (err == nil) != c.ok || calls != c.calls || (c.ok && got != minted) {
+			t.Errorf("answers %v: %d calls, err %v; want %d calls, ok=%v", c.answers, calls, err, c.calls, c.ok)
+		}
+	}
+	tr, ok := http1(&http.Client{}).Transport.(*http.Transport)
+	if !ok || tr.ForceAttemptHTTP2 || tr.TLSNextProto == nil || len(tr.TLSNextProto) != 0 {
+		t.Fatalf("the token client may negotiate HTTP/2: %+v", tr)
+	}
+}
+
+// quickRetries shortens the pause between attempts until the returned
+// function restores it.
+func quickRetries() func() {
+	saved := retryWait
+	retryWait = 10 * time.Millisecond
+	return func() { retryWait = saved }
 }

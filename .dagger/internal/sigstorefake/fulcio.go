@@ -61,6 +61,9 @@ type Fulcio struct {
 	// OtherKey, when set, makes it certify this key instead of the one
 	// asked for (a broken or hostile authority).
 	OtherKey *ecdsa.PublicKey
+	// DetachedSCT and NoChain make it answer as some private instances do:
+	// with an SCT header beside the certificate, or without the chain.
+	DetachedSCT, NoChain bool
 
 	mu       sync.Mutex
 	requests int
@@ -139,7 +142,12 @@ func (f *Fulcio) signingCert(w http.ResponseWriter, r *http.Request) {
 	}
 	parsed, err := x509.ParsePKIXPublicKey(block.Bytes)
 	pub, isEC := parsed.(*ecdsa.PublicKey)
-	digest := sha256.Sum256([]byte(claims.Sub))
+	// Fulcio's principal: a person's verified e-mail, else the subject.
+	principal := claims.Sub
+	if claims.Email != "" {
+		principal = claims.Email
+	}
+	digest := sha256.Sum256([]byte(principal))
 	if err != nil || !isEC || !ecdsa.VerifyASN1(pub, digest[:], req.SignedEmailAddress) {
 		http.Error(w, `{"code":400,"message":"proof of possession does not verify"}`, http.StatusBadRequest)
 		return
@@ -149,6 +157,10 @@ func (f *Fulcio) signingCert(w http.ResponseWriter, r *http.Request) {
 		certified = f.OtherKey
 	}
 	identity, _ := url.Parse("https://github.com/" + claims.JobWorkflowRef)
+	var emails []string
+	if claims.JobWorkflowRef == "" {
+		identity, emails = nil, []string{claims.Email}
+	}
 	issuerV2, _ := asn1.MarshalWithParams(claims.Iss, "utf8")
 	f.mu.Lock()
 	f.requests++
@@ -158,11 +170,14 @@ func (f *Fulcio) signingCert(w http.ResponseWriter, r *http.Request) {
 	leaf := &x509.Certificate{
 		SerialNumber: serial, NotBefore: now.Add(-time.Minute), NotAfter: now.Add(10 * time.Minute),
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
-		URIs: []*url.URL{identity},
+		EmailAddresses: emails,
 		ExtraExtensions: []pkix.Extension{
 			{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1, 1}, Value: []byte(claims.Iss)},
 			{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1, 8}, Value: issuerV2},
 		},
+	}
+	if identity != nil {
+		leaf.URIs = []*url.URL{identity}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, leaf, f.inter, certified, f.interKey)
 	if err != nil {
@@ -170,16 +185,23 @@ func (f *Fulcio) signingCert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pem-certificate-chain")
+	if f.DetachedSCT {
+		w.Header().Set("SCT", base64.StdEncoding.EncodeToString([]byte("detached")))
+	}
 	w.WriteHeader(http.StatusCreated)
-	for _, d := range [][]byte{der, f.inter.Raw, f.root.Raw} {
+	chain := [][]byte{der, f.inter.Raw, f.root.Raw}
+	if f.NoChain {
+		chain = chain[:1]
+	}
+	for _, d := range chain {
 		_ = pem.Encode(w, &pem.Block{Type: "CERTIFICATE", Bytes: d})
 	}
 }
 
 type claims struct {
-	Iss, Sub, Aud  string
-	Exp            int64
-	JobWorkflowRef string `json:"job_workflow_ref"`
+	Iss, Sub, Aud, Email string
+	Exp                  int64
+	JobWorkflowRef       string `json:"job_workflow_ref"`
 }
 
 func readClaims(tok string) (claims, error) {

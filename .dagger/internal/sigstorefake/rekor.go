@@ -31,6 +31,8 @@ type Rekor struct {
 	// (what a broken or hostile log would do): the canonical body, and
 	// whether the signed entry timestamp is then spoiled.
 	Tamper func(body []byte) (changed []byte, spoilSET bool)
+	// Now, when set, is the log's clock (an entry logged late).
+	Now func() time.Time
 
 	key   *ecdsa.PrivateKey
 	logID string
@@ -134,7 +136,11 @@ func (r *Rekor) create(w http.ResponseWriter, req *http.Request) {
 	r.entries++
 	r.mu.Unlock()
 	b64 := base64.StdEncoding.EncodeToString(stored)
-	integrated := time.Now().Unix()
+	clock := time.Now
+	if r.Now != nil {
+		clock = r.Now
+	}
+	integrated := clock().Unix()
 	set, _ := json.Marshal(map[string]any{"body": b64, "integratedTime": integrated, "logID": r.logID, "logIndex": index})
 	digest := sha256.Sum256(set)
 	sig, _ := ecdsa.SignASN1(rand.Reader, r.key, digest[:])
