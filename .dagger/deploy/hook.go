@@ -96,13 +96,20 @@ func HookRollback(ctx context.Context, cd CodeDeployAPI, td ServiceReader, stack
 		return "", err
 	}
 	resolve := func(r *Report) error { return resolveRevision(ctx, appSpecs, r) }
+	// What serves now is the newest release that succeeded. One whose
+	// revision cannot be read is not skipped: the one before it would be
+	// taken for the current release, and the advice would go two back.
 	var now string
 	for i := range hist {
 		h := &hist[i]
-		if h.Status == "Succeeded" && !isCodeDeployRollback(*h) && resolve(h) == nil {
-			now = h.TaskDefinition
-			break
+		if h.Status != "Succeeded" || isCodeDeployRollback(*h) {
+			continue
 		}
+		if err := resolve(h); err != nil {
+			return "", fmt.Errorf("%s %w; that is the newest release that succeeded, so what serves now, and the release before it, are unknown — let the caller read it (s3:GetObject on it)", intro, err)
+		}
+		now = h.TaskDefinition
+		break
 	}
 	if now == "" {
 		return "", fmt.Errorf("%s The hook's deployment group %s has no succeeded deployment naming its task definition, so the image to go back to is unknown", intro, r.DeploymentGroup)

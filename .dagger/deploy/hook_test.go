@@ -99,6 +99,30 @@ func TestHookRollbackPrintsTheStackUpdateWithThePreviousImage(t *testing.T) {
 	}
 }
 
+// The newest release that succeeded has a revision that cannot be read:
+// the advice is refused, naming it, instead of taking the release before it
+// for the current one (and printing the image two releases back).
+func TestHookRollbackRefusesAnUnreadableNewestRelease(t *testing.T) {
+	e := newMoto(t)
+	arns := e.service(t, 3, 3)
+	s := newScripted(t, newFakeClock(), phase{Status: "Succeeded", TaskSets: true, Green: 100})
+	s.revisionARN = arns[2]
+	s.history = []pastDeployment{
+		{ID: "d-FIRST0001", Status: "Succeeded", TaskDef: arns[0], Created: -3 * time.Hour},
+		{ID: "d-SECOND002", Status: "Succeeded", TaskDef: arns[1], Created: -2 * time.Hour},
+		{ID: "d-NEWEST003", Status: "Succeeded", S3: &s3Revision{Bucket: pipelineBucket, Key: "webapp/gone", BundleType: "YAML"}, Created: time.Minute},
+	}
+	how, err := HookRollback(context.Background(), s.client(1), e.ecs, "webapp-service", s.id, nil)
+	if err == nil {
+		t.Fatalf("HookRollback advised, skipping the newest release d-NEWEST003:\n%s", how)
+	}
+	for _, want := range []string{"d-NEWEST003", "newest release that succeeded", "hook mode"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal lacks %q: %v", want, err)
+		}
+	}
+}
+
 func TestHookRollbackOfAnUpdateInFlightSaysToCancelIt(t *testing.T) {
 	s := newScripted(t, newFakeClock(), phase{Status: "InProgress", TaskSets: true, Green: 0})
 	how, err := HookRollback(context.Background(), s.client(1), nil, "webapp-service", s.id, nil)
