@@ -21,17 +21,8 @@ import (
 // equivalent envelope writes nothing, and an envelope the tag does not
 // cover (another key) is refused before any write, naming the tag.
 func TestCosignTagOnImmutableRepository(t *testing.T) {
-	reg := startReferrersRegistry(t)
-	auth := Auth{Username: "AWS", Password: "pw"}
-	subject := pushedIndex(t, reg, auth)[0]
-	repo := reg.ref("webapp", "")
-	statement, err := provenance.Statement(provenance.Build{
-		Subject: "webapp", Digest: subject.Digest.String(), Platform: subject.Platform.String(), Version: "abc1234",
-		GoImage: "golang:1.26-bookworm", GoBuild: []string{"go", "build", "./app"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := newAttestedImage(t, true)
+	reg, auth, subject, repo, statement := fx.reg, fx.auth, fx.subject, fx.repo, fx.statement
 	kmsClient := kms.NewFromConfig(awstest.MotoConfig(t))
 	ours, theirs := signingKey(t, kmsClient), signingKey(t, kmsClient)
 	ctx := context.Background()
@@ -51,7 +42,7 @@ func TestCosignTagOnImmutableRepository(t *testing.T) {
 	if w, err := write(ours); err != nil || !w.Existing {
 		t.Fatalf("re-run: %+v %v, want nothing written", w, err)
 	}
-	_, err = write(theirs)
+	_, err := write(theirs)
 	var imm *ImmutableAttestationTagError
 	if !errors.As(err, &imm) || !strings.Contains(err.Error(), CosignAttestationTag(subject.Digest)) {
 		t.Fatalf("another key on an immutable repository: %v, want an ImmutableAttestationTagError naming the tag", err)
@@ -67,18 +58,8 @@ func TestCosignTagOnImmutableRepository(t *testing.T) {
 // On a mutable repository a tag holding another attestation keeps it: this
 // one is appended, as cosign attest does, each layer in cosign's layout.
 func TestCosignTagAppendsToOtherAttestations(t *testing.T) {
-	reg := startReferrersRegistry(t)
-	reg.immutable = false
-	auth := Auth{Username: "AWS", Password: "pw"}
-	subject := pushedIndex(t, reg, auth)[0]
-	repo := reg.ref("webapp", "")
-	statement, err := provenance.Statement(provenance.Build{
-		Subject: "webapp", Digest: subject.Digest.String(), Platform: subject.Platform.String(), Version: "abc1234",
-		GoImage: "golang:1.26-bookworm", GoBuild: []string{"go", "build", "./app"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := newAttestedImage(t, false)
+	auth, subject, repo, statement := fx.auth, fx.subject, fx.repo, fx.statement
 	kmsClient := kms.NewFromConfig(awstest.MotoConfig(t))
 	ctx := context.Background()
 	var envelopes [][]byte

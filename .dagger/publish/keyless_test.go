@@ -28,18 +28,8 @@ import (
 //     nothing: the same workflow's equivalent attestation is already there.
 func TestCosignVerifiesAKeylessProvenance(t *testing.T) {
 	bin := cosignBinary(t)
-	reg := startReferrersRegistry(t)
-	reg.immutable = false
-	auth := Auth{Username: "AWS", Password: "pw"}
-	subject := pushedIndex(t, reg, auth)[0]
-	repo := reg.ref("webapp", "")
-	statement, err := provenance.Statement(provenance.Build{
-		Subject: "webapp", Digest: subject.Digest.String(), Platform: subject.Platform.String(), Version: "abc1234",
-		GoImage: "golang:1.26-bookworm", GoBuild: []string{"go", "build", "./app"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := newAttestedImage(t, false)
+	reg, auth, subject, repo, statement := fx.reg, fx.auth, fx.subject, fx.repo, fx.statement
 	fulcio, rekor := sigstorefake.StartFulcio(t), sigstorefake.StartRekor(t)
 	const workflow = "acme/shop/.github/workflows/release.yml@refs/heads/main"
 	signer := func() *sigstore.Signer {

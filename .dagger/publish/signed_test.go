@@ -40,17 +40,8 @@ func signingKey(t *testing.T, client *kms.Client) *provenance.KMSSigner {
 // attached), a run signed by another key (attached: it is not ours), and an
 // unsigned re-run (nothing attached: the signed one holds the statement).
 func TestSignedProvenanceIsAttachedOnceAsADSSEEnvelope(t *testing.T) {
-	reg := startReferrersRegistry(t)
-	auth := Auth{Username: "AWS", Password: "pw"}
-	subject := pushedIndex(t, reg, auth)[0]
-	repo := reg.ref("webapp", "")
-	statement, err := provenance.Statement(provenance.Build{
-		Subject: "webapp", Digest: subject.Digest.String(), Platform: subject.Platform.String(), Version: "abc1234",
-		GoImage: "golang:1.26-bookworm", GoBuild: []string{"go", "build", "./app"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := newAttestedImage(t, true)
+	auth, subject, repo, statement := fx.auth, fx.subject, fx.repo, fx.statement
 	kmsClient := kms.NewFromConfig(awstest.MotoConfig(t))
 	ours, theirs := signingKey(t, kmsClient), signingKey(t, kmsClient)
 	ctx := context.Background()
