@@ -105,8 +105,8 @@ func verifyHint(s provenance.AttestationSigner, cosignTags bool) string {
 	case *provenance.KMSSigner:
 		return "verify with awskms:///" + s.KeyARN
 	case *sigstore.Signer:
-		c, err := s.Certificate(context.Background())
-		if err != nil {
+		c, ok := s.Issued()
+		if !ok {
 			return ""
 		}
 		hint := fmt.Sprintf("verify with cosign verify-attestation --type slsaprovenance1 --certificate-identity %s --certificate-oidc-issuer %s", c.Identity, c.Issuer)
@@ -155,13 +155,9 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 		}
 		refs = append(refs,
 			publish.Referrer{ArtifactType: sbom.MediaType, Data: bom, Subject: subject},
-			publish.Referrer{ArtifactType: att.ArtifactType, Data: att.Data, Subject: subject,
-				Annotations: att.Annotations, Equivalent: att.Covers, Seal: att.Seal})
+			publish.ProvenanceReferrer(att, subject))
 		if a.cosignTags && att.Signed != "" {
-			covers := att.Covers
-			tags = append(tags, publish.CosignAttestation{Subject: subject, Envelope: att.Data, PredicateType: provenance.PredicateType,
-				Annotations: att.Annotations,
-				Covers:      func(env []byte, ann map[string]string) bool { return covers(provenance.EnvelopeMediaType, env, ann) }})
+			tags = append(tags, publish.ProvenanceTag(att, subject))
 		}
 	}
 	if signer != nil {

@@ -68,7 +68,8 @@ func (k keylessArgs) signer(ctx context.Context) (*sigstore.Signer, error) {
 	if err != nil {
 		return nil, err
 	}
+	who, _ := id.Principal() // Check refused a token without one
 	fmt.Fprintf(os.Stderr, "keyless signing as %s (issuer %s): a certificate from %s, the signature logged in %s\n",
-		id.Subject, id.Issuer, k.fulcio.Redacted(), k.rekor.Redacted())
+		who, id.Issuer, k.fulcio.Redacted(), k.rekor.Redacted())
 	return s, nil
 }

@@ -85,7 +85,7 @@ type ImmutableAttestationTagError struct {
 func (e *ImmutableAttestationTagError) Error() string {
 	return fmt.Sprintf("cosign attestation tag %s already holds %d attestation(s) but none equivalent to this signed provenance, "+
 		"and the repository's tags are immutable, so it can be written only once: the envelope was not added there "+
-		"(it is attached as an OCI referrer, where the README's verification reads it)", e.Tag, e.Layers)
+		"(it is attached as an OCI referrer all the same)", e.Tag, e.Layers)
 }
 
 // CheckCosignTags refuses --cosign-tags without a signature (signed is

@@ -104,9 +104,9 @@ func TestNothingIsLoggedWithAnEndedCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	offset = 11 * time.Minute
-	if _, err := a.Seal(ctx); err == nil || !strings.Contains(err.Error(), "before the signature could be logged") {
-		t.Fatalf("sealing with an ended certificate: %v", err)
+	offset = 9*time.Minute + 30*time.Second // 30 s left: less than the log may take to answer
+	if _, err := a.Seal(ctx); err == nil || !strings.Contains(err.Error(), "too soon for the signature to be logged") {
+		t.Fatalf("sealing with a certificate about to end: %v", err)
 	}
 	if in.rekor.Entries() != 0 {
 		t.Fatal("an envelope of an ended certificate was logged")
@@ -114,8 +114,39 @@ func TestNothingIsLoggedWithAnEndedCertificate(t *testing.T) {
 
 	in = start(t)
 	in.rekor.Now = func() time.Time { return time.Now().Add(20 * time.Minute) }
-	if _, err := attest(t, statement(t, "abc1234"), in.signer(t, workflow)); err == nil || !strings.Contains(err.Error(), "outside the certificate's validity") {
-		t.Fatalf("an entry logged after the certificate ended: %v", err)
+	_, err = attest(t, statement(t, "abc1234"), in.signer(t, workflow))
+	if err == nil || !strings.Contains(err.Error(), "outside the certificate's validity") || !strings.Contains(err.Error(), "logged the signature as entry 0") {
+		t.Fatalf("an entry logged after the certificate ended: %v (must say an entry was made)", err)
+	}
+}
+
+// TestAFailedRenewalKeepsAUsableCertificate: when the renewal near a
+// certificate's end fails (the caller's token has expired since), the
+// certificate in hand still signs while it can be sealed, and not after.
+func TestAFailedRenewalKeepsAUsableCertificate(t *testing.T) {
+	in := start(t)
+	offset := time.Duration(0)
+	now := func() time.Time { return time.Now().Add(offset) }
+	minted := sigstorefake.Token(workflow, "sigstore", time.Now().Add(5*time.Minute))
+	s, err := New(Options{Token: StaticToken(minted), Fulcio: in.fulcio.URL, Rekor: in.rekor.URL, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := s.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	offset = 8 * time.Minute // renewal due; the static token expired meanwhile
+	a, err := attest(t, statement(t, "abc1234"), s)
+	if err != nil {
+		t.Fatalf("signing with the certificate in hand after a failed renewal: %v", err)
+	}
+	if in.fulcio.Requests() != 1 || a.Annotations[BundleAnnotation] == "" {
+		t.Fatalf("%d certificates, bundle %q", in.fulcio.Requests(), a.Annotations[BundleAnnotation])
+	}
+	offset = 9*time.Minute + 30*time.Second
+	if _, err := provenance.Attest(ctx, statement(t, "abc1234-arm"), s); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("signing when neither renewal nor the old certificate can serve: %v", err)
 	}
 }
 
@@ -150,8 +181,16 @@ func TestTheProofSignsFulciosPrincipal(t *testing.T) {
 		t.Fatalf("a person's certificate: %+v %v", c.Identity, err)
 	}
 	s, _ = New(Options{Token: StaticToken(unverified), Fulcio: in.fulcio.URL, Rekor: in.rekor.URL})
+	if _, err := s.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "not verified") {
+		t.Fatalf("Check (before the build) of an unverified e-mail: %v", err)
+	}
 	if _, err := s.Certificate(context.Background()); err == nil {
 		t.Fatal("an unverified e-mail was sent to Fulcio")
+	}
+	capital := jwt(map[string]any{"iss": "https://accounts.example", "sub": "1", "aud": "sigstore", "exp": exp,
+		"email": "dev@example.org", "email_verified": "True"})
+	if id, _ := ParseToken(capital, now); !id.EmailVerified {
+		t.Fatal(`email_verified "True" was read as unverified`)
 	}
 	if in.fulcio.Requests() != 1 {
 		t.Fatalf("%d certificate requests, want 1", in.fulcio.Requests())

@@ -129,7 +129,7 @@ func Upload(ctx context.Context, client *http.Client, rekor *url.URL, logKey *ec
 		e = Entry{Body: c.Body, IntegratedTime: c.IntegratedTime, LogID: c.LogID, LogIndex: *c.LogIndex, SET: c.Verification.SignedEntryTimestamp}
 	}
 	if err := VerifyEntry(e, logKey, envelope, certPEM); err != nil {
-		return Entry{}, fmt.Errorf("Rekor at %s: %w", rekor.Redacted(), err)
+		return Entry{}, fmt.Errorf("Rekor at %s logged the signature as entry %d, but its answer does not verify, so nothing is attached: %w", rekor.Redacted(), e.LogIndex, err)
 	}
 	return e, nil
 }

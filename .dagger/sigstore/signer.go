@@ -94,7 +94,12 @@ type certified struct {
 // renewBefore is how much validity a certificate must have left to sign
 // with: an envelope is logged a few registry operations after it is
 // signed, and cosign refuses an entry logged after the certificate ended.
-const renewBefore = 3 * time.Minute
+// sealMargin is how much it must have left when the entry is asked for:
+// the log's answer may take up to the HTTP client's timeout, a minute.
+const (
+	renewBefore = 3 * time.Minute
+	sealMargin  = time.Minute
+)
 
 // New returns a Signer; nothing is asked of anybody until it signs (see
 // Check and Prepare).
@@ -120,7 +125,12 @@ func (s *Signer) Check(ctx context.Context) (Identity, error) {
 	if err != nil {
 		return Identity{}, err
 	}
-	return ParseToken(tok, s.opts.Now())
+	id, err := ParseToken(tok, s.opts.Now())
+	if err != nil {
+		return id, err
+	}
+	_, err = id.Principal()
+	return id, err
 }
 
 // Prepare asks for the certificate now (see Certificate): called after the
@@ -148,9 +158,24 @@ func (s *Signer) Certificate(ctx context.Context) (Certificate, error) {
 func (s *Signer) signing(ctx context.Context) (*certified, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.current != nil && s.opts.Now().Add(renewBefore).Before(s.current.cert.Leaf.NotAfter) {
+	now := s.opts.Now()
+	if s.current != nil && now.Add(renewBefore).Before(s.current.cert.Leaf.NotAfter) {
 		return s.current, nil
 	}
+	c, err := s.renew(ctx)
+	if err != nil {
+		// A renewal that fails (Fulcio away, a caller's token expired since)
+		// leaves the certificate in hand, while it can still be sealed.
+		if s.current != nil && now.Add(sealMargin).Before(s.current.cert.Leaf.NotAfter) {
+			return s.current, nil
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// renew asks Fulcio for a certificate of a new key; mu is held.
+func (s *Signer) renew(ctx context.Context) (*certified, error) {
 	if s.logKey == nil {
 		k, err := LogKey(ctx, s.opts.HTTP, s.opts.Rekor)
 		if err != nil {
@@ -205,6 +230,17 @@ func (s *Signer) Who() string {
 	return fmt.Sprintf("a Sigstore certificate for %s (issuer %s)", s.current.cert.Identity, s.current.cert.Issuer)
 }
 
+// Issued is the certificate signatures are made with now, without asking
+// for one (false: none yet).
+func (s *Signer) Issued() (Certificate, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current == nil {
+		return Certificate{}, false
+	}
+	return s.current.cert, true
+}
+
 // signedBy is the certificate of this call whose key verifies envelope.
 func (s *Signer) signedBy(envelope []byte) (Certificate, *ecdsa.PublicKey, error) {
 	s.mu.Lock()
@@ -226,8 +262,8 @@ func (s *Signer) Seal(ctx context.Context, envelope []byte) (map[string]string, 
 	if err != nil {
 		return nil, err
 	}
-	if now := s.opts.Now(); !now.Before(c.Leaf.NotAfter) {
-		return nil, fmt.Errorf("the signing certificate for %s ended at %s, before the signature could be logged: nothing was logged or attached; run the call again",
+	if now := s.opts.Now(); !now.Add(sealMargin).Before(c.Leaf.NotAfter) {
+		return nil, fmt.Errorf("the signing certificate for %s ends at %s, too soon for the signature to be logged in time: nothing was logged or attached; run the call again",
 			c.Identity, c.Leaf.NotAfter.UTC().Format(time.RFC3339))
 	}
 	e, err := Upload(ctx, s.opts.HTTP, s.opts.Rekor, logKey, envelope, c.PEM)

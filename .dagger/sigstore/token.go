@@ -69,7 +69,7 @@ func ParseToken(raw string, now time.Time) (Identity, error) {
 		return Identity{}, errors.New("the OIDC identity token's claims are not JSON")
 	}
 	id := Identity{Issuer: claims.Iss, Subject: claims.Sub, Expiry: time.Unix(claims.Exp, 0).UTC(), Email: claims.Email,
-		EmailVerified: strings.Trim(string(claims.EmailVerified), `"`) == "true"}
+		EmailVerified: strings.EqualFold(strings.Trim(string(claims.EmailVerified), `"`), "true")}
 	// aud is a string or an array of strings (RFC 7519, 4.1.3).
 	var one string
 	if json.Unmarshal(claims.Aud, &one) == nil {
