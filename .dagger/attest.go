@@ -15,7 +15,6 @@ import (
 	"dagger/ecs-bluegreen/provenance"
 	"dagger/ecs-bluegreen/publish"
 	"dagger/ecs-bluegreen/sbom"
-	"dagger/ecs-bluegreen/sigstore"
 )
 
 // Sbom builds the app binary (see build) and returns its software bill of
@@ -99,25 +98,6 @@ func provenanceSigner(ctx context.Context, cfg aws.Config, a publishArgs) (prove
 	return nil, nil
 }
 
-// verifyHint tells how the signed provenance is verified.
-func verifyHint(s provenance.AttestationSigner, cosignTags bool) string {
-	switch s := s.(type) {
-	case *provenance.KMSSigner:
-		return "verify with awskms:///" + s.KeyARN
-	case *sigstore.Signer:
-		c, ok := s.Issued()
-		if !ok {
-			return ""
-		}
-		hint := fmt.Sprintf("verify with cosign verify-attestation --type slsaprovenance1 --certificate-identity %s --certificate-oidc-issuer %s", c.Identity, c.Issuer)
-		if !cosignTags {
-			hint += ", once it is under cosign's tag (--cosign-tags)"
-		}
-		return hint
-	}
-	return ""
-}
-
 // attest attaches an SBOM and a SLSA provenance statement to each platform
 // manifest of a published image, as OCI referrers; the statement in a DSSE
 // envelope signed by signer when there is one. A registry without the
@@ -161,7 +141,7 @@ func (m *EcsBluegreen) attest(ctx context.Context, img *assembled, target publis
 		}
 	}
 	if signer != nil {
-		fmt.Fprintf(os.Stderr, "provenance signed by %s (DSSE envelope; %s)\n", signer.Who(), verifyHint(signer, a.cosignTags))
+		fmt.Fprintf(os.Stderr, "provenance signed by %s (DSSE envelope; %s)\n", signer.Who(), signer.VerifyHint())
 	} else {
 		fmt.Fprintln(os.Stderr, "provenance NOT signed (no --signing-key, no keyless signing): the statement is attached bare, a record of the build, not proof")
 	}

@@ -22,6 +22,8 @@ type AttestationSigner interface {
 	// Seal returns the annotations a fresh envelope is attached with; it
 	// may publish the signature first (to a transparency log).
 	Seal(ctx context.Context, envelope []byte) (map[string]string, error)
+	// VerifyHint tells a verifier how to check what this signer signed.
+	VerifyHint() string
 	// Prepare readies the signer after the build and before anything is
 	// pushed, so what can still fail (a certificate authority refusing the
 	// identity) fails while nothing is published.
@@ -127,6 +129,9 @@ func (s *KMSSigner) Verify(envelope []byte, _ map[string]string) ([]byte, error)
 // Seal implements AttestationSigner: a KMS signature needs nothing beside
 // the envelope (the verifier holds the key).
 func (s *KMSSigner) Seal(context.Context, []byte) (map[string]string, error) { return nil, nil }
+
+// VerifyHint implements AttestationSigner.
+func (s *KMSSigner) VerifyHint() string { return "verify with awskms:///" + s.KeyARN }
 
 // Prepare implements AttestationSigner: the key was read and checked when
 // the signer was made.

@@ -241,6 +241,17 @@ func (s *Signer) Issued() (Certificate, bool) {
 	return s.current.cert, true
 }
 
+// VerifyHint implements provenance.AttestationSigner: the cosign command
+// with this certificate's identity and issuer.
+func (s *Signer) VerifyHint() string {
+	c, ok := s.Issued()
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("verify with cosign verify-attestation --type slsaprovenance1 --certificate-identity %s --certificate-oidc-issuer %s, "+
+		"from cosign's tag (--cosign-tags)", c.Identity, c.Issuer)
+}
+
 // signedBy is the certificate of this call whose key verifies envelope.
 func (s *Signer) signedBy(envelope []byte) (Certificate, *ecdsa.PublicKey, error) {
 	s.mu.Lock()

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -51,9 +52,7 @@ func attest(t *testing.T, st []byte, s provenance.AttestationSigner) (provenance
 	if err != nil {
 		return a, err
 	}
-	for k, v := range extra {
-		a.Annotations[k] = v
-	}
+	maps.Copy(a.Annotations, extra)
 	return a, nil
 }
 
@@ -118,6 +117,10 @@ func TestKeylessAttestation(t *testing.T) {
 	if in.fulcio.Requests() != 1 || in.rekor.Entries() != 1 {
 		t.Fatalf("%d certificates, %d log entries; want 1 and 1", in.fulcio.Requests(), in.rekor.Entries())
 	}
+	if h := s.VerifyHint(); !strings.Contains(h, "--certificate-identity https://github.com/"+workflow) ||
+		!strings.Contains(h, "--certificate-oidc-issuer "+sigstorefake.GitHubIssuer) {
+		t.Fatalf("verify hint %q lacks the identity or the issuer", h)
+	}
 	// A second platform's statement: the same certificate, one more entry.
 	if _, err := attest(t, statement(t, "abc1234-arm"), s); err != nil {
 		t.Fatal(err)
@@ -159,7 +162,7 @@ func TestKeylessReRunRecognisesItsOwnAttestation(t *testing.T) {
 		t.Fatal("another build's statement counts as this one")
 	}
 	// The bundle of another envelope beside this one.
-	swapped := clone(first.Annotations)
+	swapped := maps.Clone(first.Annotations)
 	swapped[BundleAnnotation] = newer.Annotations[BundleAnnotation]
 	if again.Covers(first.ArtifactType, first.Data, swapped) {
 		t.Fatal("a log entry of another envelope counts")
@@ -176,14 +179,6 @@ func TestKeylessReRunRecognisesItsOwnAttestation(t *testing.T) {
 	if again.Covers(first.ArtifactType, first.Data, nil) {
 		t.Fatal("an envelope without its certificate counts")
 	}
-}
-
-func clone(m map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // TestKeylessRefusesBadAnswers: nothing is attached when Fulcio certifies
